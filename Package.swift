@@ -41,8 +41,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "ExpressionTests", dependencies: ["Expression", "NeuralNet"]),
-        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Graphics", "Expression"]),
+        // Where tests find data kept outside the repository (the FER2013 folders).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+        .testTarget(name: "ExpressionTests", dependencies: ["Expression", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Graphics", "Expression", "TestSupport"]),
     ]
 )

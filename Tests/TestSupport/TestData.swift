@@ -1,0 +1,40 @@
+import Foundation
+
+/// Where tests find data that lives outside the repository. The one place that names these paths.
+public enum TestData {
+    /// The FER2013 image folders (`train/`, `val/`), kept beside the repository, never inside it.
+    /// Override with EMOSCOPE_FER2013 to point at another copy.
+    public static let fer2013Root: URL = {
+        if let override = ProcessInfo.processInfo.environment["EMOSCOPE_FER2013"] {
+            return URL(fileURLWithPath: override)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fer2013")
+    }()
+
+    /// True when the FER2013 folders are present; tests that need real faces are skipped otherwise.
+    public static var hasFER2013: Bool {
+        FileManager.default.fileExists(atPath: fer2013Root.appendingPathComponent("train").path)
+    }
+
+    /// Said by every test that is skipped for want of the dataset, so a fresh clone knows why.
+    public static let fer2013MissingReason =
+        "needs the FER2013 folders at ../shared/fer2013 (or EMOSCOPE_FER2013); a fresh clone does not have them"
+
+    /// The folder holding Package.swift, found from this source file's path.
+    public static let repositoryRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while url.path != "/" {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+            url = url.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    /// A fresh temporary folder for one test.
+    public static func temporaryDirectory(_ label: String = "test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("emoscope-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
