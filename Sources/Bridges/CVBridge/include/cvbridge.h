@@ -22,6 +22,8 @@ enum { CVB_INTER_LINEAR = 1, CVB_INTER_AREA = 3 };
 
 const char *cvb_last_error(void);
 void cvb_free(void *pointer);
+/// Sets how many threads OpenCV's own parallel loops use (0 = none, i.e. run on the calling thread).
+void cvb_set_num_threads(int count);
 
 // ---- Images ----------------------------------------------------------------------------------
 /// Decodes any image file OpenCV reads to 8-bit gray. Returns 0, or -1 with cvb_last_error set.
