@@ -1,0 +1,95 @@
+import CVBridge
+import Expression
+import Foundation
+
+/// An 8-bit BGRA picture (B, G, R, A bytes per pixel, no row padding): the layout of both OpenCV's BGRA
+/// and SDL_PIXELFORMAT_ARGB8888 on little-endian machines, so frames and screenshots pass between them unchanged.
+public struct BGRAImage: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width >= 0 && height >= 0 && pixels.count == width * height * 4,
+                     "BGRAImage: \(pixels.count) bytes for \(width)x\(height)")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    public init(width: Int, height: Int, fill: Color = Color(r: 0, g: 0, b: 0)) {
+        var pixels = [UInt8](repeating: 0, count: width * height * 4)
+        for i in stride(from: 0, to: pixels.count, by: 4) {
+            pixels[i] = fill.b; pixels[i + 1] = fill.g; pixels[i + 2] = fill.r; pixels[i + 3] = fill.a
+        }
+        self.init(width: width, height: height, pixels: pixels)
+    }
+
+    /// Gray shown as opaque gray.
+    public init(gray: GrayImage) {
+        var pixels = [UInt8](repeating: 255, count: gray.width * gray.height * 4)
+        gray.pixels.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<src.count {
+                    let v = src[i]
+                    dst[4 * i] = v; dst[4 * i + 1] = v; dst[4 * i + 2] = v
+                }
+            }
+        }
+        self.init(width: gray.width, height: gray.height, pixels: pixels)
+    }
+
+    public subscript(x: Int, y: Int) -> Color {
+        let i = (y * width + x) * 4
+        return Color(r: pixels[i + 2], g: pixels[i + 1], b: pixels[i], a: pixels[i + 3])
+    }
+
+    /// Decodes any image file OpenCV reads.
+    public init(contentsOf url: URL) throws {
+        var w: Int32 = 0, h: Int32 = 0
+        var data: UnsafeMutablePointer<UInt8>?
+        guard cvb_decode_bgra_file(url.path, &w, &h, &data) == 0, let data else {
+            throw GraphicsError.invalidImage("\(url.path): \(String(cString: cvb_last_error()))")
+        }
+        defer { cvb_free(data) }
+        self.init(width: Int(w), height: Int(h),
+                  pixels: Array(UnsafeBufferPointer(start: data, count: Int(w) * Int(h) * 4)))
+    }
+
+    /// The 8-bit gray version (OpenCV's BGR→gray weights), what detectors and classifiers take.
+    public func gray() -> GrayImage {
+        var out = [UInt8](repeating: 0, count: width * height)
+        let ok = pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                cvb_bgra_to_gray(src.baseAddress, Int32(width), Int32(height), Int32(width * 4), dst.baseAddress) == 0
+            }
+        }
+        if !ok { // The bridge only fails on bad arguments; compute it here rather than return garbage.
+            for i in 0..<(width * height) {
+                let b = Int(pixels[4 * i]), g = Int(pixels[4 * i + 1]), r = Int(pixels[4 * i + 2])
+                out[i] = UInt8((b * 1868 + g * 9617 + r * 4899 + 8192) >> 14)
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: out)
+    }
+
+    /// Writes the image as a PNG atomically: to a temporary file beside `url`, then renamed over it,
+    /// so a reader never sees half a file.
+    public func writePNG(to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        // The encoder is chosen by extension, so the temporary name must end in .png too.
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString.prefix(8)).png")
+        let status = pixels.withUnsafeBufferPointer {
+            cvb_write_png(temporary.path, $0.baseAddress, Int32(width), Int32(height), Int32(width * 4), 4)
+        }
+        guard status == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw GraphicsError.pngWrite(path: url.path, message: String(cString: cvb_last_error()))
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let message = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw GraphicsError.pngWrite(path: url.path, message: message)
+        }
+    }
+}
