@@ -1,0 +1,37 @@
+import NeuralNet
+
+/// The networks Emoscope can train, by name. All take a 48x48 gray face and give 7 logits + softmax.
+public enum EmotionArchitecture: String, CaseIterable, Sendable {
+    /// The Keras tutorial's network, layer for layer: 4 conv blocks + 2 dense, 2,735,751 parameters.
+    case tutorial
+    /// Ours: a VGG-style net for accuracy per FLOP (≈0.19 GFLOP, ≈1.2 M parameters): pairs of 3x3
+    /// convolutions without bias (BatchNorm follows) at each scale, so it is cheap enough to classify every
+    /// face of a live 640x480 view 30 times a second.
+    case compact
+
+    public static let inputShape = [48, 48, 1]
+
+    public var architecture: Architecture {
+        Architecture(inputShape: Self.inputShape, layers: layers)
+    }
+
+    private var layers: [LayerSpec] {
+        switch self {
+        case .tutorial:
+            func block(_ filters: Int, _ kernel: Int) -> [LayerSpec] {
+                [.conv(filters, kernel), .batchNorm(), .relu, .maxPool(size: 2, strides: 2), .dropout(rate: 0.25)]
+            }
+            return block(64, 3) + block(128, 5) + block(512, 3) + block(128, 5) + [
+                .flatten, .dense(256), .batchNorm(), .relu, .dropout(rate: 0.25), .dense(7), .softmax,
+            ]
+        case .compact:
+            func conv(_ filters: Int) -> [LayerSpec] { [.conv(filters, 3, useBias: false), .batchNorm(), .relu] }
+            let pool = LayerSpec.maxPool(size: 2, strides: 2)
+            return conv(32) + conv(32) + [pool]
+                + conv(64) + conv(64) + [pool]
+                + conv(128) + conv(128) + [pool]
+                + conv(256) + [pool, .flatten, .dropout(rate: 0.4)]
+                + [.dense(units: 256, useBias: false), .batchNorm(), .relu, .dropout(rate: 0.4), .dense(7), .softmax]
+        }
+    }
+}

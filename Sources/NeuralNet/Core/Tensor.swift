@@ -1,0 +1,81 @@
+/// A dense float32 array with a shape, row-major. Images are NHWC: [batch, height, width, channels],
+/// the layout Keras uses, so Keras weights and Flatten order carry over unchanged.
+///
+/// A Tensor is a reference type on purpose (as llm.c's activation buffers): every layer owns its output and
+/// gradient tensors and refills them each step, so the hot path allocates nothing once shapes settle.
+public final class Tensor: @unchecked Sendable {
+    public private(set) var shape: [Int]
+    public private(set) var count: Int
+    private var capacity: Int
+    public private(set) var data: UnsafeMutablePointer<Float>
+
+    public init(shape: [Int]) {
+        let count = Tensor.elementCount(shape)
+        self.shape = shape
+        self.count = count
+        self.capacity = max(count, 1)
+        self.data = .allocate(capacity: capacity)
+        data.initialize(repeating: 0, count: capacity)
+    }
+
+    public convenience init(shape: [Int], values: [Float]) {
+        precondition(values.count == Tensor.elementCount(shape), "Tensor: \(values.count) values for shape \(shape)")
+        self.init(shape: shape)
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+    }
+
+    public convenience init(shape: [Int], repeating value: Float) {
+        self.init(shape: shape)
+        data.update(repeating: value, count: count)
+    }
+
+    deinit { data.deallocate() }
+
+    /// Changes the shape, keeping the storage when it is large enough. Contents are unspecified afterwards.
+    public func reshape(_ newShape: [Int]) {
+        let newCount = Tensor.elementCount(newShape)
+        if newCount > capacity {
+            data.deallocate()
+            capacity = newCount
+            data = .allocate(capacity: capacity)
+            data.initialize(repeating: 0, count: capacity)
+        }
+        shape = newShape
+        count = newCount
+    }
+
+    /// Reinterprets the same elements under another shape of equal size (no copy).
+    public func view(as newShape: [Int]) {
+        precondition(Tensor.elementCount(newShape) == count, "Tensor.view: \(shape) cannot become \(newShape)")
+        shape = newShape
+    }
+
+    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: data, count: count) }
+    public var array: [Float] { Array(buffer) }
+    public var batchSize: Int { shape.first ?? 0 }
+    /// Elements per sample: the product of all dimensions but the first.
+    public var sampleCount: Int { shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1 }
+
+    public subscript(index: Int) -> Float {
+        get { data[index] }
+        set { data[index] = newValue }
+    }
+
+    public func fill(_ value: Float) { data.update(repeating: value, count: count) }
+
+    public func copy(from other: Tensor) {
+        reshape(other.shape)
+        data.update(from: other.data, count: count)
+    }
+
+    public func copy() -> Tensor {
+        let result = Tensor(shape: shape)
+        result.data.update(from: data, count: count)
+        return result
+    }
+
+    static func elementCount(_ shape: [Int]) -> Int {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
+        return shape.reduce(1, *)
+    }
+}

@@ -1,0 +1,178 @@
+import CBLAS
+
+/// 2-D convolution over NHWC images by im2col + one `cblas_sgemm` for the whole batch.
+///
+/// The kernel is stored as Keras stores it, [kh, kw, inChannels, filters], which is exactly the
+/// [K, filters] matrix the im2col product needs (K = kh·kw·inChannels, columns ordered ky, kx, channel).
+/// Padding follows TensorFlow's `same` rule: total padding max((ceil(n/s)−1)·s + k − n, 0), the odd pixel
+/// going to the bottom/right.
+public final class Conv2D: Layer {
+    public let kernel: Parameter
+    public let bias: Parameter?
+    public var needsInputGradient = true
+
+    let height, width, channels, filters, kernelHeight, kernelWidth, strides: Int
+    let padding: LayerSpec.Padding
+    let outHeight, outWidth, padTop, padLeft: Int
+    /// A 1x1 stride-1 convolution needs no im2col: the input already is the column matrix.
+    let isPointwise: Bool
+
+    private let output = Tensor(shape: [0])
+    private let columns = Tensor(shape: [0])
+    private let columnGradient = Tensor(shape: [0])
+    private let inputGradient = Tensor(shape: [0])
+    private let ones = Tensor(shape: [0])
+    private var lastInput: Tensor?
+
+    init(inputShape: [Int], filters: Int, kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding,
+         useBias: Bool, generator: inout SeededGenerator) {
+        (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
+        self.filters = filters
+        (kernelHeight, kernelWidth) = kernel
+        self.strides = strides
+        self.padding = padding
+        switch padding {
+        case .same:
+            outHeight = (height + strides - 1) / strides
+            outWidth = (width + strides - 1) / strides
+            padTop = max((outHeight - 1) * strides + kernelHeight - height, 0) / 2
+            padLeft = max((outWidth - 1) * strides + kernelWidth - width, 0) / 2
+        case .valid:
+            outHeight = (height - kernelHeight) / strides + 1
+            outWidth = (width - kernelWidth) / strides + 1
+            padTop = 0
+            padLeft = 0
+        }
+        isPointwise = kernelHeight == 1 && kernelWidth == 1 && strides == 1
+        let fanIn = kernelHeight * kernelWidth * channels
+        let fanOut = kernelHeight * kernelWidth * filters
+        self.kernel = Parameter(name: "kernel", value: Initializer.glorotUniform(
+            shape: [kernelHeight, kernelWidth, channels, filters], fanIn: fanIn, fanOut: fanOut,
+            generator: &generator), decays: true)
+        bias = useBias ? Parameter(name: "bias", value: Tensor(shape: [filters])) : nil
+    }
+
+    public var spec: LayerSpec {
+        .conv2D(filters: filters, kernel: [kernelHeight, kernelWidth], strides: strides, padding: padding,
+                useBias: bias != nil)
+    }
+    public var outputShape: [Int] { [outHeight, outWidth, filters] }
+    public var parameters: [Parameter] { [kernel] + (bias.map { [$0] } ?? []) }
+    public var multiplyAccumulates: Int { outHeight * outWidth * filters * kernelHeight * kernelWidth * channels }
+    var columnWidth: Int { kernelHeight * kernelWidth * channels }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let batch = input.batchSize
+        precondition(input.sampleCount == height * width * channels,
+                     "Conv2D expects [n, \(height), \(width), \(channels)], got \(input.shape)")
+        let rows = batch * outHeight * outWidth
+        lastInput = input
+        let matrix: UnsafePointer<Float>
+        if isPointwise {
+            matrix = UnsafePointer(input.data)
+        } else {
+            columns.reshape([rows, columnWidth])
+            imageToColumns(input.data, batch: batch, into: columns.data)
+            matrix = UnsafePointer(columns.data)
+        }
+        output.reshape([batch, outHeight, outWidth, filters])
+        if let bias {
+            // Start C from the bias rows so the product adds onto them (beta = 1): no separate pass.
+            let out = output.data, b = bias.value.data, filters = self.filters
+            Compute.parallelChunks(rows, minimumPerChunk: 2048) { range in
+                for row in range { (out + row * filters).update(from: b, count: filters) }
+            }
+        }
+        Compute.gemm(m: rows, n: filters, k: columnWidth, a: matrix, lda: columnWidth,
+                     b: kernel.value.data, ldb: filters, beta: bias == nil ? 0 : 1, c: output.data, ldc: filters)
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let input = lastInput else { preconditionFailure("Conv2D.backward before forward") }
+        let batch = input.batchSize
+        let rows = batch * outHeight * outWidth
+        let matrix = isPointwise ? UnsafePointer(input.data) : UnsafePointer(columns.data)
+        // dKernel[K, filters] = columnsᵀ · dOut
+        Compute.gemm(transposeA: true, m: columnWidth, n: filters, k: rows, a: matrix, lda: columnWidth,
+                     b: outputGradient.data, ldb: filters, c: kernel.gradient.data, ldc: filters)
+        if let bias {
+            // dBias = dOutᵀ · 1, a matrix-vector product.
+            if ones.count < rows { ones.reshape([rows]); ones.fill(1) }
+            cblas_sgemv(CblasRowMajor, CblasTrans, blasint(rows), blasint(filters), 1, outputGradient.data,
+                        blasint(filters), ones.data, 1, 0, bias.gradient.data, 1)
+        }
+        inputGradient.reshape(input.shape)
+        guard needsInputGradient else { return inputGradient }
+        if isPointwise {
+            Compute.gemm(transposeB: true, m: rows, n: columnWidth, k: filters, a: outputGradient.data, lda: filters,
+                         b: kernel.value.data, ldb: filters, c: inputGradient.data, ldc: columnWidth)
+        } else {
+            columnGradient.reshape([rows, columnWidth])
+            Compute.gemm(transposeB: true, m: rows, n: columnWidth, k: filters, a: outputGradient.data, lda: filters,
+                         b: kernel.value.data, ldb: filters, c: columnGradient.data, ldc: columnWidth)
+            columnsToImage(columnGradient.data, batch: batch, into: inputGradient.data)
+        }
+        return inputGradient
+    }
+
+    /// Copies each output pixel's receptive field into one row; out-of-image taps are zero.
+    private func imageToColumns(_ source: UnsafeMutablePointer<Float>, batch: Int,
+                                into destination: UnsafeMutablePointer<Float>) {
+        let (h, w, c, kh, kw, s) = (height, width, channels, kernelHeight, kernelWidth, strides)
+        let (oh, ow, pt, pl, k) = (outHeight, outWidth, padTop, padLeft, columnWidth)
+        Compute.parallelChunks(batch * oh, minimumPerChunk: 1) { range in
+            for imageRow in range {
+                let n = imageRow / oh, oy = imageRow % oh
+                let image = source + n * h * w * c
+                for ox in 0..<ow {
+                    let row = destination + (imageRow * ow + ox) * k
+                    let x0 = ox * s - pl
+                    // The in-image run of kx taps is contiguous in NHWC: copy it in one go.
+                    let kxStart = max(0, -x0), kxEnd = min(kw, w - x0)
+                    for ky in 0..<kh {
+                        let iy = oy * s - pt + ky
+                        let dst = row + ky * kw * c
+                        if iy < 0 || iy >= h || kxStart >= kxEnd {
+                            dst.update(repeating: 0, count: kw * c)
+                            continue
+                        }
+                        if kxStart > 0 { dst.update(repeating: 0, count: kxStart * c) }
+                        (dst + kxStart * c).update(from: image + (iy * w + x0 + kxStart) * c,
+                                                   count: (kxEnd - kxStart) * c)
+                        if kxEnd < kw { (dst + kxEnd * c).update(repeating: 0, count: (kw - kxEnd) * c) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `imageToColumns`: adds every row's entries back onto the pixels they came from.
+    private func columnsToImage(_ source: UnsafeMutablePointer<Float>, batch: Int,
+                                into destination: UnsafeMutablePointer<Float>) {
+        let (h, w, c, kh, kw, s) = (height, width, channels, kernelHeight, kernelWidth, strides)
+        let (oh, ow, pt, pl, k) = (outHeight, outWidth, padTop, padLeft, columnWidth)
+        // Parallel over whole images: rows of one image overlap, different images never do.
+        Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
+            for n in range {
+                let image = destination + n * h * w * c
+                image.update(repeating: 0, count: h * w * c)
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let row = source + ((n * oh + oy) * ow + ox) * k
+                        let x0 = ox * s - pl
+                        let kxStart = max(0, -x0), kxEnd = min(kw, w - x0)
+                        guard kxStart < kxEnd else { continue }
+                        for ky in 0..<kh {
+                            let iy = oy * s - pt + ky
+                            if iy < 0 || iy >= h { continue }
+                            let src = row + (ky * kw + kxStart) * c
+                            let dst = image + (iy * w + x0 + kxStart) * c
+                            for i in 0..<((kxEnd - kxStart) * c) { dst[i] += src[i] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// Max or average pooling over size×size windows with `valid` padding (the Keras default).
+public final class Pool2D: Layer {
+    public enum Mode: Sendable { case max, average }
+    public var needsInputGradient = true
+    let height, width, channels, size, strides, outHeight, outWidth: Int
+    let mode: Mode
+    private let output = Tensor(shape: [0])
+    private let inputGradient = Tensor(shape: [0])
+    /// For max pooling: the index within its image of the input that won each output.
+    private var winners: [Int32] = []
+
+    init(inputShape: [Int], size: Int, strides: Int, mode: Mode) {
+        (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
+        self.size = size
+        self.strides = strides
+        self.mode = mode
+        outHeight = (height - size) / strides + 1
+        outWidth = (width - size) / strides + 1
+    }
+
+    public var spec: LayerSpec {
+        mode == .max ? .maxPool(size: size, strides: strides) : .averagePool(size: size, strides: strides)
+    }
+    public var outputShape: [Int] { [outHeight, outWidth, channels] }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let batch = input.batchSize
+        output.reshape([batch, outHeight, outWidth, channels])
+        if mode == .max && winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
+        let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
+        let x = input.data, y = output.data, isMax = mode == .max
+        let inverseArea = 1 / Float(k * k)
+        winners.withUnsafeMutableBufferPointer { winners in
+            let winners = winners.baseAddress
+            Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
+                for n in range {
+                    let image = x + n * h * w * c
+                    for oy in 0..<oh {
+                        for ox in 0..<ow {
+                            let outBase = ((n * oh + oy) * ow + ox) * c
+                            for ch in 0..<c {
+                                if isMax {
+                                    var best = -Float.infinity, bestIndex = 0
+                                    for ky in 0..<k {
+                                        for kx in 0..<k {
+                                            let index = ((oy * s + ky) * w + ox * s + kx) * c + ch
+                                            if image[index] > best { best = image[index]; bestIndex = index }
+                                        }
+                                    }
+                                    y[outBase + ch] = best
+                                    winners![outBase + ch] = Int32(bestIndex)
+                                } else {
+                                    var sum: Float = 0
+                                    for ky in 0..<k {
+                                        for kx in 0..<k { sum += image[((oy * s + ky) * w + ox * s + kx) * c + ch] }
+                                    }
+                                    y[outBase + ch] = sum * inverseArea
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        let batch = outputGradient.batchSize
+        inputGradient.reshape([batch, height, width, channels])
+        guard needsInputGradient else { return inputGradient }
+        let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
+        let dy = outputGradient.data, dx = inputGradient.data, isMax = mode == .max
+        let inverseArea = 1 / Float(k * k)
+        winners.withUnsafeBufferPointer { winners in
+            let winners = winners.baseAddress
+            Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
+                for n in range {
+                    let image = dx + n * h * w * c
+                    image.update(repeating: 0, count: h * w * c)
+                    let outImage = n * oh * ow * c
+                    if isMax {
+                        for i in 0..<(oh * ow * c) { image[Int(winners![outImage + i])] += dy[outImage + i] }
+                    } else {
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                for ch in 0..<c {
+                                    let g = dy[outImage + (oy * ow + ox) * c + ch] * inverseArea
+                                    for ky in 0..<k {
+                                        for kx in 0..<k { image[((oy * s + ky) * w + ox * s + kx) * c + ch] += g }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return inputGradient
+    }
+}
