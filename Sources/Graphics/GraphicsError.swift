@@ -21,7 +21,7 @@ public enum GraphicsError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The error of the SDL call that just failed.
-    static func sdl(_ call: String) -> GraphicsError {
+    public static func sdl(_ call: String) -> GraphicsError {
         .sdl(call: call, message: String(cString: SDL_GetError()))
     }
 }

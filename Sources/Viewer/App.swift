@@ -1,1 +1,309 @@
-// Viewer placeholder
+import CSDL2
+import Expression
+import Foundation
+import Graphics
+
+/// The desktop app: one window, the live view or the dataset browser, and the key bindings.
+/// The main loop owns SDL; it reads the latest frame and the latest result each frame and never waits for
+/// the camera or the model.
+public final class App {
+    public static let windowTitle = "Emoscope"
+    /// X11 WM_CLASS; the desktop file's StartupWMClass must say the same.
+    public static let windowClass = "emoscope"
+
+    private var options: ViewerOptions
+    private var settings: Settings
+    private let classifier: EmotionClassifying?
+    private let capture: CaptureLoop
+    private let worker: InferenceWorker
+    private let snapshots: SnapshotWriter
+    private var window: OpaquePointer?
+    private var canvas: Canvas!
+    private var screen: LiveScreen!
+    private var browser: DatasetBrowser?
+    private var model: LiveViewModel
+    private var showBrowser = false
+    private var fullscreen = false
+    private var running = true
+    private var drawnFaces: [DrawnFace] = []
+    private var toastUntil = 0.0
+    private var renderRate = RateMeter()
+    private var lastResultVersion = 0
+    private var latencyEstimate: Double?
+    private var stats = LiveStats()
+    private var snapshotRequested = false
+    private let startupWarnings: [String]
+
+    /// - Parameters:
+    ///   - classifier: nil when no model was found; faces are then shown without emotions.
+    ///   - warnings: said once in a toast at start (e.g. why there is no model).
+    public init(options: ViewerOptions, settings: Settings, detector: FaceDetecting?, classifier: EmotionClassifying?,
+                warnings: [String] = []) {
+        self.options = options
+        self.settings = settings
+        self.classifier = classifier
+        capture = CaptureLoop(source: options.source)
+        worker = InferenceWorker(frames: capture.frames, detector: detector, classifier: classifier)
+        worker.smoothing = settings.smoothing
+        snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
+        model = LiveViewModel(sourceDescription: options.source.description)
+        model.modelName = classifier?.modelName
+        model.mirrored = settings.mirrored
+        model.showPanel = settings.showPanel
+        model.smoothing = settings.smoothing
+        startupWarnings = warnings
+    }
+
+    /// Opens the window and runs until the user quits (or the benchmark time is up).
+    @discardableResult
+    public func run() throws -> LiveStats {
+        try SDLText.startVideo(appName: App.windowClass)
+        let size = options.windowSize ?? (settings.windowWidth, settings.windowHeight)
+        var flags = SDL_WINDOW_RESIZABLE.rawValue | SDL_WINDOW_ALLOW_HIGHDPI.rawValue
+        if options.fullscreen { flags |= SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue; fullscreen = true }
+        guard let window = SDL_CreateWindow(App.windowTitle, CSDL_WindowPosCentered(), CSDL_WindowPosCentered(),
+                                            Int32(max(480, size.0)), Int32(max(360, size.1)), flags) else {
+            throw GraphicsError.sdl("SDL_CreateWindow")
+        }
+        self.window = window
+        SDL_SetWindowMinimumSize(window, 480, 360)
+        if let icon = AppIcon.surface() { SDL_SetWindowIcon(window, icon); SDL_FreeSurface(icon) }
+        defer { SDL_DestroyWindow(window) }
+        canvas = try Canvas(window: window, vsync: options.benchmarkSeconds == nil)
+        let fonts = try Fonts()
+        screen = LiveScreen(fonts: fonts)
+        model.rendererName = canvas.rendererName
+        if let root = options.dataRoot { browser = DatasetBrowser(root: URL(fileURLWithPath: root), fonts: fonts) }
+        capture.start()
+        worker.start()
+        defer { capture.stop(); worker.stop() }
+        if let warning = startupWarnings.first { showToast(warning, seconds: 6) }
+
+        stats = LiveStats()
+        var lastMemorySample = -1.0
+        let frameBudget = 1.0 / 60
+        while running {
+            let frameStart = MonotonicClock.now
+            var event = SDL_Event()
+            while SDL_PollEvent(&event) != 0 { handle(event) }
+            update(now: frameStart)
+            try render()
+            let presented = MonotonicClock.now
+            recordPresentation(at: presented)
+            if presented - stats.startedAt - lastMemorySample >= 1 {
+                lastMemorySample = presented - stats.startedAt
+                stats.memory.append((lastMemorySample, LiveStats.residentBytes()))
+            }
+            if let limit = options.benchmarkSeconds, presented - stats.startedAt >= limit { running = false }
+            // The accelerated renderer waits for vsync in present; the software one would spin: cap it at 60 fps.
+            let spare = frameBudget - (MonotonicClock.now - frameStart)
+            if spare > 0.001 { SDL_Delay(UInt32(spare * 1000)) }
+        }
+        stats.endedAt = MonotonicClock.now
+        if options.persistSettings { saveSettings(window: window) }
+        return stats
+    }
+
+    // MARK: Frame
+
+    private func update(now: Double) {
+        model.paused = capture.paused
+        if !model.paused {
+            if let (frame, _) = capture.frames.latest(), frame.sequence != recentFrames.last?.sequence {
+                if let last = recentFrames.last, frame.sequence < last.sequence { recentFrames.removeAll() } // new source
+                recentFrames.append(frame)
+                if recentFrames.count > 12 { recentFrames.removeFirst() }
+            }
+            if let (result, version) = worker.results.latest(), version != lastResultVersion {
+                model.result = result
+                lastResultVersion = version
+                pendingLatency = result.capturedAt
+                stats.observe(result.faces, at: now)
+            }
+            if let shown = frameToShow() {
+                model.frame = shown.image
+                currentFrameSequence = shown.sequence
+            }
+        }
+        model.captureState = capture.state
+        model.sourceDescription = capture.spec.description
+        model.captureFPS = capture.captureRate
+        model.inferenceFPS = worker.inferenceRate
+        model.faceRate = worker.classificationRate
+        model.renderFPS = renderRate.rate(at: now)
+        model.droppedFrames = capture.frames.dropped
+        model.latencyMilliseconds = latencyEstimate.map { $0 * 1000 }
+        model.smoothing = worker.smoothing
+        if let notice = capture.takeNotice() { showToast(notice) }
+        if model.toast != nil && now > toastUntil { model.toast = nil }
+        if let selected = model.selectedFaceID, !model.faces.contains(where: { $0.id == selected }) {
+            model.selectedFaceID = nil
+        }
+    }
+
+    private var currentFrameSequence: Int?
+    /// The last few captured frames, so the picture shown can be the one the boxes were found in.
+    private var recentFrames: [Frame] = []
+
+    /// The frame the latest result belongs to while inference keeps up (boxes sit exactly on the faces, and
+    /// the picture is at most one inference behind); the newest frame when results lag, so video never stalls.
+    private func frameToShow() -> Frame? {
+        guard let newest = recentFrames.last else { return nil }
+        guard let result = model.result,
+              let match = recentFrames.last(where: { $0.sequence == result.frameSequence }),
+              newest.capturedAt - match.capturedAt < 0.15 else { return newest }
+        return match
+    }
+    private var pendingLatency: Double?
+
+    private func render() throws {
+        if showBrowser, let browser {
+            try browser.draw(on: canvas, classifier: classifier, toast: model.toast, showHelp: model.showHelp)
+        } else {
+            drawnFaces = try screen.draw(model, frameSequence: currentFrameSequence, on: canvas)
+        }
+        if snapshotRequested {
+            snapshotRequested = false
+            saveSnapshot()
+        }
+        canvas.present()
+    }
+
+    private func recordPresentation(at time: Double) {
+        renderRate.record(at: time)
+        stats.renderedFrames += 1
+        if let captured = pendingLatency {
+            let latency = time - captured
+            stats.latencies.append(latency)
+            latencyEstimate = latencyEstimate.map { $0 * 0.9 + latency * 0.1 } ?? latency
+            pendingLatency = nil
+        }
+    }
+
+    // MARK: Input
+
+    private func handle(_ event: SDL_Event) {
+        switch SDL_EventType(event.type) {
+        case SDL_QUIT:
+            running = false
+        case SDL_KEYDOWN:
+            guard let command = KeyCommand.from(keycode: event.key.keysym.sym, modifiers: event.key.keysym.mod) else { return }
+            perform(command)
+        case SDL_MOUSEBUTTONDOWN where event.button.button == UInt8(SDL_BUTTON_LEFT):
+            let point = Point(x: Int(event.button.x), y: Int(event.button.y))
+            if showBrowser { browser?.click(at: point, canvasSize: canvas.size); return }
+            if let face = drawnFaces.last(where: { $0.screenBox.contains(point) }) {
+                model.selectedFaceID = face.face.id == model.selectedFaceID ? nil : face.face.id
+            } else {
+                model.selectedFaceID = nil
+            }
+        case SDL_MOUSEWHEEL:
+            if showBrowser { browser?.scroll(by: -Int(event.wheel.y)) }
+        case SDL_DROPFILE:
+            if let file = event.drop.file {
+                let path = String(cString: file)
+                SDL_free(file)
+                let lower = path.lowercased()
+                let isImage = [".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"].contains { lower.hasSuffix($0) }
+                switchSource(isImage ? .image(path) : .video(path))
+            }
+        default:
+            break
+        }
+    }
+
+    private func perform(_ command: KeyCommand) {
+        if model.showHelp, command != .quit, command != .toggleHelp, command != .escape, command != .snapshot {
+            model.showHelp = false
+        }
+        switch command {
+        case .quit: running = false
+        case .pause: capture.paused.toggle()
+        case .snapshot: snapshotRequested = true
+        case .toggleFullscreen: setFullscreen(!fullscreen)
+        case .escape:
+            if model.showHelp { model.showHelp = false } else if fullscreen { setFullscreen(false) }
+        case .toggleHelp: model.showHelp.toggle()
+        case .toggleBrowser:
+            if browser == nil {
+                showToast("No dataset folder: start with --data ROOT (a FER2013-style folder) to browse it")
+            } else {
+                showBrowser.toggle()
+            }
+        case .nextCamera:
+            if case .camera = capture.spec {
+                capture.cycleCamera()
+                worker.resetTracks()
+            } else {
+                switchSource(.camera(0))
+            }
+        case .mirror: model.mirrored.toggle()
+        case .togglePanel: model.showPanel.toggle()
+        case .toggleDebug: model.showDebug.toggle()
+        case .toggleSmoothing:
+            worker.smoothing.toggle()
+            showToast("Smoothing \(worker.smoothing ? "on" : "off")")
+        case .left, .right, .up, .down, .pageUp, .pageDown, .filter:
+            if showBrowser { browser?.perform(command) }
+        }
+    }
+
+    private func switchSource(_ spec: SourceSpec) {
+        capture.switchTo(spec)
+        worker.resetTracks()
+        model.result = nil
+        model.frame = nil
+        recentFrames.removeAll()
+        model.selectedFaceID = nil
+        showToast("Opening \(spec)")
+    }
+
+    private func setFullscreen(_ on: Bool) {
+        guard let window else { return }
+        SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0)
+        fullscreen = on
+    }
+
+    private func showToast(_ message: String, seconds: Double = 4) {
+        model.toast = message
+        toastUntil = MonotonicClock.now + seconds
+    }
+
+    // MARK: Snapshot and settings
+
+    /// Saves the back buffer exactly as it is about to be shown, with the faces as drawn.
+    private func saveSnapshot() {
+        do {
+            let image = try canvas.readPixels()
+            let frameSize = model.frame.map { Size(width: $0.width, height: $0.height) }
+            let drawn = showBrowser ? [] : drawnFaces
+            let source = capture.spec.description, modelName = classifier?.modelName, mirrored = model.mirrored
+            let url = try snapshots.save(image) { name in
+                SnapshotRecord(time: Date(), source: source, model: modelName, image: name,
+                               imageSize: Size(width: image.width, height: image.height), frameSize: frameSize,
+                               mirrored: mirrored, drawn: drawn)
+            }
+            showToast("Saved \(url.lastPathComponent) in \(App.abbreviatingHome(url.deletingLastPathComponent().path))")
+        } catch {
+            showToast("Snapshot failed: \(error)", seconds: 6)
+        }
+    }
+
+    static func abbreviatingHome(_ path: String) -> String {
+        let home = NSHomeDirectory()
+        return path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+    }
+
+    private func saveSettings(window: OpaquePointer) {
+        var w: Int32 = 0, h: Int32 = 0
+        SDL_GetWindowSize(window, &w, &h)
+        if !fullscreen { settings.windowWidth = Int(w); settings.windowHeight = Int(h) }
+        settings.lastSource = capture.spec
+        settings.showPanel = model.showPanel
+        settings.mirrored = model.mirrored
+        settings.smoothing = worker.smoothing
+        do { try settings.save() } catch {
+            FileHandle.standardError.write(Data("emoscope: could not save settings: \(error)\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Graphics
+
+/// The key reference shown over everything with `h` or `?`.
+struct HelpOverlay {
+    let fonts: Fonts
+
+    static let keys: [(String, String)] = [
+        ("Space", "Pause / resume"),
+        ("s", "Save a snapshot (PNG + JSON)"),
+        ("f, F11", "Fullscreen"),
+        ("Esc", "Leave fullscreen / close help"),
+        ("Tab", "Live view / dataset browser"),
+        ("c", "Next camera"),
+        ("m", "Mirror the picture"),
+        ("p", "Show / hide the side panel"),
+        ("t", "Smoothing of probabilities on / off"),
+        ("d", "Debug overlay"),
+        ("Click", "Select a face"),
+        ("h, ?", "This help"),
+        ("q, Ctrl+Q", "Quit"),
+    ]
+
+    func draw(in bounds: Rect, on canvas: Canvas) {
+        canvas.fill(bounds, Theme.overlayScrim)
+        let rowHeight = fonts.body.lineHeight + Theme.spacingS
+        let keyColumn = 120
+        let width = min(bounds.width - 2 * Theme.spacingL, 460)
+        let height = fonts.title.lineHeight + Theme.spacingL + HelpOverlay.keys.count * rowHeight + Theme.spacingXL * 2
+            + fonts.small.lineHeight
+        let card = Rect(x: bounds.midX - width / 2, y: max(bounds.y + Theme.spacingL, bounds.midY - height / 2),
+                        width: width, height: height)
+        canvas.fill(card, Theme.panel)
+        canvas.stroke(card, Theme.divider)
+        let inner = card.insetBy(dx: Theme.spacingXL, dy: Theme.spacingXL)
+        canvas.text("Keyboard", font: fonts.title, color: Theme.text, x: inner.x, y: inner.y)
+        var y = inner.y + fonts.title.lineHeight + Theme.spacingL
+        for (key, action) in HelpOverlay.keys {
+            canvas.text(key, font: fonts.bodyBold, color: Theme.accent, x: inner.x, y: y)
+            canvas.text(action, font: fonts.body, color: Theme.text, x: inner.x + keyColumn, y: y)
+            y += rowHeight
+        }
+        canvas.text("Press h or Esc to close", font: fonts.small, color: Theme.textDim, x: inner.x, y: y + Theme.spacingXS)
+    }
+}

@@ -1,0 +1,38 @@
+import CSDL2
+
+/// What a key press asks the viewer to do (mpv and GNOME habits).
+public enum KeyCommand: Equatable, Sendable {
+    case pause, snapshot, toggleFullscreen, escape, quit, toggleBrowser, nextCamera, mirror, togglePanel
+    case toggleDebug, toggleHelp, toggleSmoothing
+    case left, right, up, down, pageUp, pageDown, filter(Int)
+
+    public static func from(keycode: Int32, modifiers: UInt16) -> KeyCommand? {
+        let ctrl = modifiers & UInt16(KMOD_CTRL.rawValue) != 0
+        let shift = modifiers & UInt16(KMOD_SHIFT.rawValue) != 0
+        func key(_ k: SDL_KeyCode) -> Int32 { Int32(bitPattern: k.rawValue) }
+        switch keycode {
+        case key(SDLK_q): return .quit // q and Ctrl+Q
+        case key(SDLK_w) where ctrl: return .quit
+        case key(SDLK_SPACE): return .pause
+        case key(SDLK_s): return .snapshot
+        case key(SDLK_f), key(SDLK_F11): return .toggleFullscreen
+        case key(SDLK_ESCAPE): return .escape
+        case key(SDLK_TAB): return .toggleBrowser
+        case key(SDLK_c): return .nextCamera
+        case key(SDLK_m): return .mirror
+        case key(SDLK_p): return .togglePanel
+        case key(SDLK_d): return .toggleDebug
+        case key(SDLK_t): return .toggleSmoothing
+        case key(SDLK_h), key(SDLK_F1), key(SDLK_QUESTION): return .toggleHelp
+        case key(SDLK_SLASH) where shift: return .toggleHelp // '?' on US layouts
+        case key(SDLK_LEFT): return .left
+        case key(SDLK_RIGHT): return .right
+        case key(SDLK_UP): return .up
+        case key(SDLK_DOWN): return .down
+        case key(SDLK_PAGEUP): return .pageUp
+        case key(SDLK_PAGEDOWN): return .pageDown
+        case key(SDLK_0)...key(SDLK_7): return .filter(Int(keycode - key(SDLK_0)))
+        default: return nil
+        }
+    }
+}

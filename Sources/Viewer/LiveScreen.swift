@@ -1,0 +1,134 @@
+import Expression
+import Foundation
+import Graphics
+
+/// Draws the live screen: the video letterboxed in its area, boxes and labels, the side panel, and the
+/// status, toast, debug and help layers. The same code draws the window and the headless snapshot.
+public final class LiveScreen {
+    public let fonts: Fonts
+    private var videoTexture: ImageTexture?
+    private var uploadedFrame: Int?
+    private var overlay: FaceOverlay { FaceOverlay(fonts: fonts) }
+
+    public init(fonts: Fonts) { self.fonts = fonts }
+
+    /// Where the video and the panel go in a canvas of `size`.
+    public static func layout(size: Size, showPanel: Bool) -> (video: Rect, panel: Rect?) {
+        let panelWidth = showPanel ? min(Theme.sidePanelWidth, size.width / 2) : 0
+        let video = Rect(x: 0, y: 0, width: size.width - panelWidth, height: size.height)
+        let panel = showPanel ? Rect(x: video.maxX, y: 0, width: panelWidth, height: size.height) : nil
+        return (video, panel)
+    }
+
+    /// Draws one frame; returns the faces as drawn (screen boxes and labels).
+    @discardableResult
+    public func draw(_ model: LiveViewModel, frameSequence: Int?, on canvas: Canvas) throws -> [DrawnFace] {
+        let (videoArea, panelRect) = LiveScreen.layout(size: canvas.size, showPanel: model.showPanel)
+        canvas.clear(Theme.videoBackground)
+        var drawn: [DrawnFace] = []
+        if let frame = model.frame {
+            let frameSize = Size(width: frame.width, height: frame.height)
+            if videoTexture?.size != frameSize {
+                videoTexture = try canvas.makeTexture(size: frameSize)
+                videoTexture?.setSmoothScaling(true)
+                uploadedFrame = nil
+            }
+            if let texture = videoTexture {
+                if uploadedFrame == nil || uploadedFrame != frameSequence {
+                    texture.update(with: frame)
+                    uploadedFrame = frameSequence
+                }
+                let videoRect = videoArea.aspectFit(frameSize)
+                canvas.draw(texture, in: videoRect, mirrored: model.mirrored)
+                // Boxes belong to the frame the result was computed on; with a different frame size they would lie.
+                if let result = model.result, result.frameSize == frameSize {
+                    drawn = overlay.draw(model, frame: frameSize, videoRect: videoRect, on: canvas)
+                }
+            }
+        }
+        drawStatus(model, in: videoArea, hasFrame: model.frame != nil, on: canvas)
+        if model.showDebug { drawDebug(model, in: videoArea, on: canvas) }
+        if let panelRect { SidePanel(fonts: fonts).draw(model, in: panelRect, on: canvas) }
+        if let toast = model.toast { drawToast(toast, in: videoArea, on: canvas) }
+        if model.showHelp { HelpOverlay(fonts: fonts).draw(in: canvas.bounds, on: canvas) }
+        return drawn
+    }
+
+    /// A plain message in the middle of the video area when there is no picture (camera missing, lost, ...).
+    private func drawStatus(_ model: LiveViewModel, in area: Rect, hasFrame: Bool, on canvas: Canvas) {
+        let title: String, detail: String, hint: String
+        switch model.captureState {
+        case .running where hasFrame, .ended where hasFrame: return
+        case .running, .opening:
+            title = "Opening \(model.sourceDescription)…"; detail = ""; hint = ""
+        case let .unavailable(message):
+            // Frozen last picture stays visible under the card, dimmed.
+            if hasFrame { canvas.fill(area, Theme.overlayScrim) }
+            title = model.sourceDescription.hasPrefix("camera") ? "No picture from \(model.sourceDescription)" : "Cannot show \(model.sourceDescription)"
+            detail = message
+            hint = "Retrying every second.  Press c to try another camera; start with --demo or --video FILE to use no camera."
+        case .ended:
+            title = "End of \(model.sourceDescription)"; detail = ""; hint = ""
+        }
+        let lines = wrap(detail, font: fonts.body, width: min(area.width - 64, 560))
+        let hintLines = wrap(hint, font: fonts.small, width: min(area.width - 64, 560))
+        let height = fonts.headline.lineHeight + lines.count * fonts.body.lineHeight + hintLines.count * fonts.small.lineHeight
+            + Theme.spacingL * 2
+        var y = area.midY - height / 2
+        canvas.text(title, font: fonts.headline, color: Theme.text, x: area.midX, y: y, align: .center)
+        y += fonts.headline.lineHeight + Theme.spacingL
+        for line in lines {
+            canvas.text(line, font: fonts.body, color: Theme.warning, x: area.midX, y: y, align: .center)
+            y += fonts.body.lineHeight
+        }
+        y += Theme.spacingL
+        for line in hintLines {
+            canvas.text(line, font: fonts.small, color: Theme.textDim, x: area.midX, y: y, align: .center)
+            y += fonts.small.lineHeight
+        }
+    }
+
+    private func drawToast(_ message: String, in area: Rect, on canvas: Canvas) {
+        let size = fonts.body.measure(message)
+        let box = Rect(x: area.midX - size.width / 2 - Theme.spacingL, y: area.maxY - size.height - 3 * Theme.spacingL,
+                       width: size.width + 2 * Theme.spacingL, height: size.height + Theme.spacingM)
+        canvas.fill(box, Theme.panelRaised.withAlpha(235))
+        canvas.fill(Rect(x: box.x, y: box.y, width: 3, height: box.height), Theme.success)
+        canvas.text(message, font: fonts.body, color: Theme.text, in: box, align: .center)
+    }
+
+    private func drawDebug(_ model: LiveViewModel, in area: Rect, on canvas: Canvas) {
+        var lines = ["renderer \(model.rendererName)", "dropped frames \(model.droppedFrames)"]
+        if let r = model.result {
+            lines.append("frame #\(r.frameSequence)  \(r.frameSize.width)x\(r.frameSize.height)")
+            lines.append(String(format: "detect %.1f ms  classify %.1f ms", r.detectSeconds * 1000, r.classifySeconds * 1000))
+            lines.append("tracks " + r.faces.map { "#\($0.id)" }.joined(separator: " "))
+        }
+        lines.append("smoothing \(model.smoothing ? "on" : "off")")
+        let height = lines.count * fonts.small.lineHeight + Theme.spacingS * 2
+        let box = Rect(x: area.x + Theme.spacingS, y: area.y + Theme.spacingS, width: 280, height: height)
+        canvas.fill(box, Theme.overlayScrim)
+        var y = box.y + Theme.spacingS
+        for line in lines {
+            canvas.text(line, font: fonts.small, color: Theme.success, x: box.x + Theme.spacingS, y: y)
+            y += fonts.small.lineHeight
+        }
+    }
+
+    /// Breaks text into lines no wider than `width`.
+    func wrap(_ text: String, font: Font, width: Int) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if font.measure(candidate).width > width && !current.isEmpty {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Measurements of a live run, for `emoscope bench live`: frame times, latencies, per-face rates, memory.
+public struct LiveStats: Sendable {
+    public var renderedFrames = 0
+    public var startedAt = MonotonicClock.now
+    public var endedAt = MonotonicClock.now
+    /// Seconds from a frame's capture to the first presented frame showing its result.
+    public var latencies: [Double] = []
+    /// (seconds since start, resident set size in bytes)
+    public var memory: [(Double, Int)] = []
+    /// Per track: first/last time seen and classification counts then.
+    var tracks: [Int: (firstTime: Double, firstCount: Int, lastTime: Double, lastCount: Int)] = [:]
+
+    public init() {}
+
+    mutating func observe(_ faces: [TrackedFace], at time: Double) {
+        for face in faces where face.missed == 0 {
+            if let t = tracks[face.id] {
+                tracks[face.id] = (t.firstTime, t.firstCount, time, face.classifications)
+            } else {
+                tracks[face.id] = (time, face.classifications, time, face.classifications)
+            }
+        }
+    }
+
+    public var renderFPS: Double { Double(renderedFrames) / max(endedAt - startedAt, 1e-6) }
+
+    /// Classifications per second of each face seen for at least `minimum` seconds.
+    public func perFaceRates(minimum: Double = 1) -> [Double] {
+        tracks.values.filter { $0.lastTime - $0.firstTime >= minimum }
+            .map { Double($0.lastCount - $0.firstCount) / ($0.lastTime - $0.firstTime) }
+    }
+
+    public static func percentile(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let index = min(sorted.count - 1, max(0, Int((Double(sorted.count - 1) * p).rounded())))
+        return sorted[index]
+    }
+
+    /// Resident memory of this process, from /proc/self/statm.
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

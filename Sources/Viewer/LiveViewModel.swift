@@ -1,0 +1,46 @@
+import Expression
+import Graphics
+
+/// Everything one frame of the live screen shows; the app fills it each frame, the headless snapshot once.
+public struct LiveViewModel {
+    public var frame: BGRAImage?
+    public var result: LiveResult?
+    public var sourceDescription: String
+    public var captureState: CaptureState = .running
+    public var modelName: String?
+    public var selectedFaceID: Int?
+    public var mirrored = false
+    public var showPanel = true
+    public var showHelp = false
+    public var showDebug = false
+    public var paused = false
+    public var smoothing = true
+    public var toast: String?
+    public var renderFPS: Double = 0
+    public var captureFPS: Double = 0
+    public var inferenceFPS: Double = 0
+    public var faceRate: Double = 0
+    public var latencyMilliseconds: Double?
+    public var droppedFrames = 0
+    public var rendererName = ""
+
+    public init(sourceDescription: String) { self.sourceDescription = sourceDescription }
+
+    /// The faces of the latest result, or none.
+    public var faces: [TrackedFace] { result?.faces ?? [] }
+
+    /// The face whose probabilities the panel shows: the selected one if still in view, else the largest.
+    public var panelFace: TrackedFace? {
+        if let id = selectedFaceID, let face = faces.first(where: { $0.id == id }) { return face }
+        return faces.max { $0.box.area < $1.box.area }
+    }
+}
+
+/// A face as it was drawn: for click hit-testing and for the snapshot's JSON (which must match the picture).
+public struct DrawnFace: Sendable, Equatable {
+    public let face: TrackedFace
+    /// Where the box was drawn on screen.
+    public let screenBox: Rect
+    /// The label text as drawn ("Happy 87%"), or nil when there is no classifier.
+    public let label: String?
+}

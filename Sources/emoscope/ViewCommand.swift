@@ -1,0 +1,79 @@
+import ArgumentParser
+import Expression
+import Foundation
+import Viewer
+
+/// `emoscope view` (the default: a bare `emoscope`, as the desktop file starts it, opens the window).
+struct ViewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "view",
+        abstract: "Open the live viewer window (the default command).",
+        discussion: "Without a source option, the last source used is opened again (else camera 0).")
+
+    @Option(name: .long, help: "Camera index (/dev/videoN).") var camera: Int?
+    @Option(name: .long, help: "A video file to play (looped).") var video: String?
+    @Option(name: .long, help: "A still image to analyse.") var image: String?
+    @Flag(name: .long, help: "A built-in moving scene of dataset faces, for machines without a camera.") var demo = false
+    @Option(name: .long, help: "FER2013-style folder for the dataset browser and the demo (default ../shared/fer2013 when present).")
+    var data: String?
+    @Option(name: .long, help: "Model file (.safetensors); default: the shipped model.") var model: String?
+    @Flag(name: .long, help: "Start in fullscreen.") var fullscreen = false
+    @Option(name: .long, help: "Folder for snapshots (default $XDG_PICTURES_DIR/Emoscope).") var snapshotDir: String?
+
+    func validate() throws {
+        let chosen = [camera != nil, video != nil, image != nil, demo].filter { $0 }.count
+        if chosen > 1 { throw ValidationError("choose one source: --camera, --video, --image or --demo") }
+    }
+
+    func run() throws {
+        let (settings, settingsWarning) = Settings.load()
+        let dataRoot = data ?? ViewerOptions.defaultDataRoot()
+        let source: SourceSpec
+        if let camera { source = .camera(camera) }
+        else if let video { source = .video(video) }
+        else if let image { source = .image(image) }
+        else if demo {
+            guard let dataRoot else {
+                throw ValidationError("--demo needs a FER2013-style folder: give --data ROOT (../shared/fer2013 was not found)")
+            }
+            source = .demo(dataRoot)
+        } else { source = settings.lastSource ?? .camera(0) }
+
+        var options = ViewerOptions(source: source, dataRoot: dataRoot)
+        options.fullscreen = fullscreen
+        options.snapshotDirectory = snapshotDir.map { URL(fileURLWithPath: $0) }
+        let setup = ViewerSetup.make(modelPath: model)
+        var warnings = setup.warnings
+        if let settingsWarning { warnings.append(settingsWarning) }
+        for warning in warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
+        let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier,
+                      warnings: warnings)
+        try app.run()
+    }
+}
+
+/// The detector and classifier the viewer, the snapshot command and the live benchmark share, and what went
+/// wrong finding them. Neither is required: without a model, faces are shown without emotions.
+struct ViewerSetup {
+    var detector: FaceDetecting?
+    var classifier: EmotionClassifying?
+    var warnings: [String] = []
+
+    static func make(modelPath: String?) -> ViewerSetup {
+        var setup = ViewerSetup()
+        do {
+            setup.detector = try HaarFaceDetector()
+        } catch {
+            setup.warnings.append("No face detector: \(error)")
+        }
+        do {
+            setup.classifier = try ModelLocator.loadClassifier(path: modelPath).map { LockedClassifier($0) }
+            if setup.classifier == nil {
+                setup.warnings.append("No model found (\(ModelLocator.triedDescription)): faces are shown without emotions.")
+            }
+        } catch {
+            setup.warnings.append("Model not loaded: \(error)")
+        }
+        return setup
+    }
+}
