@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Decoded 48x48 pixels of a split folder, kept on disk so a second load skips decoding.
 ///
@@ -9,7 +12,7 @@ struct DatasetCache: Sendable {
     let directory: URL
 
     private static let magic = Array("EMOFACES".utf8)
-    private static let version: UInt32 = 1
+    private static let version: UInt32 = 2
 
     /// `$XDG_CACHE_HOME/emoscope`, else `~/.cache/emoscope`.
     static var defaultDirectory: URL {
@@ -28,30 +31,30 @@ struct DatasetCache: Sendable {
 
     /// The cached faces and skipped files of `listing`, or nil when there is no valid cache for it.
     func read(_ listing: DatasetListing) -> (faces: LabeledFaces, skipped: [SkippedFile])? {
-        guard let data = try? Data(contentsOf: fileURL(for: listing), options: .mappedIfSafe) else { return nil }
-        return data.withUnsafeBytes { Self.decode($0, listing: listing) }
+        guard var bytes = Self.readFile(fileURL(for: listing).path) else { return nil }
+        return Self.decode(&bytes, listing: listing)
     }
 
     /// Stores the result of decoding `listing`: its faces in listing order and the entries that were skipped.
     /// Returns a problem to mention when the cache could not be written (the load itself still succeeds).
     func write(_ listing: DatasetListing, faces: LabeledFaces, skipped: [SkippedFile]) -> String? {
-        var data = Data()
-        data.append(contentsOf: Self.magic)
-        Self.append(Self.version, to: &data)
-        Self.append(UInt32(LabeledFaces.side), to: &data)
-        Self.append(UInt32(listing.entries.count), to: &data)
-        Self.append(UInt32(faces.count), to: &data)
-        data.append(contentsOf: Array(listing.key.utf8))
+        var data = Data(capacity: faces.pixels.count + listing.entries.count + 4096)
+        data.append(contentsOf: faces.pixels)
         let reasons = Dictionary(skipped.map { ($0.path, $0.reason) }, uniquingKeysWith: { first, _ in first })
         data.append(contentsOf: listing.entries.map { reasons[$0.path] == nil ? UInt8(0) : 1 })
-        data.append(contentsOf: faces.pixels)
         for entry in listing.entries {
             guard let reason = reasons[entry.path].map({ Array($0.utf8) }) else { continue }
             Self.append(UInt32(reason.count), to: &data)
             data.append(contentsOf: reason)
         }
+        data.append(contentsOf: Array(listing.key.utf8))
+        Self.append(UInt32(listing.entries.count), to: &data)
+        Self.append(UInt32(faces.count), to: &data)
+        Self.append(UInt32(LabeledFaces.side), to: &data)
+        Self.append(Self.version, to: &data)
         let checksum = data.withUnsafeBytes { Self.checksum($0) }
         Self.append(checksum, to: &data)
+        data.append(contentsOf: Self.magic)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let url = fileURL(for: listing)
@@ -79,46 +82,78 @@ struct DatasetCache: Sendable {
     }
 
     // MARK: - Format
+    // [pixels of the decoded faces][status per listing entry: 0 face, 1 skipped][reasons: u32 length + UTF-8]
+    // [key][entries u32][faces u32][side u32][version u32][checksum u64 of all before it][magic]
+    // The pixels come first so that, once checked, the file's bytes become the faces' array in place.
 
-    private static func decode(_ bytes: UnsafeRawBufferPointer, listing: DatasetListing)
+    private static let trailerSize = 8 + 8 + 16
+
+    private static func decode(_ bytes: inout [UInt8], listing: DatasetListing)
         -> (faces: LabeledFaces, skipped: [SkippedFile])? {
         let keyBytes = Array(listing.key.utf8)
-        let headerSize = magic.count + 16 + keyBytes.count
-        let n = listing.entries.count
-        guard bytes.count >= headerSize + n + 8,
-              Array(bytes[0..<magic.count]) == magic,
-              read32(bytes, at: 8) == version,
-              read32(bytes, at: 12) == UInt32(LabeledFaces.side),
-              read32(bytes, at: 16) == UInt32(n),
-              Array(bytes[24..<(24 + keyBytes.count)]) == keyBytes else { return nil }
-        let faceCount = Int(read32(bytes, at: 20))
-        let statuses = bytes[headerSize..<(headerSize + n)]
-        guard statuses.allSatisfy({ $0 <= 1 }), statuses.filter({ $0 == 0 }).count == faceCount else { return nil }
-        let pixelStart = headerSize + n, pixelEnd = pixelStart + faceCount * LabeledFaces.faceSize
-        guard pixelEnd + 8 <= bytes.count else { return nil }
-        let stored = bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
-        guard checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])) == stored else { return nil }
+        let n = listing.entries.count, end = bytes.count
+        guard end >= trailerSize + keyBytes.count + n else { return nil }
+        let valid: (faceCount: Int, reasonsStart: Int)? = bytes.withUnsafeBytes { raw in
+            guard Array(raw[(end - 8)..<end]) == magic,
+                  read32(raw, at: end - 20) == version,
+                  read32(raw, at: end - 24) == UInt32(LabeledFaces.side),
+                  read32(raw, at: end - 32) == UInt32(n),
+                  Array(raw[(end - trailerSize - keyBytes.count)..<(end - trailerSize)]) == keyBytes,
+                  raw.loadUnaligned(fromByteOffset: end - 16, as: UInt64.self)
+                      == checksum(UnsafeRawBufferPointer(rebasing: raw[0..<(end - 16)])) else { return nil }
+            let faceCount = Int(read32(raw, at: end - 28))
+            let pixelEnd = faceCount * LabeledFaces.faceSize
+            guard pixelEnd + n <= end - trailerSize - keyBytes.count else { return nil }
+            let statuses = raw[pixelEnd..<(pixelEnd + n)]
+            guard statuses.allSatisfy({ $0 <= 1 }), statuses.count(where: { $0 == 0 }) == faceCount else { return nil }
+            return (faceCount, pixelEnd + n)
+        }
+        guard let valid else { return nil }
 
-        var faces = LabeledFaces()
-        faces.pixels = Array(bytes[pixelStart..<pixelEnd])
-        var skipped: [SkippedFile] = []
-        var offset = pixelEnd
-        for (entry, status) in zip(listing.entries, statuses) {
+        var labels: [Emotion] = [], paths: [String] = [], skipped: [SkippedFile] = []
+        labels.reserveCapacity(valid.faceCount)
+        paths.reserveCapacity(valid.faceCount)
+        let pixelEnd = valid.faceCount * LabeledFaces.faceSize
+        var offset = valid.reasonsStart
+        let reasonsEnd = end - trailerSize - keyBytes.count
+        for (entry, status) in zip(listing.entries, bytes[pixelEnd..<(pixelEnd + n)]) {
             if status == 0 {
-                faces.labels.append(entry.emotion)
-                faces.paths.append(entry.path)
+                labels.append(entry.emotion)
+                paths.append(entry.path)
                 continue
             }
-            guard offset + 4 <= bytes.count - 8 else { return nil }
-            let length = Int(read32(bytes, at: offset))
+            guard offset + 4 <= reasonsEnd else { return nil }
+            let length = bytes.withUnsafeBytes { Int(read32($0, at: offset)) }
             offset += 4
-            guard offset + length <= bytes.count - 8 else { return nil }
-            let reason = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
-            skipped.append(SkippedFile(path: entry.path, reason: reason))
+            guard offset + length <= reasonsEnd else { return nil }
+            skipped.append(SkippedFile(path: entry.path, reason: String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)))
             offset += length
         }
-        guard offset == bytes.count - 8 else { return nil }
-        return (faces, skipped)
+        guard offset == reasonsEnd else { return nil }
+        bytes.removeLast(end - pixelEnd) // O(1): the array keeps its storage
+        return (LabeledFaces(pixels: bytes, labels: labels, paths: paths), skipped)
+    }
+
+    /// The whole file in one array, read straight into it (tens of MB: no intermediate copies).
+    private static func readFile(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let got = Glibc.read(descriptor, buffer.baseAddress! + done, size - done)
+                if got <= 0 { break }
+                done += got
+            }
+            complete = done == size
+            count = done
+        }
+        return complete ? bytes : nil
     }
 
     private static func read32(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt32 {

@@ -17,6 +17,9 @@ struct DatasetListing: Sendable {
     let entries: [Entry]
     /// Files found directly in the split folder, outside any class folder.
     let strayFiles: [SkippedFile]
+    /// A 128-bit digest of the listing (paths, classes, sizes, times) and of how faces are decoded:
+    /// any added, removed, renamed, rewritten or touched file gives a new key.
+    let key: String
 
     /// Lists `folder`. Class folders are mapped with `Emotion(folderName:)`; an unknown name or an
     /// empty class folder is an error. Hidden files are ignored. Order: class, then folder name, then file name.
@@ -54,11 +57,10 @@ struct DatasetListing: Sendable {
         }
         self.entries = entries
         self.strayFiles = strays
+        self.key = Self.digest(folder: folder, entries: entries)
     }
 
-    /// A 128-bit digest of the listing (paths, classes, sizes, times) and of how faces are decoded:
-    /// any added, removed, renamed, rewritten or touched file gives a new key.
-    var key: String {
+    private static func digest(folder: String, entries: [Entry]) -> String {
         var digest = Digest128()
         digest.add("emoscope-faces v1 side \(LabeledFaces.side) area\n\(folder)\n")
         for entry in entries {

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Expression
+import Foundation
+
+/// `emoscope data ...`: looking at datasets before training on them.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Inspect a face dataset (ROOT/SPLIT/CLASS/images or fer2013.csv).",
+        subcommands: [Stats.self])
+
+    /// `emoscope data stats ROOT`
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Faces per split and class, imbalance, undecodable files and exact duplicates.")
+
+        @Argument(help: "The dataset folder (ROOT/SPLIT/CLASS/images) or a fer2013.csv file.")
+        var root: String
+
+        @Flag(help: "Decode every image again instead of using the decoded-pixel cache.")
+        var noCache = false
+
+        func run() throws {
+            let dataset = try Dataset.open(URL(fileURLWithPath: root))
+            let stats = try DatasetStats(dataset: dataset, useCache: !noCache)
+            print(stats.table, terminator: "")
+            let timing = stats.splits.map {
+                "\($0.name) " + String(format: "%.2f s", $0.seconds) + ($0.fromCache ? " (cached)" : " (decoded)")
+            }
+            print("\nloaded: " + timing.joined(separator: ", "))
+        }
+    }
+}
