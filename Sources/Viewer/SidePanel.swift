@@ -22,10 +22,13 @@ struct SidePanel {
         y += Theme.spacingXL
         y = drawRates(model, x: inner.x, y: y, width: inner.width, on: canvas)
         y += Theme.spacingXL
-        drawModel(model, x: inner.x, y: y, width: inner.width, on: canvas)
+        y = drawModel(model, x: inner.x, y: y, width: inner.width, on: canvas)
 
-        let hint = "h help   s snapshot   Tab dataset"
-        canvas.text(hint, font: fonts.small, color: Theme.textFaint, x: inner.x, y: inner.maxY - fonts.small.lineHeight)
+        // The key hint only where it does not collide with the content (short windows).
+        let hintY = inner.maxY - fonts.small.lineHeight
+        if hintY > y + Theme.spacingL {
+            canvas.text("h help   s snapshot   Tab dataset", font: fonts.small, color: Theme.textFaint, x: inner.x, y: hintY)
+        }
     }
 
     private func section(_ title: String, x: Int, y: Int, on canvas: Canvas) -> Int {
@@ -70,7 +73,7 @@ struct SidePanel {
         return y
     }
 
-    private func drawModel(_ model: LiveViewModel, x: Int, y: Int, width: Int, on canvas: Canvas) {
+    private func drawModel(_ model: LiveViewModel, x: Int, y: Int, width: Int, on canvas: Canvas) -> Int {
         var y = section("Model", x: x, y: y, on: canvas)
         if let name = model.modelName {
             canvas.text(name, font: fonts.body, color: Theme.text, x: x, y: y)
@@ -81,6 +84,7 @@ struct SidePanel {
             y += fonts.body.lineHeight
             canvas.text("Faces are shown without emotions.", font: fonts.small, color: Theme.textDim, x: x, y: y)
         }
+        return y + fonts.small.lineHeight
     }
 }
 

@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// SDL drawing on an offscreen software renderer: no display needed. Serialized because SDL is not thread-safe.
-@Suite(.serialized) struct CanvasTests {
+extension SDLSuite {
+@Suite struct CanvasTests {
     @Test func strokeCoversExactlyTheRectangleEdges() throws {
         let canvas = try Canvas(offscreenWidth: 64, height: 48)
         canvas.clear(Color(hex: 0x000000))
@@ -52,4 +53,5 @@ import TestSupport
         let area = Rect(x: 0, y: 0, width: 800, height: 400)
         #expect(area.aspectFit(Size(width: 640, height: 480)) == Rect(x: 133, y: 0, width: 533, height: 400))
     }
+}
 }

@@ -1,0 +1,130 @@
+import Expression
+import Foundation
+import Graphics
+import Testing
+@testable import Viewer
+
+struct LatestSlotTests {
+    @Test func staleValuesAreDroppedNotQueued() {
+        let slot = LatestSlot<Int>()
+        for value in 1...5 { slot.put(value) }
+        let first = slot.next(after: 0, timeout: 0.1)
+        #expect(first?.value == 5, "the consumer gets the newest value only")
+        #expect(first?.version == 5)
+        #expect(slot.dropped == 4, "the four older values were dropped")
+        #expect(slot.next(after: 5, timeout: 0.05) == nil, "nothing newer: nothing queued behind")
+        slot.put(6)
+        #expect(slot.next(after: 5, timeout: 0.1)?.value == 6)
+        #expect(slot.dropped == 4)
+    }
+
+    @Test func producerNeverWaitsForASlowConsumer() {
+        let slot = LatestSlot<[UInt8]>()
+        let start = MonotonicClock.now
+        for i in 0..<10_000 { slot.put([UInt8(i & 255)]) }
+        #expect(MonotonicClock.now - start < 1, "10,000 puts with no consumer must not block")
+        #expect(slot.latest()?.version == 10_000)
+    }
+
+    @Test func waitingConsumerWakesForANewValue() {
+        let slot = LatestSlot<Int>()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { slot.put(42) }
+        #expect(slot.next(after: 0, timeout: 2)?.value == 42)
+    }
+
+    @Test func workerAnalysesOnlyTheNewestFrame() {
+        let frames = LatestSlot<Frame>()
+        let detector = FixedDetector([FaceRect(x: 2, y: 2, width: 10, height: 10)])
+        let worker = InferenceWorker(frames: frames, detector: detector, classifier: nil)
+        for sequence in 1...3 {
+            frames.put(Frame(image: BGRAImage(width: 16, height: 16), sequence: sequence, capturedAt: Double(sequence)))
+        }
+        worker.start()
+        defer { worker.stop() }
+        let result = worker.results.next(after: 0, timeout: 5)?.value
+        #expect(result?.frameSequence == 3)
+        #expect(detector.calls == 1, "frames 1 and 2 were never analysed")
+    }
+}
+
+struct FaceTrackerTests {
+    let happy: [Float] = [0, 0, 0, 1, 0, 0, 0]
+    let sad: [Float] = [0, 0, 0, 0, 0, 1, 0]
+
+    @Test func idsSurviveSmallMovesAndNewFacesGetNewIDs() {
+        let tracker = FaceTracker()
+        let a = FaceRect(x: 100, y: 100, width: 80, height: 80), b = FaceRect(x: 400, y: 120, width: 90, height: 90)
+        let first = tracker.update(detections: [a, b], probabilities: [], at: 0)
+        let idA = first[0].id, idB = first[1].id
+        #expect(idA != idB)
+        // Both move a little (and come back in the other order): same IDs.
+        let second = tracker.update(detections: [b.offsetBy(dx: 6, dy: -4), a.offsetBy(dx: -5, dy: 7)], probabilities: [], at: 0.033)
+        #expect(Set(second.map(\.id)) == [idA, idB])
+        #expect(second.first { $0.box.x > 300 }?.id == idB)
+        // A third face appears far away: a new ID.
+        let c = FaceRect(x: 250, y: 300, width: 70, height: 70)
+        let third = tracker.update(detections: [a, b, c], probabilities: [], at: 0.066)
+        let idC = third.first { $0.box == c }?.id
+        #expect(idC != nil && idC != idA && idC != idB)
+    }
+
+    @Test func aBriefMissKeepsTheIDALongMissEndsTheTrack() {
+        let tracker = FaceTracker(maxMissed: 3)
+        let a = FaceRect(x: 10, y: 10, width: 50, height: 50)
+        let id = tracker.update(detections: [a], probabilities: [], at: 0)[0].id
+        tracker.update(detections: [], probabilities: [], at: 0.03)
+        #expect(tracker.update(detections: [a], probabilities: [], at: 0.06)[0].id == id)
+        for step in 1...4 { tracker.update(detections: [], probabilities: [], at: 0.06 + Double(step) * 0.03) }
+        #expect(tracker.update(detections: [a], probabilities: [], at: 0.3)[0].id != id)
+    }
+
+    @Test func smoothingConvergesAndReacts() {
+        let tracker = FaceTracker(smoothingTime: 0.25, smoothing: true)
+        let box = FaceRect(x: 0, y: 0, width: 60, height: 60)
+        var time = 0.0
+        var face = tracker.update(detections: [box], probabilities: [happy], at: time)[0]
+        #expect(face.emotion == .happy)
+        // A single contrary frame does not flip the label (no flicker)...
+        time += 1.0 / 30
+        face = tracker.update(detections: [box], probabilities: [sad], at: time)[0]
+        #expect(face.emotion == .happy)
+        // ...but a lasting change wins within a quarter of a second, and the values converge to it.
+        var flippedAfter: Double?
+        for _ in 0..<60 {
+            time += 1.0 / 30
+            face = tracker.update(detections: [box], probabilities: [sad], at: time)[0]
+            if flippedAfter == nil, face.emotion == .sad { flippedAfter = time }
+        }
+        #expect(flippedAfter != nil && flippedAfter! < 0.3)
+        #expect(abs(face.probabilities[Emotion.sad.rawValue] - 1) < 0.001)
+        #expect(face.probabilities.reduce(0, +) > 0.999 && face.probabilities.reduce(0, +) < 1.001)
+    }
+
+    @Test func withoutSmoothingTheLatestProbabilitiesAreShown() {
+        let tracker = FaceTracker(smoothing: false)
+        let box = FaceRect(x: 0, y: 0, width: 60, height: 60)
+        tracker.update(detections: [box], probabilities: [happy], at: 0)
+        let face = tracker.update(detections: [box], probabilities: [sad], at: 0.033)[0]
+        #expect(face.probabilities == sad)
+        #expect(face.classifications == 2)
+    }
+}
+
+/// A detector that reports the same boxes every time and counts its calls.
+final class FixedDetector: FaceDetecting, @unchecked Sendable {
+    let boxes: [FaceRect]
+    private(set) var calls = 0
+    init(_ boxes: [FaceRect]) { self.boxes = boxes }
+    func detectFaces(in image: GrayImage) -> [FaceRect] {
+        calls += 1
+        return boxes
+    }
+}
+
+/// A classifier that answers fixed probabilities for every face.
+final class FixedClassifier: EmotionClassifying, @unchecked Sendable {
+    let answer: [Float]
+    let modelName = "fixed-test-model"
+    init(_ answer: [Float]) { self.answer = answer }
+    func probabilities(for faces: [GrayImage]) -> [[Float]] { faces.map { _ in answer } }
+}
