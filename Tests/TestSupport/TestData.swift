@@ -20,6 +20,9 @@ public enum TestData {
     public static let fer2013MissingReason =
         "needs the FER2013 folders at ../shared/fer2013 (or EMOSCOPE_FER2013); a fresh clone does not have them"
 
+    /// Small reference files committed under Tests/Fixtures (e.g. `keras/`, made by the scripts beside them).
+    public static var fixtures: URL { repositoryRoot.appendingPathComponent("Tests/Fixtures") }
+
     /// The folder holding Package.swift, found from this source file's path.
     public static let repositoryRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
