@@ -13,6 +13,8 @@ public struct LiveViewModel {
     public var showPanel = true
     public var showHelp = false
     public var showDebug = false
+    /// Frame rates and latency mean nothing in a headless snapshot of one picture.
+    public var showPerformance = true
     public var paused = false
     public var smoothing = true
     public var toast: String?

@@ -19,8 +19,10 @@ struct SidePanel {
         y += fonts.small.lineHeight + Theme.spacingL
 
         y = drawProbabilities(model, x: inner.x, y: y, width: inner.width, on: canvas)
-        y += Theme.spacingXL
-        y = drawRates(model, x: inner.x, y: y, width: inner.width, on: canvas)
+        if model.showPerformance {
+            y += Theme.spacingXL
+            y = drawRates(model, x: inner.x, y: y, width: inner.width, on: canvas)
+        }
         y += Theme.spacingXL
         y = drawModel(model, x: inner.x, y: y, width: inner.width, on: canvas)
 

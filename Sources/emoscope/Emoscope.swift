@@ -5,7 +5,7 @@ struct Emoscope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emoscope",
         abstract: "Real-time facial-expression recognition.",
-        subcommands: [ViewCommand.self],
+        subcommands: [ViewCommand.self, SnapshotCommand.self, DemoVideoCommand.self],
         defaultSubcommand: ViewCommand.self)
     func run() throws { print("Emoscope") }
 }

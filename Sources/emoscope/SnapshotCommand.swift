@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Graphics
+import Viewer
+
+/// `emoscope snapshot --image IN --out OUT.png`: the annotated live view of one picture, without a window.
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Render the annotated view of an image to a PNG (and a JSON sidecar), without a window.")
+
+    @Option(name: .long, help: "The picture to analyse (any format OpenCV reads).") var image: String?
+    @Option(name: .long, help: "The PNG to write; the JSON goes beside it.") var out: String
+    @Option(name: .long, help: "Model file (.safetensors); default: the shipped model.") var model: String?
+    @Flag(name: .long, help: "Mirror the picture, as the viewer's m key does.") var mirror = false
+    @Flag(name: .long, help: "Leave out the side panel.") var noPanel = false
+    @Flag(name: .long, help: "Instead: draw Emoscope's icon to --out (how Resources/Icons/emoscope.png is made).") var icon = false
+    @Option(name: .long, help: "Icon size in pixels (with --icon).") var size = 256
+
+    func validate() throws {
+        if !icon && image == nil { throw ValidationError("give --image IN (or --icon)") }
+    }
+
+    func run() throws {
+        let output = URL(fileURLWithPath: out)
+        if icon {
+            try AppIcon.image(size: size).writePNG(to: output)
+            print("wrote \(output.path)")
+            return
+        }
+        guard let image else { return }
+        let picture: BGRAImage
+        do { picture = try BGRAImage(contentsOf: URL(fileURLWithPath: image)) } catch {
+            throw ValidationError("\(error)")
+        }
+        let setup = ViewerSetup.make(modelPath: model)
+        for warning in setup.warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
+        let record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
+                                                 to: output, detector: setup.detector, classifier: setup.classifier,
+                                                 mirrored: mirror, showPanel: !noPanel)
+        print("wrote \(output.path) and \(output.deletingPathExtension().appendingPathExtension("json").lastPathComponent): "
+              + "\(record.faces.count) face\(record.faces.count == 1 ? "" : "s")")
+        for face in record.faces {
+            let b = face.box
+            print("  #\(face.trackID) (\(b.x), \(b.y)) \(b.width)x\(b.height) \(face.label ?? "no model")")
+        }
+    }
+}
