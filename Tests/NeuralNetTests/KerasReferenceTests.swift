@@ -21,6 +21,7 @@ import Testing
         let fixtures = try Self.fixtures()
         let testCase = try fixtures.testCase(name)
         let network = try fixtures.network(testCase)
+        #expect(network.parameterCount == testCase.parameterCount, "\(name): parameters counted as Keras counts")
         let expected = try fixtures.tensor(try #require(testCase.output))
         let output = network.forward(try fixtures.tensor(try #require(testCase.input)), training: false)
         #expect(output.shape == expected.shape)

@@ -123,7 +123,7 @@ def inference_case(name, input_shape, layers, batch=2, description=""):
     x = rng.normal(0, 1, size=(batch, *input_shape)).astype(np.float32)
     y = model(x, training=False).numpy()
     cases.append({"name": name, "kind": "inference", "description": description, "input_shape": input_shape,
-                  "layers": specs, "weights": weights,
+                  "layers": specs, "weights": weights, "parameter_count": int(model.count_params()),
                   "input": put(f"{name}/input", x), "output": put(f"{name}/output", y)})
 
 

@@ -27,7 +27,7 @@ struct KerasFixtures: Sendable {
 
     struct Case: Decodable, Sendable {
         let name: String, kind: String
-        let inputShape: [Int]?, layers: [LayerEntry]?, weights: [WeightEntry]?
+        let inputShape: [Int]?, layers: [LayerEntry]?, weights: [WeightEntry]?, parameterCount: Int?
         let input: String?, output: String?
         let movingMeanAfter: String?, movingVarianceAfter: String?
         let labels: [Int]?, labelSmoothing: Float?, classWeights: [Float]?
