@@ -8,6 +8,8 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
     /// convolutions without bias (BatchNorm follows) at each scale, so it is cheap enough to classify every
     /// face of a live 640x480 view 30 times a second.
     case compact
+    /// A tiny net (≈6 k parameters) for tests and smoke runs: trains in seconds, well above chance.
+    case tiny
 
     public static let inputShape = [48, 48, 1]
 
@@ -32,6 +34,10 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
                 + conv(128) + conv(128) + [pool]
                 + conv(256) + [pool, .flatten, .dropout(rate: 0.4)]
                 + [.dense(units: 256, useBias: false), .batchNorm(), .relu, .dropout(rate: 0.4), .dense(7), .softmax]
+        case .tiny:
+            return [.conv(8, 3, strides: 2, useBias: false), .batchNorm(), .relu,
+                    .conv(16, 3, strides: 2, useBias: false), .batchNorm(), .relu, .maxPool(size: 2, strides: 2),
+                    .conv(32, 3, useBias: false), .batchNorm(), .relu, .globalAveragePool, .dense(7), .softmax]
         }
     }
 }

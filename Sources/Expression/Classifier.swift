@@ -1,0 +1,84 @@
+import Foundation
+import NeuralNet
+
+/// An emotion classifier: a model file's network plus the preprocessing it expects.
+/// Faces of any size go in; 7 probabilities per face come out, in `Emotion.allCases` order.
+///
+/// Not thread-safe (the network reuses its buffers): call it from one thread at a time, e.g. the viewer's
+/// inference worker.
+public final class Classifier: @unchecked Sendable {
+    public let model: ModelFile
+    public let modelURL: URL?
+    /// Average each face's prediction with its mirror image's (test-time augmentation).
+    public var averagesFlip: Bool
+    /// Model class index for each Emotion, so a file with another class order still maps correctly.
+    private let outputIndex: [Int]
+    private let input = Tensor(shape: [0])
+
+    public init(model: ModelFile, url: URL? = nil, averagesFlip: Bool = true) throws {
+        var indices: [Int] = []
+        for emotion in Emotion.allCases {
+            guard let index = model.classNames.firstIndex(where: { Emotion(folderName: $0) == emotion }) else {
+                throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
+                                     "its classes \(model.classNames) do not include \(emotion.name)")
+            }
+            indices.append(index)
+        }
+        guard model.network.inputShape.count == 3, model.network.inputShape[2] == 1 else {
+            throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
+                                 "its input \(model.network.inputShape) is not a one-channel image")
+        }
+        self.model = model
+        modelURL = url
+        self.averagesFlip = averagesFlip
+        outputIndex = indices
+    }
+
+    public convenience init(contentsOf url: URL, averagesFlip: Bool = true) throws {
+        try self.init(model: ModelFile.load(url), url: url, averagesFlip: averagesFlip)
+    }
+
+    /// The model's name for people: its file name without extension.
+    public var modelName: String { modelURL?.deletingPathExtension().lastPathComponent ?? "model" }
+    public var inputSide: Int { model.network.inputShape[0] }
+
+    /// Probabilities for each face, 7 per face in `Emotion.allCases` order; all faces in one batch.
+    public func probabilities(for faces: [GrayImage]) -> [[Float]] {
+        guard !faces.isEmpty else { return [] }
+        let side = inputSide
+        let resized = faces.map { $0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side) }
+        let copies = averagesFlip ? 2 : 1
+        input.reshape([faces.count * copies, side, side, 1])
+        let (scale, offset) = (model.normalization.scale, model.normalization.offset)
+        for (n, face) in resized.enumerated() {
+            let plain = input.data + n * side * side
+            for i in 0..<(side * side) { plain[i] = Float(face.pixels[i]) * scale + offset }
+            if averagesFlip {
+                let mirror = input.data + (faces.count + n) * side * side
+                for y in 0..<side { for x in 0..<side { mirror[y * side + x] = plain[y * side + side - 1 - x] } }
+            }
+        }
+        let output = model.network.logits(input, training: false)
+        let k = output.sampleCount
+        var result: [[Float]] = []
+        var row = [Float](repeating: 0, count: k)
+        for n in 0..<faces.count {
+            var averaged = [Float](repeating: 0, count: k)
+            for copy in 0..<copies {
+                row.withUnsafeMutableBufferPointer {
+                    Softmax.apply(output.data + (copy * faces.count + n) * k, rows: 1, columns: k, into: $0.baseAddress!)
+                }
+                for j in 0..<k { averaged[j] += row[j] / Float(copies) }
+            }
+            result.append(outputIndex.map { averaged[$0] })
+        }
+        return result
+    }
+
+    /// The most likely emotion and its probability.
+    public func classify(_ face: GrayImage) -> (emotion: Emotion, confidence: Float) {
+        let p = probabilities(for: [face])[0]
+        let best = p.indices.max { p[$0] < p[$1] }!
+        return (Emotion.allCases[best], p[best])
+    }
+}

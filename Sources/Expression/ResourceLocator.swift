@@ -1,0 +1,46 @@
+import Foundation
+
+/// Finds Emoscope's `Resources/` folder (the shipped model, icons) in one place, in this order:
+/// `$EMOSCOPE_RESOURCES`; the installed copy `$XDG_DATA_HOME/emoscope` (`make install`); the source tree,
+/// found by walking up from the executable to the folder holding Package.swift (`swift run`, `make run`).
+public enum ResourceLocator {
+    /// The shipped default model's file name inside `Resources/Models/`.
+    public static let defaultModelName = "emoscope-compact.safetensors"
+
+    public static var candidates: [URL] {
+        let environment = ProcessInfo.processInfo.environment
+        var urls: [URL] = []
+        if let override = environment["EMOSCOPE_RESOURCES"], !override.isEmpty { urls.append(URL(fileURLWithPath: override)) }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/share")
+        urls.append(URL(fileURLWithPath: dataHome).appendingPathComponent("emoscope"))
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        if let executable = Bundle.main.executableURL { folder = executable.resolvingSymlinksInPath().deletingLastPathComponent() }
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                urls.append(folder.appendingPathComponent("Resources"))
+                break
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return urls
+    }
+
+    /// The first candidate holding `relativePath`, or an error listing every path tried.
+    public static func find(_ relativePath: String) throws -> URL {
+        let tried = candidates.map { $0.appendingPathComponent(relativePath) }
+        if let found = tried.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
+        throw ResourceError(name: relativePath, tried: tried.map(\.path))
+    }
+
+    public static func defaultModel() throws -> URL { try find("Models/" + defaultModelName) }
+}
+
+public struct ResourceError: Error, CustomStringConvertible {
+    public let name: String
+    public let tried: [String]
+    public var description: String {
+        "cannot find \(name); looked in:\n" + tried.map { "  \($0)" }.joined(separator: "\n")
+            + "\n(set EMOSCOPE_RESOURCES to the folder holding Models/, or run `make install`)"
+    }
+}
