@@ -1,0 +1,217 @@
+import Foundation
+import NeuralNet
+
+/// Trains an emotion network: augmented batches from a background thread, validation after every epoch,
+/// the best model kept (like Keras's ModelCheckpoint), a checkpoint after every epoch and on request,
+/// and exact resumption.
+public final class Trainer: @unchecked Sendable {
+    public struct Progress: Sendable {
+        public var epoch, epochs, batch, batches: Int
+        public var loss, accuracy: Double
+        public var imagesPerSecond: Double
+        public var learningRate: Float
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case finished, stoppedEarly, interrupted
+    }
+
+    public let configuration: TrainingConfiguration
+    public let network: Sequential
+    public let optimizer: any Optimizer
+    public private(set) var state: TrainingState
+    public let training: LabeledFaces
+    public let validation: LabeledFaces
+    /// Where the best model goes, and where checkpoints go.
+    public let modelURL: URL
+    public let checkpointURL: URL
+    public var modelPrecision: SafeTensors.DType = .f16
+    /// Extra notes stored in the saved model (the command line, the data folder, …).
+    public var modelNotes: [String: String] = [:]
+    public var onProgress: ((Progress) -> Void)?
+    public var onEpoch: ((EpochRecord, _ isBest: Bool) -> Void)?
+
+    private let stopLock = NSLock()
+    private var stopRequested = false
+    private let loss: CrossEntropyLoss
+    private let gradient = Tensor(shape: [0])
+
+    public init(configuration: TrainingConfiguration, training: LabeledFaces, validation: LabeledFaces,
+                modelURL: URL, checkpointURL: URL, resumeFrom: URL? = nil) throws {
+        var configuration = configuration
+        var resumedState: TrainingState?
+        if let resumeFrom {
+            let saved = try TrainingCheckpoint.readState(resumeFrom)
+            // The saved settings win, but the number of epochs may be extended.
+            let epochs = configuration.epochs
+            configuration = saved.configuration
+            configuration.epochs = max(epochs, saved.configuration.epochs)
+            resumedState = saved
+        }
+        guard let architecture = EmotionArchitecture(rawValue: configuration.architecture) else {
+            throw TrainingError.unknownArchitecture(configuration.architecture)
+        }
+        guard !training.isEmpty else { throw TrainingError.noData("the training split has no faces") }
+        guard !validation.isEmpty else { throw TrainingError.noData("the validation split has no faces") }
+        guard configuration.batchSize > 0, configuration.epochs > 0 else {
+            throw TrainingError.badSetting("batch size and epochs must be positive")
+        }
+        self.configuration = configuration
+        self.training = training
+        self.validation = validation
+        self.modelURL = modelURL
+        self.checkpointURL = checkpointURL
+        network = try Sequential(architecture.architecture, seed: configuration.seed)
+        switch configuration.optimizer {
+        case .adam: optimizer = Adam(learningRate: configuration.learningRate)
+        case .sgd: optimizer = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum,
+                                   nesterov: true, weightDecay: configuration.weightDecay)
+        }
+        let batches = (training.count + configuration.batchSize - 1) / configuration.batchSize
+        var classWeights: [Float]?
+        if configuration.balancedClassWeights {
+            let counts = training.classCounts
+            classWeights = counts.map { $0 == 0 ? 0 : Float(training.count) / Float(counts.count * $0) }
+        }
+        loss = CrossEntropyLoss(labelSmoothing: configuration.labelSmoothing, classWeights: classWeights)
+        if var resumed = resumedState, let resumeFrom {
+            try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer)
+            optimizer.step = resumed.optimizerStep
+            resumed.configuration = configuration
+            resumed.schedule = LearningRateSchedule(restoring: resumed.schedule, configuration: configuration)
+            state = resumed
+        } else {
+            state = TrainingState(configuration: configuration, epoch: 0, nextBatch: 0, optimizerStep: 0,
+                                  schedule: LearningRateSchedule(configuration: configuration, stepsPerEpoch: batches),
+                                  bestAccuracy: -1, bestEpoch: -1, history: [], epochLossSum: 0, epochCorrect: 0,
+                                  epochSeen: 0, elapsedSeconds: 0)
+        }
+    }
+
+    /// Asks the run to stop after the current batch and write a checkpoint. Safe from any thread.
+    public func requestStop() {
+        stopLock.lock()
+        stopRequested = true
+        stopLock.unlock()
+    }
+
+    private var shouldStop: Bool {
+        stopLock.lock()
+        defer { stopLock.unlock() }
+        return stopRequested
+    }
+
+    public func run() throws -> Outcome {
+        let config = configuration
+        while state.epoch < config.epochs {
+            let epochStart = Date()
+            let secondsBefore = state.elapsedSeconds
+            let stream = BatchStream(faces: training, epoch: state.epoch, seed: config.seed, batchSize: config.batchSize,
+                                     startBatch: state.nextBatch, augmentation: config.augmentation,
+                                     normalization: config.normalization)
+            defer { stream.cancel() }
+            var imagesThisRun = 0
+            var rate: Float = 0
+            while let batch = stream.next() {
+                rate = state.schedule.rate(epoch: state.epoch, batch: batch.index)
+                optimizer.learningRate = rate
+                network.reseedDropout(BatchStream.mix(config.seed, UInt64(state.epoch), UInt64(batch.index), 0xD0))
+                let logits = network.logits(batch.inputs, training: true)
+                let batchLoss = loss(logits: logits, labels: batch.labels, gradient: gradient)
+                state.epochCorrect += Trainer.correctCount(logits, batch.labels)
+                network.backwardFromLogits(gradient)
+                optimizer.update(network.trainableParameters)
+                state.epochLossSum += Double(batchLoss) * Double(batch.labels.count)
+                state.epochSeen += batch.labels.count
+                state.nextBatch = batch.index + 1
+                state.optimizerStep = optimizer.step
+                imagesThisRun += batch.labels.count
+                let seconds = Date().timeIntervalSince(epochStart)
+                state.elapsedSeconds = secondsBefore + seconds
+                onProgress?(Progress(epoch: state.epoch, epochs: config.epochs, batch: batch.index + 1,
+                                     batches: stream.batchCount, loss: state.epochLossSum / Double(state.epochSeen),
+                                     accuracy: Double(state.epochCorrect) / Double(state.epochSeen),
+                                     imagesPerSecond: Double(imagesThisRun) / max(seconds, 1e-9), learningRate: rate))
+                guard !batchLoss.isNaN else { throw TrainingError.diverged(epoch: state.epoch, batch: batch.index) }
+                if shouldStop && state.nextBatch < stream.batchCount {
+                    try saveCheckpoint()
+                    return .interrupted
+                }
+            }
+            let trainingSeconds = Date().timeIntervalSince(epochStart)
+            let result = Evaluation.run(network, on: validation, normalization: config.normalization,
+                                        flip: config.validateWithFlip)
+            state.schedule.endEpoch(validationLoss: result.loss)
+            let record = EpochRecord(epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(1, state.epochSeen)),
+                                     trainAccuracy: Double(state.epochCorrect) / Double(max(1, state.epochSeen)),
+                                     validationLoss: result.loss, validationAccuracy: result.accuracy, learningRate: rate,
+                                     seconds: Date().timeIntervalSince(epochStart),
+                                     imagesPerSecond: Double(imagesThisRun) / max(trainingSeconds, 1e-9))
+            state.history.append(record)
+            state.elapsedSeconds = secondsBefore + record.seconds
+            let isBest = result.accuracy > state.bestAccuracy
+            if isBest {
+                state.bestAccuracy = result.accuracy
+                state.bestEpoch = record.epoch
+                try saveModel(record)
+            }
+            state.epoch += 1
+            state.nextBatch = 0
+            state.epochLossSum = 0
+            state.epochCorrect = 0
+            state.epochSeen = 0
+            try saveCheckpoint()
+            onEpoch?(record, isBest)
+            if config.earlyStoppingPatience > 0 && record.epoch - state.bestEpoch >= config.earlyStoppingPatience {
+                return .stoppedEarly
+            }
+            if shouldStop { return .interrupted }
+        }
+        return .finished
+    }
+
+    public func saveCheckpoint() throws {
+        try TrainingCheckpoint.write(state: state, network: network, optimizer: optimizer, to: checkpointURL)
+    }
+
+    private func saveModel(_ record: EpochRecord) throws {
+        var notes = modelNotes
+        notes["architecture_name"] = configuration.architecture
+        notes["epoch"] = "\(record.epoch)"
+        notes["validation_accuracy"] = String(format: "%.4f", record.validationAccuracy)
+        notes["validation_flip_averaged"] = "\(configuration.validateWithFlip)"
+        notes["seed"] = "\(configuration.seed)"
+        let file = ModelFile(network: network, classNames: Emotion.classNames, normalization: configuration.normalization,
+                             notes: notes)
+        try file.save(to: modelURL, precision: modelPrecision)
+    }
+
+    static func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {
+        let k = logits.sampleCount
+        var correct = 0
+        for (n, label) in labels.enumerated() {
+            let row = logits.data + n * k
+            var best = 0
+            for j in 1..<k where row[j] > row[best] { best = j }
+            if best == label { correct += 1 }
+        }
+        return correct
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case unknownArchitecture(String)
+    case noData(String)
+    case badSetting(String)
+    case diverged(epoch: Int, batch: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownArchitecture(let name):
+            "unknown architecture \"\(name)\" (known: \(EmotionArchitecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .noData(let message): message
+        case .badSetting(let message): message
+        case let .diverged(epoch, batch): "training diverged (loss is NaN) in epoch \(epoch + 1), batch \(batch + 1); lower the learning rate"
+        }
+    }
+}

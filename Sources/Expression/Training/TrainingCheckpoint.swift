@@ -1,0 +1,74 @@
+import Foundation
+import NeuralNet
+
+/// Where a run stands, written atomically so an interrupted run resumes exactly: weights and BatchNorm
+/// statistics, optimiser moments, and (as JSON metadata) the epoch, the next batch, the schedule and the
+/// history. Randomness needs no saved state: every draw is derived from (seed, epoch, position).
+public struct TrainingState: Codable, Sendable {
+    public var configuration: TrainingConfiguration
+    public var epoch: Int
+    public var nextBatch: Int
+    public var optimizerStep: Int
+    public var schedule: LearningRateSchedule
+    public var bestAccuracy: Double
+    public var bestEpoch: Int
+    public var history: [EpochRecord]
+    /// Running sums of the unfinished epoch's training loss and accuracy.
+    public var epochLossSum: Double
+    public var epochCorrect: Int
+    public var epochSeen: Int
+    public var elapsedSeconds: Double
+}
+
+public enum TrainingCheckpoint {
+    static let stateKey = "emoscope.training_state"
+
+    public static func write(state: TrainingState, network: Sequential, optimizer: any Optimizer, to url: URL) throws {
+        var tensors = network.namedParameters.map { (name: "model.\($0.name)", tensor: $0.parameter.value) }
+        tensors += optimizer.stateTensors(for: network.namedParameters.map(\.parameter)).map {
+            (name: "optimizer.\($0.name)", tensor: $0.tensor)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+        try SafeTensors.write(tensors, metadata: [stateKey: json], dtype: .f32, to: url)
+    }
+
+    /// Reads the state, then loads weights and optimiser moments into `network` and `optimizer` (which must
+    /// be built from the state's configuration).
+    public static func readState(_ url: URL) throws -> TrainingState {
+        let contents = try SafeTensors.read(url)
+        guard let json = contents.metadata[stateKey] else { throw ModelFileError(url, "not an Emoscope training checkpoint") }
+        do { return try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) } catch {
+            throw ModelFileError(url, "its training state is damaged: \(error)")
+        }
+    }
+
+    public static func restore(_ url: URL, into network: Sequential, optimizer: any Optimizer) throws {
+        let contents = try SafeTensors.read(url)
+        var targets = network.namedParameters.map { (name: "model.\($0.name)", tensor: $0.parameter.value) }
+        targets += optimizer.stateTensors(for: network.namedParameters.map(\.parameter)).map {
+            (name: "optimizer.\($0.name)", tensor: $0.tensor)
+        }
+        for (name, tensor) in targets {
+            guard let entry = contents.entries[name] else { throw ModelFileError(url, "tensor \"\(name)\" is missing") }
+            guard entry.shape == tensor.shape else {
+                throw ModelFileError(url, "tensor \"\(name)\" has shape \(entry.shape), expected \(tensor.shape)")
+            }
+            let values = try contents.values(name)
+            values.withUnsafeBufferPointer { tensor.data.update(from: $0.baseAddress!, count: values.count) }
+        }
+    }
+}
+
+/// One finished epoch, as logged (JSON lines) and plotted.
+public struct EpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var validationLoss: Double
+    public var validationAccuracy: Double
+    public var learningRate: Float
+    public var seconds: Double
+    public var imagesPerSecond: Double
+}
