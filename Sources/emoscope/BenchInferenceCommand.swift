@@ -1,0 +1,73 @@
+import ArgumentParser
+import Expression
+import Foundation
+import NeuralNet
+
+struct BenchInferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inference",
+        abstract: "Forward-pass latency and throughput, and a training step, against cblas_sgemm in the same run.")
+
+    @Option(help: "Architecture: \(EmotionArchitecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var arch = EmotionArchitecture.tutorial.rawValue
+    @Option(help: "Batch-1 runs (after warm-up).") var runs = 200
+    @Option(help: "Batch-64 runs.") var batchRuns = 10
+    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+
+    func run() throws {
+        guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }
+        Compute.setBLASThreads(threads)
+        let network = try Sequential(architecture.architecture, seed: 1)
+        let gflop = Double(network.flopsPerSample) / 1e9
+        print("\(arch): \(network.parameterCount) parameters, \(String(format: "%.3f", gflop)) GFLOP per image; "
+              + "\(threads) BLAS threads, \(System.coreCount) cores")
+        let reference = GemmReference.measure()
+        print(String(format: "cblas_sgemm 1024x1024x1024: %.1f GFLOP/s (median of %d)", reference, GemmReference.runs))
+
+        let one = Self.randomInput(batch: 1)
+        let single = Stopwatch.samples(runs: runs, warmup: 20) { _ = network(one) }
+        let median1 = Stopwatch.median(single)
+        print(String(format: "batch 1:  median %.2f ms, min %.2f ms (%d runs)  = %.1f GFLOP/s", median1 * 1e3,
+                     single[0] * 1e3, runs, gflop / median1))
+
+        let batch = Self.randomInput(batch: 64)
+        let many = Stopwatch.samples(runs: batchRuns, warmup: 2) { _ = network(batch) }
+        let median64 = Stopwatch.median(many)
+        print(String(format: "batch 64: median %.1f ms = %.0f images/s = %.1f GFLOP/s (%d runs)", median64 * 1e3,
+                     64 / median64, 64 * gflop / median64, batchRuns))
+
+        let labels = (0..<64).map { $0 % 7 }
+        let loss = CrossEntropyLoss()
+        let gradient = Tensor(shape: [0])
+        let adam = Adam(learningRate: 5e-4)
+        let steps = Stopwatch.samples(runs: max(3, batchRuns / 2), warmup: 1) {
+            let logits = network.logits(batch, training: true)
+            loss(logits: logits, labels: labels, gradient: gradient)
+            network.backwardFromLogits(gradient)
+            adam.update(network.trainableParameters)
+        }
+        let step = Stopwatch.median(steps)
+        print(String(format: "training step, batch 64 (forward, backward, Adam): median %.0f ms = %.1f images/s = %.1f GFLOP/s",
+                     step * 1e3, 64 / step, 3 * 64 * gflop / step))
+    }
+
+    static func randomInput(batch: Int) -> Tensor {
+        var generator = SeededGenerator(seed: 7)
+        let tensor = Tensor(shape: [batch] + EmotionArchitecture.inputShape)
+        for i in 0..<tensor.count { tensor[i] = generator.nextUnit() }
+        return tensor
+    }
+}
+
+/// The machine's matrix-multiply speed, measured in the same run as the network so the two compare.
+enum GemmReference {
+    static let runs = 10
+
+    static func measure(size n: Int = 1024) -> Double {
+        let a = Tensor(shape: [n, n], repeating: 0.5), b = Tensor(shape: [n, n], repeating: 0.25), c = Tensor(shape: [n, n])
+        let samples = Stopwatch.samples(runs: runs, warmup: 2) {
+            Compute.gemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
+        }
+        return 2 * Double(n * n * n) / Stopwatch.median(samples) / 1e9
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Expression
+import Foundation
+import NeuralNet
+
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Images/s of full training steps on real faces with augmentation running in the background.")
+
+    @Option(help: "Dataset folder (default: ../shared/fer2013 beside the repository).") var data: String?
+    @Option(help: "Architecture.") var arch = EmotionArchitecture.tutorial.rawValue
+    @Option(help: "Batch size.") var batch = 64
+    @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 20
+    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+
+    func run() throws {
+        guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }
+        Compute.setBLASThreads(threads)
+        let root = try data.map { URL(fileURLWithPath: $0) } ?? DefaultDataset.locate()
+        let dataset = try Dataset.open(root)
+        guard let split = dataset.trainingSplitName else { throw ValidationError("\(root.path) has no train split") }
+        let faces = try dataset.load(split: split).faces
+        let network = try Sequential(architecture.architecture, seed: 1)
+        let optimizer = Adam(learningRate: 5e-4)
+        let loss = CrossEntropyLoss()
+        let gradient = Tensor(shape: [0])
+        let stream = BatchStream(faces: faces, epoch: 0, seed: 1, batchSize: batch, augmentation: Augmentation(),
+                                 normalization: .unitRange)
+        defer { stream.cancel() }
+        var times: [Double] = []
+        for index in 0..<(steps + 2) {
+            var images = 0
+            let seconds = Stopwatch.seconds {
+                guard let next = stream.next() else { return }
+                images = next.labels.count
+                let logits = network.logits(next.inputs, training: true)
+                loss(logits: logits, labels: next.labels, gradient: gradient)
+                network.backwardFromLogits(gradient)
+                optimizer.update(network.trainableParameters)
+            }
+            if index >= 2 && images == batch { times.append(seconds) }
+        }
+        guard !times.isEmpty else { throw ValidationError("not enough faces for \(steps) batches of \(batch)") }
+        times.sort()
+        let median = Stopwatch.median(times)
+        print("\(arch), batch \(batch), real faces from \(root.path) with flip/shift/rotation/zoom/erasing:")
+        print(String(format: "training step: median %.0f ms, min %.0f ms over %d steps = %.1f images/s (best %.1f)",
+                     median * 1e3, times[0] * 1e3, times.count, Double(batch) / median, Double(batch) / times[0]))
+        print(String(format: "one epoch of %d faces: %@", faces.count,
+                     ProgressLine.duration(Double(faces.count) / (Double(batch) / median))))
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Expression
+import Foundation
+import NeuralNet
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure a model on a dataset split: accuracy, per-class precision/recall/F1, confusion matrix.")
+
+    enum TestTimeAugmentation: String, ExpressibleByArgument { case none, flip }
+
+    @Option(help: "Model file (default: the shipped model).") var model: String?
+    @Option(help: "Dataset folder or fer2013.csv.") var data: String
+    @Option(help: "Split to evaluate (default: val, else test).") var split: String?
+    @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
+    @Flag(help: "Print JSON instead of tables.") var json = false
+    @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
+    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+
+    func run() throws {
+        Compute.setBLASThreads(threads)
+        let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
+        let file = try ModelFile.load(modelURL)
+        let dataset = try Dataset.open(URL(fileURLWithPath: data))
+        guard let splitName = split ?? dataset.validationSplitName else {
+            throw ValidationError("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
+        }
+        let load = try dataset.load(split: splitName)
+        if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
+        // The dataset's labels follow Emotion order; a model with another class order is evaluated through
+        // the Classifier mapping instead of the raw network.
+        guard file.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
+            throw ValidationError("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
+        }
+        let start = Date()
+        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip)
+        let seconds = Date().timeIntervalSince(start)
+        let confusion = result.confusion
+        if json {
+            let report = EvaluationReport(model: modelURL.path, split: splitName, faces: confusion.total,
+                                          testTimeAugmentation: tta.rawValue, accuracy: confusion.accuracy,
+                                          macroF1: confusion.macroF1, loss: result.loss, classes: Emotion.classNames,
+                                          precision: (0..<7).map(confusion.precision), recall: (0..<7).map(confusion.recall),
+                                          f1: (0..<7).map(confusion.f1), support: (0..<7).map(confusion.support),
+                                          confusionMatrix: confusion.counts)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("\(modelURL.lastPathComponent) on \(splitName) (\(confusion.total) faces, TTA \(tta.rawValue)), "
+                  + String(format: "%.1f s", seconds))
+            print(confusion.report(classNames: Emotion.classNames))
+        }
+        if let png {
+            try ConfusionMatrixPNG.write(confusion, title: "\(modelURL.lastPathComponent) on \(splitName)", to: URL(fileURLWithPath: png))
+            if !json { print("Confusion matrix saved to \(png)") }
+        }
+    }
+}
+
+struct EvaluationReport: Codable {
+    var model, split: String
+    var faces: Int
+    var testTimeAugmentation: String
+    var accuracy, macroF1, loss: Double
+    var classes: [String]
+    var precision, recall, f1: [Double]
+    var support: [Int]
+    var confusionMatrix: [[Int]]
+}

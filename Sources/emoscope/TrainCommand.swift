@@ -1,0 +1,123 @@
+import ArgumentParser
+import Expression
+import Foundation
+import NeuralNet
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an emotion classifier on a FER2013-style folder (or fer2013.csv).",
+        discussion: """
+            Validates on the `val` (or `test`) split after every epoch and keeps the most accurate model in --out.
+            A checkpoint is written after every epoch and on Ctrl-C / SIGTERM; --resume continues exactly.
+            """)
+
+    @Option(help: "Dataset folder (ROOT/train/CLASS/*, ROOT/val/CLASS/*) or a fer2013.csv file.")
+    var data: String
+    @Option(help: "Architecture: \(EmotionArchitecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var arch = EmotionArchitecture.compact.rawValue
+    @Option(help: "Epochs to train (with --resume: the new total).") var epochs = 30
+    @Option(help: "Batch size.") var batch = 64
+    @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
+    @Option(help: "Optimiser: adam or sgd (Nesterov momentum).") var optimizer = "adam"
+    @Option(name: .customLong("lr"), help: "Peak learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Learning-rate schedule: cosine, plateau or constant.") var schedule = "cosine"
+    @Option(help: "Warm-up epochs.") var warmup: Float = 1
+    @Option(help: "Label smoothing.") var labelSmoothing: Float = 0.1
+    @Option(help: "Stop after this many epochs without a better validation accuracy (0: never).") var patience = 0
+    @Flag(help: "Weight the loss by inverse class frequency.") var classWeights = false
+    @Flag(help: "Switch off horizontal flips.") var noFlip = false
+    @Option(help: "Largest random shift as a fraction of the side (0 switches it off).") var shift: Float = 0.1
+    @Option(help: "Largest random rotation in degrees (0 switches it off).") var rotation: Float = 10
+    @Option(help: "Largest random zoom (0 switches it off).") var zoom: Float = 0.1
+    @Option(help: "Probability of random erasing (0 switches it off).") var erasing: Float = 0.5
+    @Option(help: "Where the best model is written.") var out = "model.safetensors"
+    @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
+    @Option(help: "Resume from this checkpoint.") var resume: String?
+    @Option(help: "Per-epoch log, JSON lines (default: OUT with .log.jsonl).") var log: String?
+    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+
+    func run() throws {
+        Compute.setBLASThreads(threads)
+        var config = TrainingConfiguration()
+        config.architecture = arch
+        config.epochs = epochs
+        config.batchSize = batch
+        config.seed = seed
+        guard let optimizerKind = TrainingConfiguration.OptimizerKind(rawValue: optimizer) else {
+            throw ValidationError("unknown optimiser \(optimizer); use adam or sgd")
+        }
+        guard let scheduleKind = TrainingConfiguration.ScheduleKind(rawValue: schedule) else {
+            throw ValidationError("unknown schedule \(schedule); use cosine, plateau or constant")
+        }
+        config.optimizer = optimizerKind
+        config.learningRate = learningRate
+        config.schedule = scheduleKind
+        config.warmupEpochs = warmup
+        config.labelSmoothing = labelSmoothing
+        config.earlyStoppingPatience = patience
+        config.balancedClassWeights = classWeights
+        config.augmentation.flip = !noFlip
+        config.augmentation.maxShift = shift
+        config.augmentation.maxRotationDegrees = rotation
+        config.augmentation.maxZoom = zoom
+        config.augmentation.erasingProbability = erasing
+
+        let dataset = try Dataset.open(URL(fileURLWithPath: data))
+        guard let trainSplit = dataset.trainingSplitName else {
+            throw ValidationError("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")
+        }
+        guard let validationSplit = dataset.validationSplitName else {
+            throw ValidationError("\(data) has no val or test split to validate on (found: \(dataset.splitNames.joined(separator: ", ")))")
+        }
+        let training = try dataset.load(split: trainSplit)
+        let validation = try dataset.load(split: validationSplit)
+        for load in [training, validation] { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
+
+        let outURL = URL(fileURLWithPath: out)
+        let checkpointURL = URL(fileURLWithPath: checkpoint ?? outURL.deletingPathExtension().path + ".ckpt")
+        let logURL = URL(fileURLWithPath: log ?? outURL.deletingPathExtension().path + ".log.jsonl")
+        let trainer = try Trainer(configuration: config, training: training.faces, validation: validation.faces,
+                                  modelURL: outURL, checkpointURL: checkpointURL,
+                                  resumeFrom: resume.map { URL(fileURLWithPath: $0) })
+        trainer.modelNotes["command"] = (["emoscope"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        trainer.modelNotes["training_images"] = "\(training.faces.count)"
+        trainer.modelNotes["validation_images"] = "\(validation.faces.count)"
+        print("Training \(trainer.configuration.architecture): \(trainer.network.parameterCount) parameters, "
+              + String(format: "%.3f GFLOP per face", Double(trainer.network.flopsPerSample) / 1e9)
+              + "; \(training.faces.count) training and \(validation.faces.count) validation faces")
+        if resume != nil { print("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.nextBatch + 1)") }
+
+        let signals = StopSignals { trainer.requestStop() }
+        defer { signals.cancel() }
+        var progress = ProgressLine()
+        trainer.onProgress = { p in
+            let remaining = Double(p.batches - p.batch) * Double(trainer.configuration.batchSize) / max(p.imagesPerSecond, 1e-9)
+            progress.update(fraction: Double(p.batch) / Double(p.batches), text: String(
+                format: "epoch %d/%d  %d/%d  %.0f img/s  loss %.4f  acc %.1f%%  lr %.2e  ETA %@",
+                p.epoch + 1, p.epochs, p.batch, p.batches, p.imagesPerSecond, p.loss, p.accuracy * 100,
+                Double(p.learningRate), ProgressLine.duration(remaining)))
+        }
+        let logHandle = try JSONLinesLog(url: logURL, truncate: resume == nil)
+        trainer.onEpoch = { record, isBest in
+            progress.finish()
+            print(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%  %.0f img/s  %@%@",
+                         record.epoch, record.trainLoss, record.trainAccuracy * 100, record.validationLoss,
+                         record.validationAccuracy * 100, record.imagesPerSecond, ProgressLine.duration(record.seconds),
+                         isBest ? "  (best, saved to \(outURL.path))" : ""))
+            logHandle.append(record)
+            TrainingCurves.render(history: trainer.state.history, next: logURL)
+        }
+        let outcome = try trainer.run()
+        progress.finish()
+        switch outcome {
+        case .finished: print("Finished.")
+        case .stoppedEarly: print("Stopped early: no better validation accuracy for \(patience) epochs.")
+        case .interrupted:
+            print("Interrupted: checkpoint written to \(checkpointURL.path). Continue with --resume \(checkpointURL.path)")
+        }
+        print(String(format: "Best validation accuracy %.2f%% (epoch %d), model in %@; %@ of training",
+                     trainer.state.bestAccuracy * 100, trainer.state.bestEpoch, outURL.path,
+                     ProgressLine.duration(trainer.state.elapsedSeconds)))
+    }
+}
