@@ -150,7 +150,7 @@ public enum SafeTensors {
     private static func integers(_ values: [Any]) -> [Int]? {
         var result: [Int] = []
         for value in values {
-            guard !(value is Bool), let integer = value as? Int, integer.magnitude < (1 << 53) else { return nil }
+            guard let integer = value as? Int, integer.magnitude < (1 << 53) else { return nil }
             result.append(integer)
         }
         return result
