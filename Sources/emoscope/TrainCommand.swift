@@ -83,10 +83,10 @@ struct TrainCommand: ParsableCommand {
         trainer.modelNotes["command"] = (["emoscope"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         trainer.modelNotes["training_images"] = "\(training.faces.count)"
         trainer.modelNotes["validation_images"] = "\(validation.faces.count)"
-        print("Training \(trainer.configuration.architecture): \(trainer.network.parameterCount) parameters, "
+        Console.line("Training \(trainer.configuration.architecture): \(trainer.network.parameterCount) parameters, "
               + String(format: "%.3f GFLOP per face", Double(trainer.network.flopsPerSample) / 1e9)
               + "; \(training.faces.count) training and \(validation.faces.count) validation faces")
-        if resume != nil { print("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.nextBatch + 1)") }
+        if resume != nil { Console.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.nextBatch + 1)") }
 
         let signals = StopSignals { trainer.requestStop() }
         defer { signals.cancel() }
@@ -101,7 +101,7 @@ struct TrainCommand: ParsableCommand {
         let logHandle = try JSONLinesLog(url: logURL, truncate: resume == nil)
         trainer.onEpoch = { record, isBest in
             progress.finish()
-            print(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%  %.0f img/s  %@%@",
+            Console.line(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%  %.0f img/s  %@%@",
                          record.epoch, record.trainLoss, record.trainAccuracy * 100, record.validationLoss,
                          record.validationAccuracy * 100, record.imagesPerSecond, ProgressLine.duration(record.seconds),
                          isBest ? "  (best, saved to \(outURL.path))" : ""))
@@ -111,12 +111,12 @@ struct TrainCommand: ParsableCommand {
         let outcome = try trainer.run()
         progress.finish()
         switch outcome {
-        case .finished: print("Finished.")
-        case .stoppedEarly: print("Stopped early: no better validation accuracy for \(patience) epochs.")
+        case .finished: Console.line("Finished.")
+        case .stoppedEarly: Console.line("Stopped early: no better validation accuracy for \(patience) epochs.")
         case .interrupted:
-            print("Interrupted: checkpoint written to \(checkpointURL.path). Continue with --resume \(checkpointURL.path)")
+            Console.line("Interrupted: checkpoint written to \(checkpointURL.path). Continue with --resume \(checkpointURL.path)")
         }
-        print(String(format: "Best validation accuracy %.2f%% (epoch %d), model in %@; %@ of training",
+        Console.line(String(format: "Best validation accuracy %.2f%% (epoch %d), model in %@; %@ of training",
                      trainer.state.bestAccuracy * 100, trainer.state.bestEpoch, outURL.path,
                      ProgressLine.duration(trainer.state.elapsedSeconds)))
     }
