@@ -28,6 +28,13 @@ public struct Augmentation: Sendable, Equatable {
 
     public var isIdentity: Bool { self == .none }
 
+    /// Mirrors a side x side face left to right.
+    public static func mirror(_ face: [UInt8], side: Int) -> [UInt8] {
+        var result = face
+        for y in 0..<side { for x in 0..<side { result[y * side + x] = face[y * side + side - 1 - x] } }
+        return result
+    }
+
     /// Writes the augmented `side`x`side` face as normalised floats into `output`.
     public func apply(_ face: UnsafePointer<UInt8>, side: Int, normalization: InputNormalization,
                       generator: inout SeededGenerator, into output: UnsafeMutablePointer<Float>) {

@@ -9,7 +9,8 @@ public struct LearningRateSchedule: Codable, Sendable, Equatable {
     public let stepsPerEpoch: Int
     /// Reduce-on-plateau's current multiplier and bookkeeping.
     public private(set) var plateauScale: Float = 1
-    public private(set) var bestLoss: Double = .infinity
+    /// Best validation loss so far (nil before the first epoch ends; JSON has no infinity).
+    public private(set) var bestLoss: Double?
     public private(set) var epochsSinceBest = 0
 
     public init(configuration: TrainingConfiguration, stepsPerEpoch: Int) {
@@ -40,7 +41,7 @@ public struct LearningRateSchedule: Codable, Sendable, Equatable {
 
     /// Feeds the epoch's validation loss to reduce-on-plateau.
     public mutating func endEpoch(validationLoss: Double) {
-        if validationLoss < bestLoss - 1e-4 {
+        if validationLoss < (bestLoss ?? .infinity) - 1e-4 {
             bestLoss = validationLoss
             epochsSinceBest = 0
         } else {

@@ -1,0 +1,81 @@
+import Expression
+import Foundation
+import NeuralNet
+import Testing
+import TestSupport
+
+@Suite("Training on real faces", .serialized, .enabled(if: TestData.hasFER2013, Comment(rawValue: TestData.fer2013MissingReason)))
+struct TrainerTests {
+    static let training = Result { try TrainingTestData.balanced(split: "train", perClass: 100) }
+    static let validation = Result { try TrainingTestData.balanced(split: "val", perClass: 50) }
+
+    func train(_ config: TrainingConfiguration, in folder: URL, stopAfterBatch: Int? = nil,
+               resumeFrom: URL? = nil) throws -> (Trainer, Trainer.Outcome) {
+        let trainer = try Trainer(configuration: config, training: Self.training.get(), validation: Self.validation.get(),
+                                  modelURL: folder.appendingPathComponent("model.safetensors"),
+                                  checkpointURL: folder.appendingPathComponent("run.ckpt"), resumeFrom: resumeFrom)
+        if let stopAfterBatch {
+            trainer.onProgress = { progress in
+                if progress.epoch == 0 && progress.batch == stopAfterBatch { trainer.requestStop() }
+            }
+        }
+        return (trainer, try trainer.run())
+    }
+
+    static func weights(_ network: Sequential) -> [[UInt32]] {
+        network.namedParameters.map { $0.parameter.value.array.map(\.bitPattern) }
+    }
+
+    @Test func twoEpochsLiftValidationAccuracyClearlyAboveChance() throws {
+        let folder = try TestData.temporaryDirectory("train")
+        let (trainer, outcome) = try train(TrainingTestData.configuration(epochs: 2), in: folder)
+        #expect(outcome == .finished)
+        #expect(trainer.state.history.count == 2)
+        // Balanced classes: chance is 1/7 (14.3 %); this seed reaches 24.6 % here.
+        let chance = 1.0 / 7
+        #expect(trainer.state.bestAccuracy > chance + 0.07, "validation accuracy \(trainer.state.bestAccuracy)")
+        // The best model was written and loads; its accuracy is the one recorded.
+        let saved = try ModelFile.load(folder.appendingPathComponent("model.safetensors"))
+        #expect(saved.classNames == Emotion.classNames)
+        let result = Evaluation.run(saved.network, on: try Self.validation.get(), normalization: saved.normalization, flip: true)
+        #expect(abs(result.accuracy - trainer.state.bestAccuracy) < 0.02)
+    }
+
+    @Test func theSameSeedGivesTheSameWeights() throws {
+        let config = TrainingTestData.configuration(epochs: 1)
+        let (a, _) = try train(config, in: try TestData.temporaryDirectory("train"))
+        let (b, _) = try train(config, in: try TestData.temporaryDirectory("train"))
+        #expect(Self.weights(a.network) == Self.weights(b.network))
+        var other = config
+        other.seed = 43
+        let (c, _) = try train(other, in: try TestData.temporaryDirectory("train"))
+        #expect(Self.weights(a.network) != Self.weights(c.network))
+    }
+
+    @Test func checkpointThenResumeMatchesAnUninterruptedRun() throws {
+        let config = TrainingTestData.configuration(epochs: 2)
+        let (straight, _) = try train(config, in: try TestData.temporaryDirectory("train"))
+
+        let folder = try TestData.temporaryDirectory("train")
+        let (stopped, outcome) = try train(config, in: folder, stopAfterBatch: 17)
+        #expect(outcome == .interrupted)
+        #expect(stopped.state.epoch == 0 && stopped.state.nextBatch == 17)
+        let (resumed, finalOutcome) = try train(config, in: folder, resumeFrom: folder.appendingPathComponent("run.ckpt"))
+        #expect(finalOutcome == .finished)
+        #expect(Self.weights(resumed.network) == Self.weights(straight.network))
+        #expect(resumed.state.history.map(\.validationAccuracy) == straight.state.history.map(\.validationAccuracy))
+        #expect(resumed.state.history.map(\.trainLoss) == straight.state.history.map(\.trainLoss))
+    }
+
+    @Test func aDamagedCheckpointIsRefusedByName() throws {
+        let folder = try TestData.temporaryDirectory("train")
+        let url = folder.appendingPathComponent("bad.ckpt")
+        try Data("not a checkpoint at all".utf8).write(to: url)
+        do {
+            _ = try train(TrainingTestData.configuration(epochs: 1), in: folder, resumeFrom: url)
+            Issue.record("resumed from a damaged checkpoint")
+        } catch let error as ModelFileError {
+            #expect(error.path == url.path)
+        }
+    }
+}
