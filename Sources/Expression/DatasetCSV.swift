@@ -30,7 +30,10 @@ enum DatasetCSV {
                 + "expected the columns emotion, pixels and Usage of fer2013.csv")
         }
 
-        var splits: [String: (faces: LabeledFaces, skipped: [SkippedFile])] = [:]
+        // Accumulated per split in arrays, mutated in place: copying a split out of a dictionary and back
+        // for every row would copy all its pixels each time.
+        var splitIndex: [String: Int] = [:]
+        var faces: [LabeledFaces] = [], skipped: [[SkippedFile]] = []
         var unplaced: [SkippedFile] = []
         var face = [UInt8](repeating: 0, count: LabeledFaces.faceSize)
         var lineNumber = 1
@@ -49,24 +52,28 @@ enum DatasetCSV {
                 unplaced.append(SkippedFile(path: origin, reason: "no Usage"))
                 continue
             }
-            var part = splits[split] ?? (LabeledFaces(), [])
-            defer { splits[split] = part }
+            let id = splitIndex[split] ?? {
+                splitIndex[split] = faces.count
+                faces.append(LabeledFaces())
+                skipped.append([])
+                return faces.count - 1
+            }()
             let code = text(columns[emotionColumn], in: bytes)
             guard let number = Int(code), let emotion = Emotion(fer2013Code: number) else {
-                part.skipped.append(SkippedFile(path: origin, reason: "emotion code \"\(code)\" is not 0...6"))
+                skipped[id].append(SkippedFile(path: origin, reason: "emotion code \"\(code)\" is not 0...6"))
                 continue
             }
             if let problem = parsePixels(bytes[columns[pixelsColumn]], into: &face) {
-                part.skipped.append(SkippedFile(path: origin, reason: problem))
+                skipped[id].append(SkippedFile(path: origin, reason: problem))
                 continue
             }
-            part.faces.append(face, label: emotion, path: origin)
+            faces[id].append(face, label: emotion, path: origin)
         }
-        guard !splits.isEmpty else { throw DatasetError.csv(path: path, problem: "no usable rows") }
+        guard !splitIndex.isEmpty else { throw DatasetError.csv(path: path, problem: "no usable rows") }
         // Rows without a split are reported once, with the training split (or the first one).
-        let home = splits["train"] != nil ? "train" : splits.keys.sorted()[0]
-        splits[home]!.skipped.insert(contentsOf: unplaced, at: 0)
-        return splits
+        let home = splitIndex["train"] ?? splitIndex[splitIndex.keys.sorted()[0]]!
+        skipped[home].insert(contentsOf: unplaced, at: 0)
+        return splitIndex.mapValues { (faces[$0], skipped[$0]) }
     }
 
     /// Parses "70 80 82 ..." (exactly 48*48 numbers 0...255); returns a problem or nil.

@@ -44,7 +44,7 @@ public struct DatasetLoad: Sendable {
     /// One paragraph for people: counts per class, origin, time, and every skipped file with its reason.
     public var summary: String {
         let counts = zip(Emotion.allCases, faces.classCounts).map { "\($0.name) \($1)" }.joined(separator: ", ")
-        let origin = fromCache ? "from the cache" : "decoding \(decodedFiles) files"
+        let origin = fromCache ? "from the cache" : "decoding \(decodedFiles) images"
         var text = "\(split): \(faces.count) faces (\(counts)) from \(source), \(origin) in "
             + String(format: "%.2f s", seconds) + "."
         if let cacheProblem { text += " Note: \(cacheProblem)." }
