@@ -32,6 +32,7 @@ public final class Classifier: @unchecked Sendable {
         modelURL = url
         self.averagesFlip = averagesFlip
         outputIndex = indices
+        model.network.prepareForInference()
     }
 
     public convenience init(contentsOf url: URL, averagesFlip: Bool = true) throws {

@@ -14,6 +14,7 @@ public enum Evaluation {
                            flip: Bool = false, batchSize: Int = 256) -> Result {
         let side = LabeledFaces.side, area = side * side
         let k = network.outputShape[0]
+        network.prepareForInference()
         var confusion = ConfusionMatrix(classCount: k)
         var totalLoss = 0.0
         let input = Tensor(shape: [0])

@@ -13,6 +13,7 @@ struct BenchInferenceCommand: ParsableCommand {
     @Option(help: "Batch-1 runs (after warm-up).") var runs = 200
     @Option(help: "Batch-64 runs.") var batchRuns = 10
     @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+    @Flag(help: "Also time each layer (batch 64, forward and backward).") var layers = false
 
     func run() throws {
         guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }
@@ -24,6 +25,7 @@ struct BenchInferenceCommand: ParsableCommand {
         let reference = GemmReference.measure()
         print(String(format: "cblas_sgemm 1024x1024x1024: %.1f GFLOP/s (median of %d)", reference, GemmReference.runs))
 
+        network.prepareForInference()
         let one = Self.randomInput(batch: 1)
         let single = Stopwatch.samples(runs: runs, warmup: 20) { _ = network(one) }
         let median1 = Stopwatch.median(single)
@@ -49,6 +51,33 @@ struct BenchInferenceCommand: ParsableCommand {
         let step = Stopwatch.median(steps)
         print(String(format: "training step, batch 64 (forward, backward, Adam): median %.0f ms = %.1f images/s = %.1f GFLOP/s",
                      step * 1e3, 64 / step, 3 * 64 * gflop / step))
+        if layers { Self.profileLayers(network, batch) }
+    }
+
+    /// Median time of each layer's inference forward, training forward and backward at batch 64.
+    static func profileLayers(_ network: Sequential, _ input: Tensor) {
+        print("layer                      inference   train fwd   backward   (ms, median of 5)")
+        var inference = [[Double]](repeating: [], count: network.layers.count)
+        var forward = inference, backward = inference
+        for _ in 0..<6 {
+            var x = input
+            for (i, layer) in network.layers.enumerated() {
+                inference[i].append(Stopwatch.seconds { x = layer.forward(x, training: false) })
+            }
+            x = input
+            for (i, layer) in network.layers.enumerated() {
+                forward[i].append(Stopwatch.seconds { x = layer.forward(x, training: true) })
+            }
+            var g = Tensor(shape: x.shape, repeating: 0.01)
+            for (i, layer) in network.layers.enumerated().reversed() {
+                backward[i].append(Stopwatch.seconds { g = layer.backward(g) })
+            }
+        }
+        for (i, layer) in network.layers.enumerated() {
+            let name = "\(i) \(layer.spec.kind) \(layer.outputShape)"
+            let cells = [inference[i], forward[i], backward[i]].map { String(format: "%9.2f", Stopwatch.median(Array($0.dropFirst()).sorted()) * 1e3) }
+            print(name.padding(toLength: 26, withPad: " ", startingAt: 0) + cells.joined(separator: "   "))
+        }
     }
 
     static func randomInput(batch: Int) -> Tensor {

@@ -18,10 +18,14 @@ public protocol Layer: AnyObject {
 
     func forward(_ input: Tensor, training: Bool) -> Tensor
     func backward(_ outputGradient: Tensor) -> Tensor
+    /// A promise that the weights will not change until the next training step: a layer may then cache
+    /// what it derives from them. Training (forward with `training: true`, or backward) ends the promise.
+    func prepareForInference()
 }
 
 extension Layer {
     public func callAsFunction(_ input: Tensor) -> Tensor { forward(input, training: false) }
     public var parameters: [Parameter] { [] }
     public var multiplyAccumulates: Int { 0 }
+    public func prepareForInference() {}
 }

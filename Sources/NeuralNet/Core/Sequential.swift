@@ -81,6 +81,10 @@ public final class Sequential {
     /// Floating-point operations of one forward pass of one sample (2 per multiply-accumulate).
     public var flopsPerSample: Int { 2 * layers.reduce(0) { $0 + $1.multiplyAccumulates } }
 
+    /// Promises the weights will not change until the next training step, so layers may cache derived
+    /// forms of them (Conv2D's Winograd kernel transforms). Call after loading a model for inference.
+    public func prepareForInference() { layers.forEach { $0.prepareForInference() } }
+
     /// Reseeds every Dropout layer (the trainer does this per batch so runs and resumptions replay exactly).
     public func reseedDropout(_ seed: UInt64) {
         var generator = SeededGenerator(seed: seed)

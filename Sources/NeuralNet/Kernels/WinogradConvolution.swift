@@ -1,0 +1,327 @@
+/// Stride-1 `same` convolution with an odd square kernel by Winograd's F(m×m, r×r), NHWC, for all three
+/// products a training step needs:
+/// - forward:  Y  = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per m×m output tile, the ⊙ summed over input channels as
+///   n² matrix products [tiles × in] · [in × out];
+/// - input gradient: the same with the kernel rotated 180° and its channel axes swapped;
+/// - kernel gradient: F(r×r, m×m) over the same tiles, Gᵀ[(Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ x B))]G, reusing the
+///   forward's transformed input tiles.
+/// F(4×4, 3×3) needs 36 multiplications per 16 outputs instead of 144, F(2×2, 5×5) 36 per 4 instead of 100.
+final class WinogradConvolution {
+    let height, width, inChannels, outChannels, r, m, n, pad, tilesY, tilesX: Int
+    let transform: WinogradTransform
+
+    /// Bᵀ d B of every input tile, [n², tiles, in]; kept from forward for the kernel gradient.
+    private let inputTiles = Tensor(shape: [0])
+    private let kernelTiles = Tensor(shape: [0])
+    private let flippedKernelTiles = Tensor(shape: [0])
+    private let products = Tensor(shape: [0])
+    private let flippedKernel = Tensor(shape: [0])
+    private let gradientTiles = Tensor(shape: [0])
+    private let gradientProducts = Tensor(shape: [0])
+    private let kernelGradientTiles = Tensor(shape: [0])
+    private var batch = 0
+
+    /// Whether this convolution can run by Winograd, and with which output tile size.
+    static func tileSize(kernel: Int, height: Int, width: Int, inChannels: Int, outChannels: Int) -> Int? {
+        // Too few channels and the tile transforms cost more than the products they save.
+        guard inChannels >= 8, outChannels >= 8 else { return nil }
+        switch kernel {
+        case 3:
+            // F(4, 3) saves most, but wastes work when 4 does not divide the image; pick the cheaper.
+            let cost = { (m: Int) in (m + 2) * (m + 2) * ((height + m - 1) / m) * ((width + m - 1) / m) }
+            return cost(4) <= cost(2) ? 4 : 2
+        case 5: return 2
+        default: return nil
+        }
+    }
+
+    init(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel r: Int, tileSize m: Int) {
+        (self.height, self.width, self.inChannels, self.outChannels, self.r, self.m) = (height, width, inChannels, outChannels, r, m)
+        transform = WinogradTransform(m: m, r: r)
+        n = m + r - 1
+        pad = (r - 1) / 2
+        tilesY = (height + m - 1) / m
+        tilesX = (width + m - 1) / m
+    }
+
+    private var tileCount: Int { batch * tilesY * tilesX }
+
+    /// With `reusingKernelTransform`, the kernel's transform from the previous call is used as it is (the
+    /// caller vouches that the kernel has not changed since).
+    func forward(_ input: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>,
+                 bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>, reusingKernelTransform: Bool = false) {
+        self.batch = batch
+        let tiles = tileCount, nn = n * n
+        inputTiles.reshape([nn, tiles, inChannels])
+        transformInput(input, channels: inChannels, into: inputTiles.data)
+        if !(reusingKernelTransform && kernelTiles.count == nn * inChannels * outChannels) {
+            kernelTiles.reshape([nn, inChannels, outChannels])
+            transformKernel(kernel, plane: inChannels * outChannels, into: kernelTiles.data)
+        }
+        products.reshape([nn, tiles, outChannels])
+        multiply(inputTiles.data, kernelTiles.data, into: products.data, rows: tiles, inner: inChannels, columns: outChannels)
+        transformOutput(products.data, channels: outChannels, bias: bias, into: output)
+    }
+
+    /// Writes the kernel gradient and, when `inputGradient` is given, the input gradient.
+    func backward(_ outputGradient: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
+                  kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) {
+        let tiles = tileCount, nn = n * n, plane = inChannels * outChannels
+        // Kernel gradient: per tile position ξ, [in × tiles]·[tiles × out], then back through G.
+        gradientTiles.reshape([nn, tiles, outChannels])
+        transformGradientForKernel(outputGradient, into: gradientTiles.data)
+        kernelGradientTiles.reshape([nn, inChannels, outChannels])
+        for xi in 0..<nn {
+            Compute.gemm(transposeA: true, m: inChannels, n: outChannels, k: tiles,
+                         a: inputTiles.data + xi * tiles * inChannels, lda: inChannels,
+                         b: gradientTiles.data + xi * tiles * outChannels, ldb: outChannels,
+                         c: kernelGradientTiles.data + xi * plane, ldc: outChannels)
+        }
+        untransformKernelGradient(kernelGradientTiles.data, plane: plane, into: kernelGradient)
+        guard let inputGradient else { return }
+        // Input gradient: a `same` convolution of dY with the kernel rotated 180°, in and out swapped.
+        flippedKernel.reshape([r, r, outChannels, inChannels])
+        let (ci, co, rr) = (inChannels, outChannels, r)
+        for ky in 0..<rr {
+            for kx in 0..<rr {
+                let source = kernel + ((rr - 1 - ky) * rr + (rr - 1 - kx)) * plane
+                let target = flippedKernel.data + (ky * rr + kx) * plane
+                for i in 0..<ci { for o in 0..<co { target[o * ci + i] = source[i * co + o] } }
+            }
+        }
+        flippedKernelTiles.reshape([nn, outChannels, inChannels])
+        transformKernel(flippedKernel.data, plane: plane, into: flippedKernelTiles.data)
+        gradientTiles.reshape([nn, tiles, outChannels])
+        transformInput(outputGradient, channels: outChannels, into: gradientTiles.data)
+        gradientProducts.reshape([nn, tiles, inChannels])
+        multiply(gradientTiles.data, flippedKernelTiles.data, into: gradientProducts.data, rows: tiles, inner: outChannels,
+                 columns: inChannels)
+        transformOutput(gradientProducts.data, channels: inChannels, bias: nil, into: inputGradient)
+    }
+
+    private func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+                          rows: Int, inner: Int, columns: Int) {
+        for xi in 0..<(n * n) {
+            Compute.gemm(m: rows, n: columns, k: inner, a: a + xi * rows * inner, lda: inner,
+                         b: b + xi * inner * columns, ldb: columns, c: c + xi * rows * columns, ldc: columns)
+        }
+    }
+
+    /// V[ξ][t] = (Bᵀ d B)[ξ] for the n×n input tile d of every output tile t (zero outside the image).
+    private func transformInput(_ source: UnsafePointer<Float>, channels c: Int, into v: UnsafeMutablePointer<Float>) {
+        let (n, m, h, w, pad, tilesY, tilesX, tiles) = (n, m, height, width, pad, tilesY, tilesX, tileCount)
+        transform.bt.withUnsafeBufferPointer { bt in
+            Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
+                let d = UnsafeMutablePointer<Float>.allocate(capacity: 2 * n * n * c)
+                defer { d.deallocate() }
+                let tmp = d + n * n * c
+                for t in range {
+                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
+                    let y0 = ty * m - pad, x0 = tx * m - pad
+                    let pixels = source + image * h * w * c
+                    for a in 0..<n {
+                        for b in 0..<n {
+                            let y = y0 + a, x = x0 + b, dst = d + (a * n + b) * c
+                            if y >= 0 && y < h && x >= 0 && x < w { dst.update(from: pixels + (y * w + x) * c, count: c) }
+                            else { dst.update(repeating: 0, count: c) }
+                        }
+                    }
+                    Self.combine(d, rowCoefficients: bt.baseAddress!, n: n, into: tmp, c: c)
+                    for i in 0..<n {
+                        for j in 0..<n {
+                            let out = v + ((i * n + j) * tiles + t) * c
+                            Self.weightedSum(tmp + i * n * c, coefficients: bt.baseAddress! + j * n, count: n, stride: c,
+                                             into: out, c: c)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Y tile = Aᵀ M A for every tile, clipped to the image, plus the bias.
+    private func transformOutput(_ mProducts: UnsafePointer<Float>, channels c: Int, bias: UnsafePointer<Float>?,
+                                 into output: UnsafeMutablePointer<Float>) {
+        let (n, m, h, w, tilesY, tilesX, tiles) = (n, m, height, width, tilesY, tilesX, tileCount)
+        transform.at.withUnsafeBufferPointer { at in
+            Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
+                let gathered = UnsafeMutablePointer<Float>.allocate(capacity: (n * n + m * n) * c)
+                defer { gathered.deallocate() }
+                let tmp = gathered + n * n * c
+                for t in range {
+                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
+                    for xi in 0..<(n * n) { (gathered + xi * c).update(from: mProducts + (xi * tiles + t) * c, count: c) }
+                    // tmp[i][b] = Σ_a Aᵀ[i][a] M[a][b]
+                    for i in 0..<m {
+                        for b in 0..<n {
+                            Self.weightedSum(gathered + b * c, coefficients: at.baseAddress! + i * n, count: n,
+                                             stride: n * c, into: tmp + (i * n + b) * c, c: c)
+                        }
+                    }
+                    for i in 0..<m {
+                        let y = ty * m + i
+                        if y >= h { break }
+                        for j in 0..<m {
+                            let x = tx * m + j
+                            if x >= w { break }
+                            let out = output + ((image * h + y) * w + x) * c
+                            Self.weightedSum(tmp + i * n * c, coefficients: at.baseAddress! + j * n, count: n, stride: c,
+                                             into: out, c: c)
+                            if let bias { for k in 0..<c { out[k] += bias[k] } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// U[ξ] = (G g Gᵀ)[ξ] for every (in, out) pair; kernel [r][r][plane].
+    private func transformKernel(_ kernel: UnsafePointer<Float>, plane: Int, into u: UnsafeMutablePointer<Float>) {
+        let (n, r) = (n, r)
+        transform.g.withUnsafeBufferPointer { g in
+            let g = g.baseAddress!
+            Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
+                let count = range.count
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: n * r * count)
+                defer { tmp.deallocate() }
+                // tmp[i][kx] = Σ_ky G[i][ky] g[ky][kx]
+                for i in 0..<n {
+                    for kx in 0..<r {
+                        let out = tmp + (i * r + kx) * count
+                        out.update(repeating: 0, count: count)
+                        for ky in 0..<r {
+                            let coefficient = g[i * r + ky]
+                            if coefficient == 0 { continue }
+                            let source = kernel + (ky * r + kx) * plane + range.lowerBound
+                            for p in 0..<count { out[p] += coefficient * source[p] }
+                        }
+                    }
+                }
+                for i in 0..<n {
+                    for j in 0..<n {
+                        let out = u + (i * n + j) * plane + range.lowerBound
+                        out.update(repeating: 0, count: count)
+                        for kx in 0..<r {
+                            let coefficient = g[j * r + kx]
+                            if coefficient == 0 { continue }
+                            let source = tmp + (i * r + kx) * count
+                            for p in 0..<count { out[p] += coefficient * source[p] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t (A = (Aᵀ)ᵀ, n×m).
+    private func transformGradientForKernel(_ gradient: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
+        let (n, m, h, w, tilesY, tilesX, tiles, c) = (n, m, height, width, tilesY, tilesX, tileCount, outChannels)
+        transform.at.withUnsafeBufferPointer { at in
+            let at = at.baseAddress!
+            Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
+                let d = UnsafeMutablePointer<Float>.allocate(capacity: (m * m + n * m) * c)
+                defer { d.deallocate() }
+                let tmp = d + m * m * c
+                for t in range {
+                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
+                    for a in 0..<m {
+                        for b in 0..<m {
+                            let y = ty * m + a, x = tx * m + b, dst = d + (a * m + b) * c
+                            if y < h && x < w { dst.update(from: gradient + ((image * h + y) * w + x) * c, count: c) }
+                            else { dst.update(repeating: 0, count: c) }
+                        }
+                    }
+                    // tmp[i][b] = Σ_a A[i][a] d[a][b], A[i][a] = Aᵀ[a][i]
+                    for i in 0..<n {
+                        for b in 0..<m {
+                            let out = tmp + (i * m + b) * c
+                            out.update(repeating: 0, count: c)
+                            for a in 0..<m {
+                                let coefficient = at[a * n + i]
+                                if coefficient == 0 { continue }
+                                let source = d + (a * m + b) * c
+                                for k in 0..<c { out[k] += coefficient * source[k] }
+                            }
+                        }
+                    }
+                    for i in 0..<n {
+                        for j in 0..<n {
+                            let out = v + ((i * n + j) * tiles + t) * c
+                            out.update(repeating: 0, count: c)
+                            for b in 0..<m {
+                                let coefficient = at[b * n + j]
+                                if coefficient == 0 { continue }
+                                let source = tmp + (i * m + b) * c
+                                for k in 0..<c { out[k] += coefficient * source[k] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dW[ky][kx] = Σ_ij G[i][ky] M[i][j] G[j][kx] for every (in, out) pair.
+    private func untransformKernelGradient(_ mw: UnsafePointer<Float>, plane: Int, into dw: UnsafeMutablePointer<Float>) {
+        let (n, r) = (n, r)
+        transform.g.withUnsafeBufferPointer { g in
+            let g = g.baseAddress!
+            Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
+                let count = range.count
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: r * n * count)
+                defer { tmp.deallocate() }
+                for ky in 0..<r {
+                    for j in 0..<n {
+                        let out = tmp + (ky * n + j) * count
+                        out.update(repeating: 0, count: count)
+                        for i in 0..<n {
+                            let coefficient = g[i * r + ky]
+                            if coefficient == 0 { continue }
+                            let source = mw + (i * n + j) * plane + range.lowerBound
+                            for p in 0..<count { out[p] += coefficient * source[p] }
+                        }
+                    }
+                }
+                for ky in 0..<r {
+                    for kx in 0..<r {
+                        let out = dw + (ky * r + kx) * plane + range.lowerBound
+                        out.update(repeating: 0, count: count)
+                        for j in 0..<n {
+                            let coefficient = g[j * r + kx]
+                            if coefficient == 0 { continue }
+                            let source = tmp + (ky * n + j) * count
+                            for p in 0..<count { out[p] += coefficient * source[p] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// tmp[i][b] = Σ_a M[i][a] d[a][b] for an n×n coefficient matrix M (row-major) and n×n tile d of c-vectors.
+    @inline(__always)
+    private static func combine(_ d: UnsafePointer<Float>, rowCoefficients coefficients: UnsafePointer<Float>, n: Int,
+                                into tmp: UnsafeMutablePointer<Float>, c: Int) {
+        for i in 0..<n {
+            for b in 0..<n {
+                weightedSum(d + b * c, coefficients: coefficients + i * n, count: n, stride: n * c,
+                            into: tmp + (i * n + b) * c, c: c)
+            }
+        }
+    }
+
+    /// out[k] = Σ_j coefficients[j] · source[j·stride + k], skipping zero coefficients.
+    @inline(__always)
+    private static func weightedSum(_ source: UnsafePointer<Float>, coefficients: UnsafePointer<Float>, count: Int,
+                                    stride: Int, into out: UnsafeMutablePointer<Float>, c: Int) {
+        out.update(repeating: 0, count: c)
+        for j in 0..<count {
+            let coefficient = coefficients[j]
+            if coefficient == 0 { continue }
+            let row = source + j * stride
+            if coefficient == 1 { for k in 0..<c { out[k] += row[k] } }
+            else if coefficient == -1 { for k in 0..<c { out[k] -= row[k] } }
+            else { for k in 0..<c { out[k] += coefficient * row[k] } }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import NeuralNet
+
+@Suite("Winograd convolution")
+struct WinogradTests {
+    /// Direct 1-D correlation against Aᵀ[(G g) ⊙ (Bᵀ d)], in Double.
+    @Test(arguments: [(2, 3), (4, 3), (2, 5), (3, 2)])
+    func transformComputesTheCorrelation(m: Int, r: Int) {
+        let t = WinogradTransform(m: m, r: r)
+        var generator = SeededGenerator(seed: UInt64(m * 10 + r))
+        let d = (0..<t.n).map { _ in Double(generator.uniform(-1, 1)) }
+        let g = (0..<r).map { _ in Double(generator.uniform(-1, 1)) }
+        let gg = (0..<t.n).map { i in (0..<r).reduce(0.0) { $0 + Double(t.g[i * r + $1]) * g[$1] } }
+        let bd = (0..<t.n).map { i in (0..<t.n).reduce(0.0) { $0 + Double(t.bt[i * t.n + $1]) * d[$1] } }
+        for i in 0..<m {
+            let fast = (0..<t.n).reduce(0.0) { $0 + Double(t.at[i * t.n + $1]) * gg[$1] * bd[$1] }
+            let direct = (0..<r).reduce(0.0) { $0 + d[i + $1] * g[$1] }
+            #expect(abs(fast - direct) < 1e-5, "F(\(m), \(r)) output \(i): \(fast) vs \(direct)")
+        }
+    }
+
+    /// ‖a − b‖ / ‖b‖
+    static func relativeError(_ a: [Float], _ b: [Float]) -> Double {
+        let difference = zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+        let norm = b.reduce(0.0) { $0 + Double($1) * Double($1) }
+        return (difference / max(norm, 1e-30)).squareRoot()
+    }
+
+    /// Winograd and im2col layers with the same weights agree on the output and all gradients.
+    @Test(arguments: [(12, 12, 8, 16, 3), (7, 5, 8, 8, 3), (6, 6, 8, 12, 5), (9, 7, 16, 8, 5), (24, 24, 16, 8, 3)])
+    func agreesWithIm2col(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int) {
+        var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
+        let shape = [height, width, inChannels]
+        let fast = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1, padding: .same,
+                          useBias: true, generator: &g1, allowWinograd: true)
+        let reference = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1,
+                               padding: .same, useBias: true, generator: &g2, allowWinograd: false)
+        #expect(fast.usesWinograd && !reference.usesWinograd)
+        var generator = SeededGenerator(seed: 8)
+        for i in 0..<outChannels {
+            let b = generator.uniform(-1, 1)
+            fast.bias!.value[i] = b
+            reference.bias!.value[i] = b
+        }
+        let x = Tensor(shape: [3] + shape)
+        for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+        let dy = Tensor(shape: [3, height, width, outChannels])
+        for i in 0..<dy.count { dy[i] = generator.uniform(-1, 1) }
+        let yFast = fast.forward(x, training: true).array, yReference = reference.forward(x, training: true).array
+        #expect(Self.relativeError(yFast, yReference) < 2e-6)
+        let dxFast = fast.backward(dy).array, dxReference = reference.backward(dy).array
+        #expect(Self.relativeError(dxFast, dxReference) < 2e-6)
+        #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 2e-6)
+        #expect(Self.relativeError(fast.bias!.gradient.array, reference.bias!.gradient.array) < 1e-6)
+    }
+
+    /// A network prepared for inference keeps its kernel transforms, and a training step ends that.
+    @Test func preparedInferenceIsNeverStale() throws {
+        let network = try Sequential(inputShape: [8, 8, 8], layers: [.conv(8, 3), .relu, .flatten, .dense(3)], seed: 2)
+        #expect((network.layers[0] as! Conv2D).usesWinograd)
+        var generator = SeededGenerator(seed: 4)
+        let x = Tensor(shape: [2, 8, 8, 8])
+        for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+        let before = network(x).array
+        network.prepareForInference()
+        #expect(network(x).array == before)
+        #expect(network(x).array == before)
+        // One SGD step changes the weights; inference must see them.
+        let loss = CrossEntropyLoss(), gradient = Tensor(shape: [0])
+        loss(logits: network.logits(x, training: true), labels: [0, 1], gradient: gradient)
+        network.backwardFromLogits(gradient)
+        SGD(learningRate: 0.5).update(network.trainableParameters)
+        let after = network(x).array
+        let fresh = try Sequential(inputShape: [8, 8, 8], layers: [.conv(8, 3), .relu, .flatten, .dense(3)], seed: 2)
+        for ((_, a), (_, b)) in zip(fresh.namedParameters, network.namedParameters) { a.value.copy(from: b.value) }
+        #expect(after == fresh(x).array)
+        #expect(after != before)
+    }
+
+    @Test func appliesOnlyWhereItPays() {
+        #expect(WinogradConvolution.tileSize(kernel: 3, height: 48, width: 48, inChannels: 1, outChannels: 64) == nil)
+        #expect(WinogradConvolution.tileSize(kernel: 3, height: 12, width: 12, inChannels: 64, outChannels: 64) == 4)
+        #expect(WinogradConvolution.tileSize(kernel: 5, height: 24, width: 24, inChannels: 64, outChannels: 128) == 2)
+        #expect(WinogradConvolution.tileSize(kernel: 7, height: 24, width: 24, inChannels: 64, outChannels: 128) == nil)
+    }
+}
