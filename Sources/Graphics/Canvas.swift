@@ -1,5 +1,6 @@
 import CSDL2
 import CSDL2TTF
+import Foundation
 
 /// Horizontal placement of text relative to the x it is drawn at.
 public enum TextAlign: Sendable {
@@ -22,7 +23,10 @@ public final class Canvas {
     /// and falls back to the software renderer, which always works (also under Xvfb or over SSH).
     public init(window: OpaquePointer, vsync: Bool = true) throws {
         let accelerated = SDL_RENDERER_ACCELERATED.rawValue | (vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0)
-        if let renderer = SDL_CreateRenderer(window, -1, accelerated) ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) {
+        // EMOSCOPE_RENDERER=software skips the GPU path (e.g. where OpenGL is emulated on the CPU and costs more).
+        let wantSoftware = ProcessInfo.processInfo.environment["EMOSCOPE_RENDERER"] == "software"
+        let first = wantSoftware ? nil : SDL_CreateRenderer(window, -1, accelerated)
+        if let renderer = first ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) {
             self.renderer = renderer
         } else {
             throw GraphicsError.sdl("SDL_CreateRenderer")

@@ -119,6 +119,9 @@ public final class App {
                 lastResultVersion = version
                 pendingLatency = result.capturedAt
                 stats.observe(result.faces, at: now)
+                stats.detectSeconds.append(result.detectSeconds)
+                stats.classifySeconds.append(result.classifySeconds)
+                stats.inferenceLatencies.append(result.finishedAt - result.capturedAt)
             }
             if let shown = frameToShow() {
                 model.frame = shown.image
@@ -278,10 +281,12 @@ public final class App {
             let frameSize = model.frame.map { Size(width: $0.width, height: $0.height) }
             let drawn = showBrowser ? [] : drawnFaces
             let source = capture.spec.description, modelName = classifier?.modelName, mirrored = model.mirrored
+            var status: String?
+            if case let .unavailable(message) = model.captureState { status = message }
             let url = try snapshots.save(image) { name in
                 SnapshotRecord(time: Date(), source: source, model: modelName, image: name,
                                imageSize: Size(width: image.width, height: image.height), frameSize: frameSize,
-                               mirrored: mirrored, drawn: drawn)
+                               mirrored: mirrored, status: status, drawn: drawn)
             }
             showToast("Saved \(url.lastPathComponent) in \(App.abbreviatingHome(url.deletingLastPathComponent().path))")
         } catch {

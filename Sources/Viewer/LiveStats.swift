@@ -7,6 +7,11 @@ public struct LiveStats: Sendable {
     public var endedAt = MonotonicClock.now
     /// Seconds from a frame's capture to the first presented frame showing its result.
     public var latencies: [Double] = []
+    /// Per analysed frame: seconds spent finding faces, and classifying them.
+    public var detectSeconds: [Double] = []
+    public var classifySeconds: [Double] = []
+    /// Seconds from capture until the worker finished the frame.
+    public var inferenceLatencies: [Double] = []
     /// (seconds since start, resident set size in bytes)
     public var memory: [(Double, Int)] = []
     /// Per track: first/last time seen and classification counts then.

@@ -31,10 +31,12 @@ public struct SnapshotRecord: Codable, Equatable, Sendable {
     public let frameWidth: Int?
     public let frameHeight: Int?
     public let mirrored: Bool
+    /// What the screen said about the source when it had no picture (e.g. the camera is missing), else nil.
+    public let status: String?
     public let faces: [Face]
 
     public init(time: Date, source: String, model: String?, image: String, imageSize: Size, frameSize: Size?,
-                mirrored: Bool, drawn: [DrawnFace]) {
+                mirrored: Bool, status: String? = nil, drawn: [DrawnFace]) {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         self.time = formatter.string(from: time)
@@ -46,6 +48,7 @@ public struct SnapshotRecord: Codable, Equatable, Sendable {
         frameWidth = frameSize?.width
         frameHeight = frameSize?.height
         self.mirrored = mirrored
+        self.status = status
         faces = drawn.map { d in
             let f = d.face
             var probabilities: [String: Float] = [:]

@@ -2,18 +2,21 @@ import Expression
 import Foundation
 import Viewer
 
-/// Finds and loads the emotion model for the viewer commands.
+/// Finds and loads the emotion model for the viewer commands: `--model FILE`, else the shipped model
+/// (`ResourceLocator`: $EMOSCOPE_RESOURCES, the installed copy, the source tree).
 enum ModelLocator {
-    struct NotAvailable: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "cannot load \(path): this build has no classifier yet" }
-    }
-
-    static var triedDescription: String { "no model file given and none shipped yet" }
-
-    /// The classifier for `path`, or for the shipped model; nil when there is none.
-    static func loadClassifier(path: String?) throws -> EmotionClassifying? {
-        if let path { throw NotAvailable(path: path) }
-        return nil
+    /// The classifier, or nil when no model is shipped; the second value says where it looked.
+    /// A model file that exists but is damaged is an error (it names the file and the problem).
+    static func loadClassifier(path: String?) throws -> (EmotionClassifying?, String?) {
+        if let path {
+            return (try Classifier(contentsOf: URL(fileURLWithPath: path)), nil)
+        }
+        do {
+            return (try Classifier(contentsOf: try ResourceLocator.defaultModel()), nil)
+        } catch let error as ResourceError {
+            return (nil, "No model found (\(error.tried.joined(separator: ", "))): faces are shown without emotions.")
+        }
     }
 }
+
+extension Classifier: EmotionClassifying {}

@@ -67,10 +67,9 @@ struct ViewerSetup {
             setup.warnings.append("No face detector: \(error)")
         }
         do {
-            setup.classifier = try ModelLocator.loadClassifier(path: modelPath).map { LockedClassifier($0) }
-            if setup.classifier == nil {
-                setup.warnings.append("No model found (\(ModelLocator.triedDescription)): faces are shown without emotions.")
-            }
+            let (classifier, missing) = try ModelLocator.loadClassifier(path: modelPath)
+            setup.classifier = classifier.map { LockedClassifier($0) }
+            if let missing { setup.warnings.append(missing) }
         } catch {
             setup.warnings.append("Model not loaded: \(error)")
         }

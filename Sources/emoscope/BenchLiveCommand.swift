@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Viewer
+
+/// `emoscope bench live --video FILE`: runs the real viewer on a video and measures what a user feels —
+/// frame rate, how often each face is classified, capture-to-screen latency and memory.
+struct BenchLiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live",
+        abstract: "Measure the live viewer on a video: render fps, classifications per face, latency, memory.",
+        discussion: """
+            Targets (640x480 video with 3 faces, see `emoscope demo-video`): render >= 30 fps, every face classified \
+            >= 15 times/s, capture-to-display latency <= 100 ms, resident memory <= 300 MB and flat. \
+            Uses the display in $DISPLAY (e.g. under xvfb-run), else SDL's offscreen driver.
+            """)
+
+    @Option(name: .long, help: "The video to play (e.g. made by `emoscope demo-video`).") var video: String
+    @Option(name: .long, help: "How long to measure, in seconds.") var seconds: Double = 30
+    @Option(name: .long, help: "Model file (.safetensors); default: the shipped model.") var model: String?
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; measure with `swift build -c release` (make bench)")
+        #endif
+        if ProcessInfo.processInfo.environment["DISPLAY"] == nil && ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"] == nil {
+            setenv("SDL_VIDEODRIVER", "offscreen", 0)
+        }
+        let setup = ViewerSetup.make(modelPath: model)
+        for warning in setup.warnings { print("warning: \(warning)") }
+        var options = ViewerOptions(source: .video(video))
+        options.windowSize = (1280, 720)
+        options.benchmarkSeconds = seconds
+        options.persistSettings = false
+        let app = App(options: options, settings: Settings(), detector: setup.detector, classifier: setup.classifier)
+        let stats = try app.run()
+        print(BenchLiveReport(stats: stats, hasClassifier: setup.classifier != nil).text)
+    }
+}
+
+/// The printed result of the live benchmark, with each target checked.
+struct BenchLiveReport {
+    let stats: LiveStats
+    let hasClassifier: Bool
+
+    var text: String {
+        var lines: [String] = []
+        let seconds = stats.endedAt - stats.startedAt
+        lines.append(String(format: "render      %.1f fps (%d frames in %.1f s)", stats.renderFPS, stats.renderedFrames, seconds))
+        let rates = stats.perFaceRates().sorted()
+        if hasClassifier, let low = rates.first, let median = LiveStats.percentile(rates, 0.5) {
+            lines.append(String(format: "per face    %d faces tracked >= 1 s; classified min %.1f/s, median %.1f/s", rates.count, low, median))
+        } else {
+            lines.append(hasClassifier ? "per face    no face was tracked for a second" : "per face    no model: faces detected but not classified")
+        }
+        let latencies = stats.latencies.map { $0 * 1000 }
+        if let median = LiveStats.percentile(latencies, 0.5), let p95 = LiveStats.percentile(latencies, 0.95) {
+            lines.append(String(format: "latency     capture→display median %.0f ms, p95 %.0f ms (%d results)", median, p95, latencies.count))
+        }
+        if let detect = LiveStats.percentile(stats.detectSeconds, 0.5), let classify = LiveStats.percentile(stats.classifySeconds, 0.5),
+           let ready = LiveStats.percentile(stats.inferenceLatencies, 0.5) {
+            lines.append(String(format: "inference   %.1f frames/s; median detect %.1f ms, classify %.1f ms, capture→result %.0f ms",
+                                Double(stats.detectSeconds.count) / max(seconds, 1e-6), detect * 1000, classify * 1000, ready * 1000))
+        }
+        let mb = stats.memory.map { Double($0.1) / 1_048_576 }
+        if let first = mb.first, let last = mb.last, let peak = mb.max() {
+            let half = mb.count / 2
+            let early = mb.prefix(max(1, half)).reduce(0, +) / Double(max(1, half))
+            let late = mb.suffix(max(1, mb.count - half)).reduce(0, +) / Double(max(1, mb.count - half))
+            lines.append(String(format: "memory      RSS start %.0f MB, end %.0f MB, peak %.0f MB; second half minus first half %+.1f MB",
+                                first, last, peak, late - early))
+        }
+        func mark(_ ok: Bool?) -> String { ok.map { $0 ? "met" : "MISSED" } ?? "not measured" }
+        let perFaceOK: Bool? = hasClassifier ? rates.first.map { $0 >= 15 } : nil
+        let latencyOK = LiveStats.percentile(latencies, 0.5).map { $0 <= 100 }
+        lines.append("targets     render >= 30 fps: \(mark(stats.renderFPS >= 30)); each face >= 15/s: \(mark(perFaceOK)); "
+                     + "latency <= 100 ms (median): \(mark(latencyOK)); RSS <= 300 MB: \(mark(mb.max().map { $0 <= 300 }))")
+        return lines.joined(separator: "\n")
+    }
+}
