@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libsdl2-dev"])]),
         .systemLibrary(name: "CSDL2TTF", path: "Sources/Bridges/CSDL2TTF", pkgConfig: "SDL2_ttf",
                        providers: [.apt(["libsdl2-ttf-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/Bridges/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
         .target(name: "CVBridge", path: "Sources/Bridges/CVBridge",
                 cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
                 linkerSettings: openCVLibraries.map { .linkedLibrary($0) }),
@@ -31,15 +33,17 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Reads Keras model.json + weights .h5 files into NeuralNet models.
+        .target(name: "KerasImport", dependencies: ["NeuralNet", "CHDF5"]),
         // The face-expression domain: emotions, images, datasets, detection, classification, training.
-        .target(name: "Expression", dependencies: ["NeuralNet", "CVBridge"]),
+        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "CVBridge"]),
         // Drawing on SDL surfaces and windows: canvas, text, theme, PNG output, charts.
         .target(name: "Graphics", dependencies: ["Expression", "CSDL2", "CSDL2TTF", "CVBridge"]),
         // The desktop app: live view, probability panel, dataset browser, snapshots.
         .target(name: "Viewer", dependencies: ["Expression", "Graphics", "CSDL2", "CVBridge"]),
         // The command line: one small ParsableCommand per subcommand.
         .executableTarget(name: "emoscope", dependencies: [
-            "NeuralNet", "Expression", "Graphics", "Viewer",
+            "NeuralNet", "KerasImport", "Expression", "Graphics", "Viewer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -47,6 +51,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "ExpressionTests", dependencies: ["Expression", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "NeuralNet", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Graphics", "Expression", "TestSupport"]),
     ]
 )

@@ -1,0 +1,81 @@
+import Foundation
+import NeuralNet
+
+/// The network of a Keras `model.to_json()` file, read as Emoscope's architecture.
+///
+/// Reads Sequential models from Keras 2 (`batch_input_shape`, layers possibly as a bare list in old
+/// versions) and Keras 3 (`batch_shape`, `build_input_shape`, `module` keys). Options that only matter
+/// for training (initialisers, regularisers, constraints) are ignored; any option that changes what the
+/// network computes and that Emoscope's layers cannot do is an error naming the layer and the option.
+struct KerasModelJSON {
+    let inputShape: [Int]
+    let layers: [KerasLayer]
+
+    var architecture: Architecture { Architecture(inputShape: inputShape, layers: layers.flatMap(\.specs)) }
+    /// The layers that have saved weights, in model order (the order Keras's h5 loader pairs them in).
+    var weightedLayers: [KerasLayer] { layers.filter { !$0.variables.isEmpty } }
+
+    init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw KerasImportError(url, "cannot be read: \(error.localizedDescription)")
+        }
+        try self.init(data: data, file: url)
+    }
+
+    init(data: Data, file: URL) throws {
+        let root: Any
+        do { root = try JSONSerialization.jsonObject(with: data) } catch {
+            throw KerasImportError(file, "is not valid JSON (\(Self.reason(error))); expected Keras's model.to_json()")
+        }
+        guard let model = root as? [String: Any], let className = model["class_name"] as? String else {
+            throw KerasImportError(file, "is not a Keras model description: no top-level \"class_name\"")
+        }
+        guard className == "Sequential" else {
+            throw KerasImportError(file, "is a Keras \(className) model; only Sequential models can be imported")
+        }
+        let config = model["config"] as? [String: Any]
+        guard let entries = (config?["layers"] ?? model["config"]) as? [Any] else {
+            throw KerasImportError(file, "its Sequential model has no \"layers\" list")
+        }
+
+        let input = try Self.inputShape(first: entries.first, model: config, file: file)
+        var parser = LayerParser(file: file, rank: input.count)
+        var layers: [KerasLayer] = []
+        for (index, entry) in entries.enumerated() {
+            guard let entry = entry as? [String: Any], let className = entry["class_name"] as? String,
+                  let options = entry["config"] as? [String: Any] else {
+                throw KerasImportError(file, "layer \(index) is not an object with \"class_name\" and \"config\"")
+            }
+            if className == "InputLayer" { continue }
+            layers.append(try parser.layer(className: className, name: options["name"] as? String ?? "#\(index)",
+                                           options: options))
+        }
+        guard !layers.isEmpty else { throw KerasImportError(file, "the model has no layers") }
+        inputShape = input
+        self.layers = layers
+    }
+
+    /// Keras 2 puts `batch_input_shape` on the InputLayer or the first layer; Keras 3 `batch_shape` on the
+    /// InputLayer, `build_config` on layers and `build_input_shape` on the model.
+    private static func inputShape(first: Any?, model: [String: Any]?, file: URL) throws -> [Int] {
+        let entry = first as? [String: Any]
+        let options = entry?["config"] as? [String: Any]
+        let candidates: [Any?] = [options?["batch_input_shape"], options?["batch_shape"],
+                                  (entry?["build_config"] as? [String: Any])?["input_shape"], model?["build_input_shape"]]
+        guard let declared = candidates.first(where: { $0 != nil && !($0! is NSNull) }) ?? nil else {
+            throw KerasImportError(file, "no input shape: the first layer has no batch_input_shape and there is no InputLayer")
+        }
+        guard let list = declared as? [Any], list.count >= 2, list[0] is NSNull,
+              case let sizes = list.dropFirst().compactMap({ $0 as? Int }), sizes.count == list.count - 1,
+              sizes.allSatisfy({ $0 > 0 }) else {
+            throw KerasImportError(file, "input shape \(declared) is not [null, height, width, channels] with fixed sizes")
+        }
+        return sizes
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let info = (error as NSError).userInfo
+        return (info[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+    }
+}
