@@ -1,9 +1,10 @@
 import Expression
 import Foundation
+import Graphics
 
-/// Saves a confusion matrix as a PNG chart (drawn by the Graphics charts).
+/// Saves a confusion matrix as a PNG heat-map (counts and row shares, accuracy and macro-F1 in the title).
 enum ConfusionMatrixPNG {
     static func write(_ confusion: ConfusionMatrix, title: String, to url: URL) throws {
-        throw ValidationErrorText("PNG charts are not built yet")
+        try ConfusionMatrixChart(matrix: confusion, title: "Confusion matrix  ·  \(title)").writePNG(to: url)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Expression
 import Foundation
+import Graphics
 
 /// `emoscope data ...`: looking at datasets before training on them.
 struct DataCommand: ParsableCommand {
@@ -20,6 +21,10 @@ struct DataCommand: ParsableCommand {
         @Flag(help: "Decode every image again instead of using the decoded-pixel cache.")
         var noCache = false
 
+        @Option(help: ArgumentHelp("Also write a PNG: faces per class for every split, and sample faces per class.",
+                                   valueName: "file"))
+        var png: String?
+
         func run() throws {
             let dataset = try Dataset.open(URL(fileURLWithPath: root))
             let stats = try DatasetStats(dataset: dataset, useCache: !noCache)
@@ -28,6 +33,10 @@ struct DataCommand: ParsableCommand {
                 "\($0.name) " + String(format: "%.2f s", $0.seconds) + ($0.fromCache ? " (cached)" : " (decoded)")
             }
             print("\nloaded: " + timing.joined(separator: ", "))
+            if let png {
+                try DatasetOverviewChart(stats: stats).writePNG(to: URL(fileURLWithPath: png))
+                print("chart saved to \(png)")
+            }
         }
     }
 }
