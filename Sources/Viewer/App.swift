@@ -149,12 +149,13 @@ public final class App {
     private var recentFrames: [Frame] = []
 
     /// The frame the latest result belongs to while inference keeps up (boxes sit exactly on the faces, and
-    /// the picture is at most one inference behind); the newest frame when results lag, so video never stalls.
+    /// the picture is at most one inference behind); the newest frame when results lag by more than 0.3 s,
+    /// so the picture never falls far behind.
     private func frameToShow() -> Frame? {
         guard let newest = recentFrames.last else { return nil }
         guard let result = model.result,
               let match = recentFrames.last(where: { $0.sequence == result.frameSequence }),
-              newest.capturedAt - match.capturedAt < 0.15 else { return newest }
+              newest.capturedAt - match.capturedAt < 0.3 else { return newest }
         return match
     }
     private var pendingLatency: Double?

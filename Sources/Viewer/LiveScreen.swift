@@ -88,13 +88,20 @@ public final class LiveScreen {
         }
     }
 
+    /// A short message near the bottom of the video area, wrapped to its width.
     private func drawToast(_ message: String, in area: Rect, on canvas: Canvas) {
-        let size = fonts.body.measure(message)
-        let box = Rect(x: area.midX - size.width / 2 - Theme.spacingL, y: area.maxY - size.height - 3 * Theme.spacingL,
-                       width: size.width + 2 * Theme.spacingL, height: size.height + Theme.spacingM)
+        let maxWidth = max(100, min(area.width - 4 * Theme.spacingL, 720))
+        let lines = wrap(message, font: fonts.body, width: maxWidth)
+        let width = lines.map { fonts.body.measure($0).width }.max() ?? 0
+        let height = lines.count * fonts.body.lineHeight + Theme.spacingM
+        let box = Rect(x: area.midX - width / 2 - Theme.spacingL, y: area.maxY - height - 2 * Theme.spacingL,
+                       width: width + 2 * Theme.spacingL, height: height)
         canvas.fill(box, Theme.panelRaised.withAlpha(235))
         canvas.fill(Rect(x: box.x, y: box.y, width: 3, height: box.height), Theme.success)
-        canvas.text(message, font: fonts.body, color: Theme.text, in: box, align: .center)
+        for (i, line) in lines.enumerated() {
+            canvas.text(line, font: fonts.body, color: Theme.text, x: box.midX,
+                        y: box.y + Theme.spacingM / 2 + i * fonts.body.lineHeight, align: .center)
+        }
     }
 
     private func drawDebug(_ model: LiveViewModel, in area: Rect, on canvas: Canvas) {

@@ -14,7 +14,7 @@ enum ModelLocator {
         do {
             return (try Classifier(contentsOf: try ResourceLocator.defaultModel()), nil)
         } catch let error as ResourceError {
-            return (nil, "No model found (\(error.tried.joined(separator: ", "))): faces are shown without emotions.")
+            return (nil, "No model found, so faces are shown without emotions (looked for \(error.tried.joined(separator: ", ")))")
         }
     }
 }
