@@ -51,20 +51,28 @@ struct BenchInferenceCommand: ParsableCommand {
         let step = Stopwatch.median(steps)
         print(String(format: "training step, batch 64 (forward, backward, Adam): median %.0f ms = %.1f images/s = %.1f GFLOP/s",
                      step * 1e3, 64 / step, 3 * 64 * gflop / step))
-        if layers { Self.profileLayers(network, batch) }
+        if layers {
+            Self.profileLayers(network, one, title: "batch 1")
+            Self.profileLayers(network, batch, title: "batch 64")
+        }
     }
 
     /// Median time of each layer's inference forward, training forward and backward at batch 64.
-    static func profileLayers(_ network: Sequential, _ input: Tensor) {
-        print("layer                      inference   train fwd   backward   (ms, median of 5)")
+    static func profileLayers(_ network: Sequential, _ input: Tensor, title: String) {
+        print("\(title): layer             inference   train fwd   backward   (ms, median of 5)")
         var inference = [[Double]](repeating: [], count: network.layers.count)
         var forward = inference, backward = inference
+        // Inference as the app runs it: weights prepared once, then repeated calls.
+        network.prepareForInference()
+        _ = network(input)
         for _ in 0..<6 {
             var x = input
             for (i, layer) in network.layers.enumerated() {
                 inference[i].append(Stopwatch.seconds { x = layer.forward(x, training: false) })
             }
-            x = input
+        }
+        for _ in 0..<6 {
+            var x = input
             for (i, layer) in network.layers.enumerated() {
                 forward[i].append(Stopwatch.seconds { x = layer.forward(x, training: true) })
             }

@@ -56,10 +56,11 @@ struct WinogradTests {
 
     /// A network prepared for inference keeps its kernel transforms, and a training step ends that.
     @Test func preparedInferenceIsNeverStale() throws {
-        let network = try Sequential(inputShape: [8, 8, 8], layers: [.conv(8, 3), .relu, .flatten, .dense(3)], seed: 2)
+        // 8 images of 16x16 are 128 tiles: enough for inference to take the Winograd path.
+        let network = try Sequential(inputShape: [16, 16, 8], layers: [.conv(8, 3), .relu, .flatten, .dense(3)], seed: 2)
         #expect((network.layers[0] as! Conv2D).usesWinograd)
         var generator = SeededGenerator(seed: 4)
-        let x = Tensor(shape: [2, 8, 8, 8])
+        let x = Tensor(shape: [8, 16, 16, 8])
         for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
         let before = network(x).array
         network.prepareForInference()
@@ -67,11 +68,11 @@ struct WinogradTests {
         #expect(network(x).array == before)
         // One SGD step changes the weights; inference must see them.
         let loss = CrossEntropyLoss(), gradient = Tensor(shape: [0])
-        loss(logits: network.logits(x, training: true), labels: [0, 1], gradient: gradient)
+        loss(logits: network.logits(x, training: true), labels: [0, 1, 2, 0, 1, 2, 0, 1], gradient: gradient)
         network.backwardFromLogits(gradient)
         SGD(learningRate: 0.5).update(network.trainableParameters)
         let after = network(x).array
-        let fresh = try Sequential(inputShape: [8, 8, 8], layers: [.conv(8, 3), .relu, .flatten, .dense(3)], seed: 2)
+        let fresh = try Sequential(inputShape: [16, 16, 8], layers: [.conv(8, 3), .relu, .flatten, .dense(3)], seed: 2)
         for ((_, a), (_, b)) in zip(fresh.namedParameters, network.namedParameters) { a.value.copy(from: b.value) }
         #expect(after == fresh(x).array)
         #expect(after != before)

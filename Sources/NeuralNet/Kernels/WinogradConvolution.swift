@@ -45,6 +45,7 @@ final class WinogradConvolution {
     }
 
     private var tileCount: Int { batch * tilesY * tilesX }
+    func tileCount(batch: Int) -> Int { batch * tilesY * tilesX }
 
     /// With `reusingKernelTransform`, the kernel's transform from the previous call is used as it is (the
     /// caller vouches that the kernel has not changed since).

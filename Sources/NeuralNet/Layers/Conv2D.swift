@@ -35,6 +35,8 @@ public final class Conv2D: Layer {
     /// Set by `prepareForInference()`: the kernel will not change, so its Winograd transform is kept.
     private var isFrozen = false
     private var kernelTransformIsCurrent = false
+    /// Which path the last forward took; backward must take the same.
+    private var usedWinograd = false
 
     init(inputShape: [Int], filters: Int, kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding,
          useBias: Bool, generator: inout SeededGenerator, allowWinograd: Bool = Conv2D.allowsWinograd) {
@@ -88,7 +90,9 @@ public final class Conv2D: Layer {
         let rows = batch * outHeight * outWidth
         lastInput = input
         output.reshape([batch, outHeight, outWidth, filters])
-        if let winograd {
+        // Few tiles (single faces at inference) leave Winograd's 36 small products dominated by call overhead.
+        usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= 128)
+        if let winograd, usedWinograd {
             if training { isFrozen = false }
             let reuse = isFrozen && kernelTransformIsCurrent
             winograd.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data,
@@ -135,7 +139,7 @@ public final class Conv2D: Layer {
                         blasint(filters), ones.data, 1, 0, bias.gradient.data, 1)
         }
         inputGradient.reshape(input.shape)
-        if let winograd {
+        if let winograd, usedWinograd {
             winograd.backward(outputGradient.data, kernel: kernel.value.data, kernelGradient: kernel.gradient.data,
                               inputGradient: needsInputGradient ? inputGradient.data : nil)
             return inputGradient
