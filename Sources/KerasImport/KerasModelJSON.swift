@@ -52,6 +52,7 @@ struct KerasModelJSON {
                                            options: options))
         }
         guard !layers.isEmpty else { throw KerasImportError(file, "the model has no layers") }
+        try SizeLimit.check(layers, input: input, file: file)
         inputShape = input
         self.layers = layers
     }

@@ -111,3 +111,12 @@ import TestSupport
         #expect(error.message.contains("needs [3, 3, 1, 64]"), "\(error)")
     }
 }
+
+extension DamagedKerasFileTests {
+    /// A JSON asking for an absurdly large network is refused before anything is allocated.
+    @Test func networkTooLargeToLoad() throws {
+        let json = try editedJSON(#""units": 8"#, #""units": 900000000"#)
+        let error = try #require(importError(json: json))
+        #expect(error.layer == "dense" && error.message.contains("parameters"), "\(error)")
+    }
+}
