@@ -101,6 +101,6 @@ public struct InputNormalization: Codable, Equatable, Sendable {
         self.offset = offset
     }
 
-    /// The Keras tutorial's `rescale=1./255`.
+    /// Pixels scaled to [0, 1], as Emoscope trains. (The Keras tutorial fed raw 0–255 pixels: scale 1.)
     public static let unitRange = InputNormalization(scale: 1 / 255, offset: 0)
 }
