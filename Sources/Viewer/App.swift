@@ -126,6 +126,7 @@ public final class App {
             if let shown = frameToShow() {
                 model.frame = shown.image
                 currentFrameSequence = shown.sequence
+                model.resultAge = max(0, shown.capturedAt - (model.result?.capturedAt ?? shown.capturedAt))
             }
         }
         model.captureState = capture.state
@@ -281,7 +282,7 @@ public final class App {
             let image = try canvas.readPixels()
             let frameSize = model.frame.map { Size(width: $0.width, height: $0.height) }
             let drawn = showBrowser ? [] : drawnFaces
-            let source = capture.spec.description, modelName = classifier?.modelName, mirrored = model.mirrored
+            let source = capture.spec.description, modelName = model.modelName, mirrored = model.mirrored
             var status: String?
             if case let .unavailable(message) = model.captureState { status = message }
             let url = try snapshots.save(image) { name in

@@ -42,7 +42,16 @@ public final class LiveScreen {
                 canvas.draw(texture, in: videoRect, mirrored: model.mirrored)
                 // Boxes belong to the frame the result was computed on; with a different frame size they would lie.
                 if let result = model.result, result.frameSize == frameSize {
-                    drawn = overlay.draw(model, frame: frameSize, videoRect: videoRect, on: canvas)
+                    if model.resultAge <= LiveViewModel.maximumResultAge {
+                        drawn = overlay.draw(model, frame: frameSize, videoRect: videoRect, on: canvas)
+                    } else {
+                        let note = String(format: "Face analysis is %.1f s behind the picture (the computer is busy)", model.resultAge)
+                        let size = fonts.small.measure(note)
+                        let tag = Rect(x: videoRect.x + Theme.spacingS, y: videoRect.y + Theme.spacingS,
+                                       width: size.width + 2 * Theme.spacingS, height: size.height + Theme.spacingXS)
+                        canvas.fill(tag, Theme.overlayScrim)
+                        canvas.text(note, font: fonts.small, color: Theme.warning, in: tag, align: .center)
+                    }
                 }
             }
         }

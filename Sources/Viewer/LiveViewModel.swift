@@ -24,6 +24,10 @@ public struct LiveViewModel {
     public var faceRate: Double = 0
     public var latencyMilliseconds: Double?
     public var droppedFrames = 0
+    /// How much older the result's frame is than the picture shown (0 when they are the same frame).
+    public var resultAge: Double = 0
+    /// Older results are not drawn over the picture: their boxes would sit where faces were, not where they are.
+    public static let maximumResultAge = 0.5
     public var rendererName = ""
 
     public init(sourceDescription: String) { self.sourceDescription = sourceDescription }

@@ -7,9 +7,13 @@ public final class LockedClassifier: EmotionClassifying, @unchecked Sendable {
     private let base: EmotionClassifying
     private let lock = NSLock()
 
-    public init(_ base: EmotionClassifying) { self.base = base }
+    /// Read once: asking the wrapped classifier would wait for a running batch (and stall the main loop).
+    public let modelName: String
 
-    public var modelName: String { lock.withLock { base.modelName } }
+    public init(_ base: EmotionClassifying) {
+        self.base = base
+        modelName = base.modelName
+    }
 
     public func probabilities(for faces: [GrayImage]) -> [[Float]] {
         lock.withLock { base.probabilities(for: faces) }

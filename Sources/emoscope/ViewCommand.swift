@@ -1,6 +1,7 @@
 import ArgumentParser
 import Expression
 import Foundation
+import NeuralNet
 import Viewer
 
 /// `emoscope view` (the default: a bare `emoscope`, as the desktop file starts it, opens the window).
@@ -60,6 +61,10 @@ struct ViewerSetup {
     var warnings: [String] = []
 
     static func make(modelPath: String?) -> ViewerSetup {
+        // The viewer's threads (capture, inference, drawing) already fill two cores; batches of a few faces
+        // gain nothing from BLAS or loop threads, which would only fight them (and other programs) for the CPU.
+        Compute.setBLASThreads(1)
+        Compute.loopThreads = 1
         var setup = ViewerSetup()
         do {
             setup.detector = try HaarFaceDetector()
