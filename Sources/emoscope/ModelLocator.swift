@@ -9,7 +9,7 @@ enum ModelLocator {
     /// A model file that exists but is damaged is an error (it names the file and the problem).
     static func loadClassifier(path: String?) throws -> (EmotionClassifying?, String?) {
         if let path {
-            return (try Classifier(contentsOf: URL(fileURLWithPath: path)), nil)
+            return (try Classifier(opening: URL(fileURLWithPath: path)), nil)
         }
         do {
             return (try Classifier(contentsOf: try ResourceLocator.defaultModel()), nil)

@@ -8,7 +8,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Print the 7 emotion probabilities of each image (any format and size; the whole image is the face).")
 
-    @Option(help: "Model file (default: the shipped model).") var model: String?
+    @Option(help: "Model: a .safetensors file or a Keras model.json with its weights .h5 beside it (default: the shipped model).") var model: String?
     @Flag(help: "Print JSON lines instead of text.") var json = false
     @Flag(help: "Do not average with the mirror image.") var noFlip = false
     @Option(help: "OpenBLAS threads.") var threads = 1
@@ -17,7 +17,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         Compute.setBLASThreads(threads)
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
-        let classifier = try Classifier(contentsOf: modelURL, averagesFlip: !noFlip)
+        let classifier = try Classifier(opening: modelURL, averagesFlip: !noFlip)
         var failures = 0
         for path in images {
             let face: GrayImage
