@@ -14,6 +14,9 @@ public final class InferenceWorker: @unchecked Sendable {
     private let tracker = FaceTracker()
     private let shared = Mutex(Shared())
     private var thread: Thread?
+    /// Signalled when the thread has left its loop: `stop()` waits for it, so the process never exits while
+    /// this thread is still inside a library (OpenBLAS, OpenCV) whose exit handlers have already run.
+    private let finished = DispatchSemaphore(value: 0)
     private var lastFullDetection = -Double.infinity
     /// How often the whole frame is searched for new faces; in between, known faces are searched for only
     /// near where they were (Haar on a whole frame costs 20-80 ms here; near known faces, a few).
@@ -34,15 +37,23 @@ public final class InferenceWorker: @unchecked Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
         thread.name = "emoscope.inference"
         thread.start()
         self.thread = thread
     }
 
+    /// Asks the thread to stop and waits (up to 5 s) until it has.
     public func stop() {
         shared.withLock { $0.stop = true }
         results.close()
+        if thread != nil {
+            _ = finished.wait(timeout: .now() + 5)
+            thread = nil
+        }
     }
 
     /// Frames analysed per second.

@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// 2-D convolution over NHWC images by im2col + one `cblas_sgemm` for the whole batch.
 ///
@@ -11,7 +12,9 @@ import CBLAS
 /// both gradients), which needs 2.25–4x fewer multiplications; `usesWinograd` says which path a layer took.
 public final class Conv2D: Layer {
     /// Lets new layers choose Winograd where it applies (on by default; off to compare in benchmarks).
-    nonisolated(unsafe) public static var allowsWinograd = true
+    /// EMOSCOPE_CONVOLUTION=im2col switches it off for a whole process.
+    nonisolated(unsafe) public static var allowsWinograd =
+        ProcessInfo.processInfo.environment["EMOSCOPE_CONVOLUTION"] != "im2col"
 
     public let kernel: Parameter
     public let bias: Parameter?
