@@ -19,10 +19,7 @@ public final class CaptureLoop: @unchecked Sendable {
     public let frames = LatestSlot<Frame>()
     private let opener: Opener
     private let shared: Mutex<Shared>
-    private var thread: Thread?
-    /// Signalled when the thread has left its loop: `stop()` waits for it, so the process never exits while
-    /// this thread is still inside a library (OpenBLAS, OpenCV) whose exit handlers have already run.
-    private let finished = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread()
 
     private struct Shared {
         var spec: SourceSpec
@@ -52,23 +49,14 @@ public final class CaptureLoop: @unchecked Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "emoscope.capture"
-        thread.start()
-        self.thread = thread
+        worker.start(name: "emoscope.capture") { [self] in run() }
     }
 
     /// Asks the thread to stop and waits (up to 5 s) until it has.
     public func stop() {
         shared.withLock { $0.stop = true }
         frames.close()
-        if thread != nil {
-            _ = finished.wait(timeout: .now() + 5)
-            thread = nil
-        }
+        worker.join()
     }
 
     public var state: CaptureState { shared.withLock { $0.state } }

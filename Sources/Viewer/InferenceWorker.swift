@@ -13,10 +13,7 @@ public final class InferenceWorker: @unchecked Sendable {
     private let classifier: EmotionClassifying?
     private let tracker = FaceTracker()
     private let shared = Mutex(Shared())
-    private var thread: Thread?
-    /// Signalled when the thread has left its loop: `stop()` waits for it, so the process never exits while
-    /// this thread is still inside a library (OpenBLAS, OpenCV) whose exit handlers have already run.
-    private let finished = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread()
     private var lastFullDetection = -Double.infinity
     /// How often the whole frame is searched for new faces; in between, known faces are searched for only
     /// near where they were (Haar on a whole frame costs 20-80 ms here; near known faces, a few).
@@ -37,23 +34,14 @@ public final class InferenceWorker: @unchecked Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "emoscope.inference"
-        thread.start()
-        self.thread = thread
+        worker.start(name: "emoscope.inference") { [self] in run() }
     }
 
     /// Asks the thread to stop and waits (up to 5 s) until it has.
     public func stop() {
         shared.withLock { $0.stop = true }
         results.close()
-        if thread != nil {
-            _ = finished.wait(timeout: .now() + 5)
-            thread = nil
-        }
+        worker.join()
     }
 
     /// Frames analysed per second.

@@ -94,7 +94,7 @@ public final class Conv2D: Layer {
         lastInput = input
         output.reshape([batch, outHeight, outWidth, filters])
         // Few tiles (single faces at inference) leave Winograd's 36 small products dominated by call overhead.
-        usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= 128)
+        usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= 64)
         if let winograd, usedWinograd {
             if training { isFrozen = false }
             let reuse = isFrozen && kernelTransformIsCurrent
