@@ -178,39 +178,8 @@ final class WinogradConvolution {
 
     /// U[ξ] = (G g Gᵀ)[ξ] for every (in, out) pair; kernel [r][r][plane].
     private func transformKernel(_ kernel: UnsafePointer<Float>, plane: Int, into u: UnsafeMutablePointer<Float>) {
-        let (n, r) = (n, r)
         transform.g.withUnsafeBufferPointer { g in
-            let g = g.baseAddress!
-            Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
-                let count = range.count
-                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: n * r * count)
-                defer { tmp.deallocate() }
-                // tmp[i][kx] = Σ_ky G[i][ky] g[ky][kx]
-                for i in 0..<n {
-                    for kx in 0..<r {
-                        let out = tmp + (i * r + kx) * count
-                        out.update(repeating: 0, count: count)
-                        for ky in 0..<r {
-                            let coefficient = g[i * r + ky]
-                            if coefficient == 0 { continue }
-                            let source = kernel + (ky * r + kx) * plane + range.lowerBound
-                            for p in 0..<count { out[p] += coefficient * source[p] }
-                        }
-                    }
-                }
-                for i in 0..<n {
-                    for j in 0..<n {
-                        let out = u + (i * n + j) * plane + range.lowerBound
-                        out.update(repeating: 0, count: count)
-                        for kx in 0..<r {
-                            let coefficient = g[j * r + kx]
-                            if coefficient == 0 { continue }
-                            let source = tmp + (i * r + kx) * count
-                            for p in 0..<count { out[p] += coefficient * source[p] }
-                        }
-                    }
-                }
-            }
+            Self.sandwich(kernel, by: g.baseAddress!, rows: n, columns: r, transposed: false, plane: plane, into: u)
         }
     }
 
@@ -262,37 +231,47 @@ final class WinogradConvolution {
         }
     }
 
-    /// dW[ky][kx] = Σ_ij G[i][ky] M[i][j] G[j][kx] for every (in, out) pair.
+    /// dW = Gᵀ M G for every (in, out) pair.
     private func untransformKernelGradient(_ mw: UnsafePointer<Float>, plane: Int, into dw: UnsafeMutablePointer<Float>) {
-        let (n, r) = (n, r)
         transform.g.withUnsafeBufferPointer { g in
-            let g = g.baseAddress!
-            Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
-                let count = range.count
-                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: r * n * count)
-                defer { tmp.deallocate() }
-                for ky in 0..<r {
-                    for j in 0..<n {
-                        let out = tmp + (ky * n + j) * count
-                        out.update(repeating: 0, count: count)
-                        for i in 0..<n {
-                            let coefficient = g[i * r + ky]
-                            if coefficient == 0 { continue }
-                            let source = mw + (i * n + j) * plane + range.lowerBound
-                            for p in 0..<count { out[p] += coefficient * source[p] }
-                        }
+            Self.sandwich(mw, by: g.baseAddress!, rows: n, columns: r, transposed: true, plane: plane, into: dw)
+        }
+    }
+
+    /// out = L x Lᵀ for every element of the plane, where x is a k×k grid of planes ([k][k][plane]) and L is
+    /// the rows×columns matrix `matrix` (or its transpose, with `transposed`). The kernel transform (G g Gᵀ)
+    /// and its adjoint for the kernel gradient (Gᵀ M G) are both this product.
+    private static func sandwich(_ x: UnsafePointer<Float>, by matrix: UnsafePointer<Float>, rows: Int, columns: Int,
+                                 transposed: Bool, plane: Int, into out: UnsafeMutablePointer<Float>) {
+        let (outer, inner) = transposed ? (columns, rows) : (rows, columns)
+        let l = { (i: Int, k: Int) -> Float in transposed ? matrix[k * columns + i] : matrix[i * columns + k] }
+        Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
+            let count = range.count
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: outer * inner * count)
+            defer { tmp.deallocate() }
+            // tmp[i][q] = Σ_p L[i][p] x[p][q]
+            for i in 0..<outer {
+                for q in 0..<inner {
+                    let row = tmp + (i * inner + q) * count
+                    row.update(repeating: 0, count: count)
+                    for p in 0..<inner {
+                        let coefficient = l(i, p)
+                        if coefficient == 0 { continue }
+                        let source = x + (p * inner + q) * plane + range.lowerBound
+                        for e in 0..<count { row[e] += coefficient * source[e] }
                     }
                 }
-                for ky in 0..<r {
-                    for kx in 0..<r {
-                        let out = dw + (ky * r + kx) * plane + range.lowerBound
-                        out.update(repeating: 0, count: count)
-                        for j in 0..<n {
-                            let coefficient = g[j * r + kx]
-                            if coefficient == 0 { continue }
-                            let source = tmp + (ky * n + j) * count
-                            for p in 0..<count { out[p] += coefficient * source[p] }
-                        }
+            }
+            // out[i][j] = Σ_q tmp[i][q] L[j][q]
+            for i in 0..<outer {
+                for j in 0..<outer {
+                    let target = out + (i * outer + j) * plane + range.lowerBound
+                    target.update(repeating: 0, count: count)
+                    for q in 0..<inner {
+                        let coefficient = l(j, q)
+                        if coefficient == 0 { continue }
+                        let source = tmp + (i * inner + q) * count
+                        for e in 0..<count { target[e] += coefficient * source[e] }
                     }
                 }
             }
