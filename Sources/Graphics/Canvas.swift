@@ -19,18 +19,28 @@ public final class Canvas {
     /// Which SDL renderer is in use ("opengl", "software", ...), for the debug overlay.
     public let rendererName: String
 
-    /// A canvas over a window. Prefers the accelerated renderer with vsync (smooth, no tearing, no busy loop)
-    /// and falls back to the software renderer, which always works (also under Xvfb or over SSH).
+    /// A canvas over a window. Prefers the GPU renderer with vsync (smooth, no tearing, no busy loop). Where
+    /// OpenGL is only emulated on the CPU (llvmpipe: Xvfb, VMs, no GPU driver) it costs the model most of a
+    /// core, so there the software renderer draws straight into the window's X11 image instead.
+    /// `EMOSCOPE_RENDERER=software` or `=gpu` overrides the choice.
     public init(window: OpaquePointer, vsync: Bool = true) throws {
         let accelerated = SDL_RENDERER_ACCELERATED.rawValue | (vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0)
-        // EMOSCOPE_RENDERER=software skips the GPU path (e.g. where OpenGL is emulated on the CPU and costs more).
-        let wantSoftware = ProcessInfo.processInfo.environment["EMOSCOPE_RENDERER"] == "software"
-        let first = wantSoftware ? nil : SDL_CreateRenderer(window, -1, accelerated)
-        if let renderer = first ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) {
-            self.renderer = renderer
-        } else {
-            throw GraphicsError.sdl("SDL_CreateRenderer")
+        let wanted = ProcessInfo.processInfo.environment["EMOSCOPE_RENDERER"]
+        var chosen: OpaquePointer?
+        if wanted != "software", let gpu = SDL_CreateRenderer(window, -1, accelerated) {
+            if wanted != "gpu", let rasterizer = Canvas.openGLRenderer(), Canvas.isCPURasterizer(rasterizer) {
+                SDL_DestroyRenderer(gpu)
+            } else {
+                chosen = gpu
+            }
         }
+        if chosen == nil {
+            // Without this hint SDL would present the software renderer's surface through OpenGL after all.
+            SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0")
+            chosen = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue)
+        }
+        guard let renderer = chosen else { throw GraphicsError.sdl("SDL_CreateRenderer") }
+        self.renderer = renderer
         surface = nil
         ownsRenderer = true
         rendererName = Canvas.name(of: renderer)
@@ -61,6 +71,21 @@ public final class Canvas {
         textCache.clear() // textures belong to the renderer: destroy them first
         if ownsRenderer { SDL_DestroyRenderer(renderer) }
         if let surface { SDL_FreeSurface(surface) }
+    }
+
+    /// The `GL_RENDERER` string of the current OpenGL context (the one an OpenGL SDL renderer just made).
+    private static func openGLRenderer() -> String? {
+        typealias GetString = @convention(c) (UInt32) -> UnsafePointer<UInt8>?
+        let GL_RENDERER: UInt32 = 0x1F01
+        guard SDL_GL_GetCurrentContext() != nil, let address = SDL_GL_GetProcAddress("glGetString"),
+              let text = unsafeBitCast(address, to: GetString.self)(GL_RENDERER) else { return nil }
+        return String(cString: text)
+    }
+
+    /// Mesa's CPU rasterizers ("llvmpipe (LLVM 15.0.6, 256 bits)", "softpipe", "Software Rasterizer").
+    static func isCPURasterizer(_ glRenderer: String) -> Bool {
+        let name = glRenderer.lowercased()
+        return ["llvmpipe", "softpipe", "software rasterizer", "swrast"].contains { name.contains($0) }
     }
 
     private static func name(of renderer: OpaquePointer) -> String {
