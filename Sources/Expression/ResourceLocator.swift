@@ -1,8 +1,9 @@
 import Foundation
 
 /// Finds Emoscope's `Resources/` folder (the shipped model, icons) in one place, in this order:
-/// `$EMOSCOPE_RESOURCES`; the installed copy `$XDG_DATA_HOME/emoscope` (`make install`); the source tree,
-/// found by walking up from the executable to the folder holding Package.swift (`swift run`, `make run`).
+/// `$EMOSCOPE_RESOURCES`; the installed copy beside the binary, `PREFIX/share/emoscope` for `PREFIX/bin/emoscope`
+/// (`make install PREFIX=...`); `$XDG_DATA_HOME/emoscope`; the source tree, found by walking up from the
+/// executable to the folder holding Package.swift (`swift run`, `make run`).
 public enum ResourceLocator {
     /// The shipped default model's file name inside `Resources/Models/`.
     public static let defaultModelName = "emoscope-compact.safetensors"
@@ -11,11 +12,15 @@ public enum ResourceLocator {
         let environment = ProcessInfo.processInfo.environment
         var urls: [URL] = []
         if let override = environment["EMOSCOPE_RESOURCES"], !override.isEmpty { urls.append(URL(fileURLWithPath: override)) }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() + "/.local/share")
-        urls.append(URL(fileURLWithPath: dataHome).appendingPathComponent("emoscope"))
         var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         if let executable = Bundle.main.executableURL { folder = executable.resolvingSymlinksInPath().deletingLastPathComponent() }
+        if folder.lastPathComponent == "bin" {
+            urls.append(folder.deletingLastPathComponent().appendingPathComponent("share/emoscope"))
+        }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/share")
+        let installed = URL(fileURLWithPath: dataHome).appendingPathComponent("emoscope")
+        if !urls.contains(where: { $0.standardizedFileURL == installed.standardizedFileURL }) { urls.append(installed) }
         while folder.path != "/" {
             if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
                 urls.append(folder.appendingPathComponent("Resources"))
