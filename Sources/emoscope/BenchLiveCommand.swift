@@ -16,7 +16,7 @@ struct BenchLiveCommand: ParsableCommand {
 
     @Option(name: .long, help: "The video to play (e.g. made by `emoscope demo-video`).") var video: String
     @Option(name: .long, help: "How long to measure, in seconds.") var seconds: Double = 30
-    @Option(name: .long, help: "Model file (.safetensors); default: the shipped model.") var model: String?
+    @OptionGroup var classification: LiveModelOptions
 
     func run() throws {
         #if DEBUG
@@ -25,8 +25,9 @@ struct BenchLiveCommand: ParsableCommand {
         if ProcessInfo.processInfo.environment["DISPLAY"] == nil && ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"] == nil {
             setenv("SDL_VIDEODRIVER", "offscreen", 0)
         }
-        let setup = ViewerSetup.make(modelPath: model)
+        let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { print("warning: \(warning)") }
+        print("classify    TTA \(classification.tta.rawValue), \(classification.threads) thread\(classification.threads == 1 ? "" : "s")")
         var options = ViewerOptions(source: .video(video))
         options.windowSize = (1280, 720)
         options.benchmarkSeconds = seconds

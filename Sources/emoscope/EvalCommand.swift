@@ -8,8 +8,6 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Measure a model on a dataset split: accuracy, per-class precision/recall/F1, confusion matrix.")
 
-    enum TestTimeAugmentation: String, ExpressibleByArgument { case none, flip }
-
     @Option(help: "Model file (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder or fer2013.csv.") var data: String
     @Option(help: "Split to evaluate (default: val, else test).") var split: String?

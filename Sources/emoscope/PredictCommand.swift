@@ -10,14 +10,15 @@ struct PredictCommand: ParsableCommand {
 
     @Option(help: "Model: a .safetensors file or a Keras model.json with its weights .h5 beside it (default: the shipped model).") var model: String?
     @Flag(help: "Print JSON lines instead of text.") var json = false
-    @Flag(help: "Do not average with the mirror image.") var noFlip = false
+    @Option(help: "Test-time augmentation: flip (average with the mirror image, as the live view does) or none.")
+    var tta: TestTimeAugmentation = .flip
     @Option(help: "OpenBLAS threads.") var threads = 1
     @Argument(help: "Image files.") var images: [String]
 
     func run() throws {
         Compute.setBLASThreads(threads)
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
-        let classifier = try Classifier(opening: modelURL, averagesFlip: !noFlip)
+        let classifier = try Classifier(opening: modelURL, averagesFlip: tta == .flip)
         var failures = 0
         for path in images {
             let face: GrayImage

@@ -11,7 +11,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @Option(name: .long, help: "The picture to analyse (any format OpenCV reads).") var image: String?
     @Option(name: .long, help: "The PNG to write; the JSON goes beside it.") var out: String
-    @Option(name: .long, help: "Model file (.safetensors); default: the shipped model.") var model: String?
+    @OptionGroup var classification: LiveModelOptions
     @Flag(name: .long, help: "Mirror the picture, as the viewer's m key does.") var mirror = false
     @Flag(name: .long, help: "Leave out the side panel.") var noPanel = false
     @Flag(name: .long, help: "Instead: draw Emoscope's icon to --out (how Resources/Icons/emoscope.png is made).") var icon = false
@@ -33,7 +33,7 @@ struct SnapshotCommand: ParsableCommand {
         do { picture = try BGRAImage(contentsOf: URL(fileURLWithPath: image)) } catch {
             throw ValidationError("\(error)")
         }
-        let setup = ViewerSetup.make(modelPath: model)
+        let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
         let record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
                                                  to: output, detector: setup.detector, classifier: setup.classifier,

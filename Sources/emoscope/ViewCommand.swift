@@ -17,7 +17,7 @@ struct ViewCommand: ParsableCommand {
     @Flag(name: .long, help: "A built-in moving scene of dataset faces, for machines without a camera.") var demo = false
     @Option(name: .long, help: "FER2013-style folder for the dataset browser and the demo (default ../shared/fer2013 when present).")
     var data: String?
-    @Option(name: .long, help: "Model file (.safetensors); default: the shipped model.") var model: String?
+    @OptionGroup var classification: LiveModelOptions
     @Flag(name: .long, help: "Start in fullscreen.") var fullscreen = false
     @Option(name: .long, help: "Folder for snapshots (default $XDG_PICTURES_DIR/Emoscope).") var snapshotDir: String?
 
@@ -43,7 +43,7 @@ struct ViewCommand: ParsableCommand {
         var options = ViewerOptions(source: source, dataRoot: dataRoot)
         options.fullscreen = fullscreen
         options.snapshotDirectory = snapshotDir.map { URL(fileURLWithPath: $0) }
-        let setup = ViewerSetup.make(modelPath: model)
+        let setup = ViewerSetup.make(classification)
         var warnings = setup.warnings
         if let settingsWarning { warnings.append(settingsWarning) }
         for warning in warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
@@ -60,11 +60,9 @@ struct ViewerSetup {
     var classifier: EmotionClassifying?
     var warnings: [String] = []
 
-    static func make(modelPath: String?) -> ViewerSetup {
-        // The viewer's threads (capture, inference, drawing) already fill two cores; batches of a few faces
-        // gain nothing from BLAS or loop threads, which would only fight them (and other programs) for the CPU.
-        Compute.setBLASThreads(1)
-        Compute.loopThreads = 1
+    static func make(_ options: LiveModelOptions) -> ViewerSetup {
+        Compute.setBLASThreads(options.threads)
+        Compute.loopThreads = options.threads
         var setup = ViewerSetup()
         do {
             setup.detector = try HaarFaceDetector()
@@ -72,7 +70,7 @@ struct ViewerSetup {
             setup.warnings.append("No face detector: \(error)")
         }
         do {
-            let (classifier, missing) = try ModelLocator.loadClassifier(path: modelPath)
+            let (classifier, missing) = try ModelLocator.loadClassifier(path: options.model, averagesFlip: options.tta == .flip)
             setup.classifier = classifier.map { LockedClassifier($0) }
             if let missing { setup.warnings.append(missing) }
         } catch {
