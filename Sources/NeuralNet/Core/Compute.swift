@@ -23,6 +23,31 @@ public enum Compute {
                     beta, c, blasint(ldc))
     }
 
+    /// `destination[r][c] = source[c][r] + bias[c]` for a row-major `columns` x `rows` source: turns a product
+    /// computed transposed back into rows of channels (NHWC). Goes by 32x32 blocks so that the strided side
+    /// stays in L1.
+    public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int,
+                                 addingToEachRow bias: UnsafePointer<Float>?,
+                                 into destination: UnsafeMutablePointer<Float>) {
+        let block = 32
+        parallelChunks((rows + block - 1) / block, minimumPerChunk: 16) { blocks in
+            for rowBlock in blocks {
+                let r0 = rowBlock * block, r1 = min(r0 + block, rows)
+                for c0 in stride(from: 0, to: columns, by: block) {
+                    let c1 = min(c0 + block, columns)
+                    for r in r0..<r1 {
+                        let out = destination + r * columns
+                        if let bias {
+                            for c in c0..<c1 { out[c] = source[c * rows + r] + bias[c] }
+                        } else {
+                            for c in c0..<c1 { out[c] = source[c * rows + r] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Runs `body(range)` over `count` items split into at most `loopThreads` contiguous chunks; runs inline
     /// when the work is too small to be worth a thread hop.
     @inline(__always)

@@ -28,6 +28,7 @@ public final class Conv2D: Layer {
 
     private let output = Tensor(shape: [0])
     private let columns = Tensor(shape: [0])
+    private let transposedOutput = Tensor(shape: [0])
     private let columnGradient = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
     private let ones = Tensor(shape: [0])
@@ -111,15 +112,14 @@ public final class Conv2D: Layer {
             imageToColumns(input.data, batch: batch, into: columns.data)
             matrix = UnsafePointer(columns.data)
         }
-        if let bias {
-            // Start C from the bias rows so the product adds onto them (beta = 1): no separate pass.
-            let out = output.data, b = bias.value.data, filters = self.filters
-            Compute.parallelChunks(rows, minimumPerChunk: 2048) { range in
-                for row in range { (out + row * filters).update(from: b, count: filters) }
-            }
-        }
-        Compute.gemm(m: rows, n: filters, k: columnWidth, a: matrix, lda: columnWidth,
-                     b: kernel.value.data, ldb: filters, beta: bias == nil ? 0 : 1, c: output.data, ldc: filters)
+        // Computed as outputᵀ = kernelᵀ · columnsᵀ: OpenBLAS splits and threads a product with many rows better
+        // than one only `filters` wide (1.1-2x on this network's shapes, measured against the direct product),
+        // more than the pass that transposes it back (adding the bias on the way) costs.
+        transposedOutput.reshape([filters, rows])
+        Compute.gemm(transposeA: true, transposeB: true, m: filters, n: rows, k: columnWidth,
+                     a: kernel.value.data, lda: filters, b: matrix, ldb: columnWidth, c: transposedOutput.data, ldc: rows)
+        Compute.transpose(transposedOutput.data, rows: rows, columns: filters, addingToEachRow: bias?.value.data,
+                          into: output.data)
         return output
     }
 

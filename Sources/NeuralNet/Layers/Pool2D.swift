@@ -26,10 +26,13 @@ public final class Pool2D: Layer {
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         let batch = input.batchSize
         output.reshape([batch, outHeight, outWidth, channels])
-        if mode == .max && winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
+        let recordsWinners = mode == .max && training
+        if recordsWinners && winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
         let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
         let x = input.data, y = output.data, isMax = mode == .max
         let inverseArea = 1 / Float(k * k)
+        // Channels innermost (NHWC): each window position is a contiguous run of `c` floats, so the max or sum
+        // over a window is k*k vectorised passes over one output pixel's channels.
         winners.withUnsafeMutableBufferPointer { winners in
             let winners = winners.baseAddress
             Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
@@ -38,8 +41,10 @@ public final class Pool2D: Layer {
                     for oy in 0..<oh {
                         for ox in 0..<ow {
                             let outBase = ((n * oh + oy) * ow + ox) * c
-                            for ch in 0..<c {
-                                if isMax {
+                            let out = y + outBase
+                            if recordsWinners, let winners {
+                                // Each gradient goes back to the first input (in window order) holding the max.
+                                for ch in 0..<c {
                                     var best = -Float.infinity, bestIndex = 0
                                     for ky in 0..<k {
                                         for kx in 0..<k {
@@ -47,15 +52,24 @@ public final class Pool2D: Layer {
                                             if image[index] > best { best = image[index]; bestIndex = index }
                                         }
                                     }
-                                    y[outBase + ch] = best
-                                    winners![outBase + ch] = Int32(bestIndex)
-                                } else {
-                                    var sum: Float = 0
-                                    for ky in 0..<k {
-                                        for kx in 0..<k { sum += image[((oy * s + ky) * w + ox * s + kx) * c + ch] }
-                                    }
-                                    y[outBase + ch] = sum * inverseArea
+                                    out[ch] = best
+                                    winners[outBase + ch] = Int32(bestIndex)
                                 }
+                                continue
+                            }
+                            out.update(from: image + ((oy * s) * w + ox * s) * c, count: c)
+                            for ky in 0..<k {
+                                for kx in 0..<k where ky != 0 || kx != 0 {
+                                    let source = image + ((oy * s + ky) * w + ox * s + kx) * c
+                                    if isMax {
+                                        for ch in 0..<c { out[ch] = source[ch] > out[ch] ? source[ch] : out[ch] }
+                                    } else {
+                                        for ch in 0..<c { out[ch] += source[ch] }
+                                    }
+                                }
+                            }
+                            if !isMax {
+                                for ch in 0..<c { out[ch] *= inverseArea }
                             }
                         }
                     }
