@@ -85,6 +85,8 @@ public final class Pool2D: Layer {
         guard needsInputGradient else { return inputGradient }
         let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
         let dy = outputGradient.data, dx = inputGradient.data, isMax = mode == .max
+        // The winners come from the last forward pass with `training: true` (inference does not record them).
+        precondition(!isMax || winners.count >= outputGradient.count, "Pool2D.backward needs a training forward pass first")
         let inverseArea = 1 / Float(k * k)
         winners.withUnsafeBufferPointer { winners in
             let winners = winners.baseAddress
