@@ -28,9 +28,11 @@ let package = Package(
                 cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
                 linkerSettings: openCVLibraries.map { .linkedLibrary($0) }),
 
+        // Hand-written C kernels for the products too small for BLAS to pay off (AVX2/FMA chosen at run time).
+        .target(name: "NeuralKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers, losses, optimisers and the model file; knows nothing of faces or windows.
         // Optimised even in debug builds: its loops are the hot path, and -Onone makes tests 20x slower.
-        .target(name: "NeuralNet", dependencies: ["CBLAS"],
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "NeuralKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Reads Keras model.json + weights .h5 files into NeuralNet models.
@@ -49,7 +51,7 @@ let package = Package(
 
         // Where tests find data kept outside the repository (the FER2013 folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NeuralKernels", "TestSupport"]),
         .testTarget(name: "ExpressionTests", dependencies: ["Expression", "NeuralNet", "TestSupport"]),
         .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "NeuralNet", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Graphics", "Expression", "TestSupport"]),

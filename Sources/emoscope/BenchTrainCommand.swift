@@ -12,11 +12,11 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Architecture.") var arch = EmotionArchitecture.tutorial.rawValue
     @Option(help: "Batch size.") var batch = 64
     @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 20
-    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
 
     func run() throws {
         guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }
-        Compute.setBLASThreads(threads)
+        Compute.threads = threads
         let root = try data.map { URL(fileURLWithPath: $0) } ?? DefaultDataset.locate()
         let dataset = try Dataset.open(root)
         guard let split = dataset.trainingSplitName else { throw ValidationError("\(root.path) has no train split") }

@@ -14,10 +14,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
-    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
 
     func run() throws {
-        Compute.setBLASThreads(threads)
+        Compute.threads = threads
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
         let file = try ModelFile.load(modelURL)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))

@@ -12,11 +12,11 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print JSON lines instead of text.") var json = false
     @Option(help: "Test-time augmentation: flip (average with the mirror image, as the live view does) or none.")
     var tta: TestTimeAugmentation = .flip
-    @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
     @Argument(help: "Image files.") var images: [String]
 
     func run() throws {
-        Compute.setBLASThreads(threads)
+        Compute.threads = threads
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
         let classifier = try Classifier(opening: modelURL, averagesFlip: tta == .flip)
         var failures = 0

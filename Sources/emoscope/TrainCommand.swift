@@ -35,10 +35,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
     @Option(help: "Resume from this checkpoint.") var resume: String?
     @Option(help: "Per-epoch log, JSON lines (default: OUT with .log.jsonl).") var log: String?
-    @Option(help: "OpenBLAS threads.") var threads = System.coreCount
+    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
 
     func run() throws {
-        Compute.setBLASThreads(threads)
+        Compute.threads = threads
         var config = TrainingConfiguration()
         config.architecture = arch
         config.epochs = epochs

@@ -61,8 +61,7 @@ struct ViewerSetup {
     var warnings: [String] = []
 
     static func make(_ options: LiveModelOptions) -> ViewerSetup {
-        Compute.setBLASThreads(options.threads)
-        Compute.loopThreads = options.threads
+        Compute.threads = options.threads
         var setup = ViewerSetup()
         do {
             setup.detector = try HaarFaceDetector()

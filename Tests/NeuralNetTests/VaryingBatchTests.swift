@@ -26,11 +26,7 @@ struct VaryingBatchTests {
         let mismatches = UncheckedBox(0)
         let thread = Thread {
             let network = shared.value
-            Compute.setBLASThreads(1)  // as the viewer runs it
-            defer {
-                Compute.setBLASThreads(System.coreCount)
-                done.signal()
-            }
+            defer { done.signal() }
             for size in order {
                 let batch = Tensor(shape: [size, 48, 48, 1], values: Array(faces.prefix(size).joined()))
                 let output = network(batch).array

@@ -54,6 +54,34 @@ struct WinogradTests {
         #expect(Self.relativeError(fast.bias!.gradient.array, reference.bias!.gradient.array) < 1e-6)
     }
 
+    /// Prepared for inference, a layer runs by Winograd block by block without keeping its transformed input
+    /// (from 16 tiles; fewer go by im2col); either way it agrees with im2col, for one image and for a batch
+    /// of several blocks per worker.
+    @Test(arguments: [(1, 12, 12, 16, 64, 3), (1, 24, 24, 16, 32, 5), (2, 12, 12, 32, 16, 3), (40, 12, 12, 8, 24, 3),
+                      (7, 6, 6, 48, 16, 5)])
+    func preparedInferenceAgreesWithIm2col(batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int,
+                                           kernel: Int) {
+        var g1 = SeededGenerator(seed: 6), g2 = SeededGenerator(seed: 6)
+        let shape = [height, width, inChannels]
+        let fast = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1, padding: .same,
+                          useBias: true, generator: &g1, allowWinograd: true)
+        let reference = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1,
+                               padding: .same, useBias: true, generator: &g2, allowWinograd: false)
+        var generator = SeededGenerator(seed: 9)
+        for i in 0..<outChannels {
+            let b = generator.uniform(-1, 1)
+            fast.bias!.value[i] = b
+            reference.bias!.value[i] = b
+        }
+        let x = Tensor(shape: [batch] + shape)
+        for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+        fast.prepareForInference()
+        let expected = reference(x).array
+        for call in 0..<2 {  // the second call reuses the kernel transform
+            #expect(Self.relativeError(fast(x).array, expected) < 2e-6, "call \(call)")
+        }
+    }
+
     /// A network prepared for inference keeps its kernel transforms, and a training step ends that.
     @Test func preparedInferenceIsNeverStale() throws {
         // 8 images of 16x16 are 128 tiles: enough for inference to take the Winograd path.

@@ -1,26 +1,49 @@
 import CBLAS
 import Dispatch
 
-/// The two compute primitives everything else is built on: a BLAS matrix product and a parallel loop.
+/// The two compute primitives everything else is built on: a matrix product and a parallel loop.
+///
+/// One pool of threads does all the parallel work. OpenBLAS runs single-threaded inside it, and a large
+/// product is split across the pool here: OpenBLAS's own workers busy-wait (sched_yield) for a while after
+/// each call, and on a 2-core machine they took the cores from the loops and small products that follow
+/// (one face went from 5.0 to 6.7 ms with them).
 public enum Compute {
-    /// Sets OpenBLAS's thread count. Deliberate, because OpenBLAS and OpenCV each default to all cores and
-    /// oversubscribe a small machine.
-    public static func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+    /// Threads for the parallel loops and products; defaults to the core count.
+    nonisolated(unsafe) public static var threads: Int = System.coreCount
 
-    public static var blasThreads: Int { Int(openblas_get_num_threads()) }
+    /// Done once, before the first product.
+    private static let blasRunsSingleThreaded: Void = openblas_set_num_threads(1)
 
-    /// Threads for the element-wise loops (im2col, BatchNorm, pooling); defaults to the core count.
-    nonisolated(unsafe) public static var loopThreads: Int = System.coreCount
-
-    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major.
-    @inline(__always)
+    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major. Products of more than about a million
+    /// multiply-adds are split into slabs of C's longer side, one per thread.
     public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                    beta, c, blasint(ldc))
+        _ = blasRunsSingleThreaded
+        func product(_ rows: Range<Int>, _ columns: Range<Int>) {
+            let aStart = transposeA ? rows.lowerBound : rows.lowerBound * lda
+            let bStart = transposeB ? columns.lowerBound * ldb : columns.lowerBound
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        blasint(rows.count), blasint(columns.count), blasint(k), alpha, a + aStart, blasint(lda),
+                        b + bStart, blasint(ldb), beta, c + rows.lowerBound * ldc + columns.lowerBound, blasint(ldc))
+        }
+        let slabs = m * n * k < (1 << 20) ? 1 : max(m, n) / 16
+        if m >= n {
+            parallelChunks(m, chunks: slabs) { _, rows in product(rows, 0..<n) }
+        } else {
+            parallelChunks(n, chunks: slabs) { _, columns in product(0..<m, columns) }
+        }
+    }
+
+    /// OpenBLAS's own threaded `cblas_sgemm` on square matrices, the reference figure benchmarks print.
+    public static func referenceGemm(size n: Int, threads: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>) {
+        _ = blasRunsSingleThreaded
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n), 1, a, blasint(n),
+                    b, blasint(n), 0, c, blasint(n))
     }
 
     /// `destination[r][c] = source[c][r] + bias[c]` for a row-major `columns` x `rows` source: turns a product
@@ -48,13 +71,20 @@ public enum Compute {
         }
     }
 
-    /// Runs `body(range)` over `count` items split into at most `loopThreads` contiguous chunks; runs inline
+    /// Runs `body(range)` over `count` items split into at most `threads` contiguous chunks; runs inline
     /// when the work is too small to be worth a thread hop.
     @inline(__always)
     public static func parallelChunks(_ count: Int, minimumPerChunk: Int = 4096,
                                       _ body: (Range<Int>) -> Void) {
-        let chunks = min(loopThreads, max(1, count / max(1, minimumPerChunk)))
-        if chunks <= 1 { body(0..<count); return }
+        parallelChunks(count, chunks: count / max(1, minimumPerChunk)) { _, range in body(range) }
+    }
+
+    /// Runs `body(chunk, range)` over `count` items split into at most `min(chunks, threads)` contiguous
+    /// chunks, numbered from 0 so that each can use its own scratch memory.
+    public static func parallelChunks(_ count: Int, chunks requested: Int,
+                                      _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+        let chunks = min(threads, max(1, requested), max(1, count))
+        if chunks <= 1 { body(0, 0..<count); return }
         let step = (count + chunks - 1) / chunks
         // The chunks touch disjoint ranges of raw buffers, which Swift cannot prove: vouch for it here, once.
         withoutActuallyEscaping(body) { body in
@@ -62,7 +92,7 @@ public enum Compute {
             DispatchQueue.concurrentPerform(iterations: chunks) { index in
                 let start = index * step
                 let end = min(count, start + step)
-                if start < end { work.value(start..<end) }
+                if start < end { work.value(index, start..<end) }
             }
         }
     }

@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// Stride-1 `same` convolution with an odd square kernel by Winograd's F(m×m, r×r), NHWC, for all three
 /// products a training step needs:
 /// - forward:  Y  = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per m×m output tile, the ⊙ summed over input channels as
@@ -6,20 +8,27 @@
 /// - kernel gradient: F(r×r, m×m) over the same tiles, Gᵀ[(Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ x B))]G, reusing the
 ///   forward's transformed input tiles.
 /// F(4×4, 3×3) needs 36 multiplications per 16 outputs instead of 144, F(2×2, 5×5) 36 per 4 instead of 100.
+///
+/// The forward and the input gradient run block by block: a block of tiles is transformed, multiplied and
+/// transformed back while it is in cache, one block per core at a time. Done layer-wide instead, the
+/// transformed tiles of a batch (85 MB in and 170 MB out for the 24x24x64→128 layer at batch 64) go through
+/// memory three times and the layer is bound by memory, not arithmetic.
 final class WinogradConvolution {
     let height, width, inChannels, outChannels, r, m, n, pad, tilesY, tilesX: Int
     let transform: WinogradTransform
 
-    /// Bᵀ d B of every input tile, [n², tiles, in]; kept from forward for the kernel gradient.
+    /// Bᵀ d B of every input tile, [n², tiles, in]; kept from a training forward for the kernel gradient.
     private let inputTiles = Tensor(shape: [0])
     private let kernelTiles = Tensor(shape: [0])
     private let flippedKernelTiles = Tensor(shape: [0])
-    private let products = Tensor(shape: [0])
     private let flippedKernel = Tensor(shape: [0])
     private let gradientTiles = Tensor(shape: [0])
-    private let gradientProducts = Tensor(shape: [0])
     private let kernelGradientTiles = Tensor(shape: [0])
+    /// Each core's block of transformed tiles, products and transform temporaries.
+    private let scratch = Tensor(shape: [0])
     private var batch = 0
+    /// Whether `inputTiles` holds the last forward's input, as `backward` needs.
+    private var inputTilesAreCurrent = false
 
     /// Whether this convolution can run by Winograd, and with which output tile size.
     static func tileSize(kernel: Int, height: Int, width: Int, inChannels: Int, outChannels: Int) -> Int? {
@@ -48,27 +57,35 @@ final class WinogradConvolution {
     func tileCount(batch: Int) -> Int { batch * tilesY * tilesX }
 
     /// With `reusingKernelTransform`, the kernel's transform from the previous call is used as it is (the
-    /// caller vouches that the kernel has not changed since).
+    /// caller vouches that the kernel has not changed since). With `keepingInputTiles` (training) the
+    /// transformed input stays for `backward`.
     func forward(_ input: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>,
-                 bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>, reusingKernelTransform: Bool = false) {
+                 bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>,
+                 reusingKernelTransform: Bool = false, keepingInputTiles: Bool = true) {
         self.batch = batch
-        let tiles = tileCount, nn = n * n
-        inputTiles.reshape([nn, tiles, inChannels])
-        transformInput(input, channels: inChannels, into: inputTiles.data)
+        let nn = n * n
         if !(reusingKernelTransform && kernelTiles.count == nn * inChannels * outChannels) {
             kernelTiles.reshape([nn, inChannels, outChannels])
             transformKernel(kernel, plane: inChannels * outChannels, into: kernelTiles.data)
         }
-        products.reshape([nn, tiles, outChannels])
-        multiply(inputTiles.data, kernelTiles.data, into: products.data, rows: tiles, inner: inChannels, columns: outChannels)
-        transformOutput(products.data, channels: outChannels, bias: bias, into: output)
+        var kept: UnsafeMutablePointer<Float>? = nil
+        inputTilesAreCurrent = keepingInputTiles
+        if keepingInputTiles {
+            inputTiles.reshape([nn, tileCount, inChannels])
+            kept = inputTiles.data
+        }
+        convolve(input, sourceChannels: inChannels, kernelTiles: kernelTiles.data, targetChannels: outChannels,
+                 bias: bias, into: output, keepingTilesIn: kept)
     }
 
-    /// Writes the kernel gradient and, when `inputGradient` is given, the input gradient.
+    /// Writes the kernel gradient and, when `inputGradient` is given, the input gradient. Needs the input tiles
+    /// of a forward with `keepingInputTiles`.
     func backward(_ outputGradient: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
                   kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) {
         let tiles = tileCount, nn = n * n, plane = inChannels * outChannels
-        // Kernel gradient: per tile position ξ, [in × tiles]·[tiles × out], then back through G.
+        precondition(inputTilesAreCurrent, "WinogradConvolution.backward after a forward that did not keep its input tiles")
+        // Kernel gradient: per tile position ξ, [in × tiles]·[tiles × out], then back through G. The inner
+        // dimension is the whole batch's tiles: a large product, which BLAS does best.
         gradientTiles.reshape([nn, tiles, outChannels])
         transformGradientForKernel(outputGradient, into: gradientTiles.data)
         kernelGradientTiles.reshape([nn, inChannels, outChannels])
@@ -92,84 +109,104 @@ final class WinogradConvolution {
         }
         flippedKernelTiles.reshape([nn, outChannels, inChannels])
         transformKernel(flippedKernel.data, plane: plane, into: flippedKernelTiles.data)
-        gradientTiles.reshape([nn, tiles, outChannels])
-        transformInput(outputGradient, channels: outChannels, into: gradientTiles.data)
-        gradientProducts.reshape([nn, tiles, inChannels])
-        multiply(gradientTiles.data, flippedKernelTiles.data, into: gradientProducts.data, rows: tiles, inner: outChannels,
-                 columns: inChannels)
-        transformOutput(gradientProducts.data, channels: inChannels, bias: nil, into: inputGradient)
+        convolve(outputGradient, sourceChannels: outChannels, kernelTiles: flippedKernelTiles.data,
+                 targetChannels: inChannels, bias: nil, into: inputGradient, keepingTilesIn: nil)
     }
 
-    private func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
-                          rows: Int, inner: Int, columns: Int) {
-        for xi in 0..<(n * n) {
-            Compute.gemm(m: rows, n: columns, k: inner, a: a + xi * rows * inner, lda: inner,
-                         b: b + xi * inner * columns, ldb: columns, c: c + xi * rows * columns, ldc: columns)
+    /// target = Winograd convolution of source with the transformed kernel `u` ([n², sourceChannels,
+    /// targetChannels]), block by block. Each block of tiles is transformed into scratch (or into `kept`,
+    /// [n², tiles, sourceChannels]), multiplied by the n² kernel planes and transformed back into the image.
+    private func convolve(_ source: UnsafePointer<Float>, sourceChannels ci: Int, kernelTiles u: UnsafePointer<Float>,
+                          targetChannels co: Int, bias: UnsafePointer<Float>?, into target: UnsafeMutablePointer<Float>,
+                          keepingTilesIn kept: UnsafeMutablePointer<Float>?) {
+        let tiles = tileCount, nn = n * n
+        let workers = max(1, Compute.threads)
+        let block = Self.tilesPerBlock(tileValues: nn * (ci + co))
+        let tileScratch = nn * block * ci, productScratch = nn * block * co
+        let perWorker = tileScratch + productScratch + 2 * n * n * max(ci, co)
+        scratch.reshape([workers * perWorker])
+        let scratchBase = scratch.data
+        // Each worker an equal share of the tiles, walked in blocks.
+        Compute.parallelChunks(tiles, chunks: workers) { worker, share in
+            let local = scratchBase + worker * perWorker
+            let products = local + tileScratch, temporary = products + productScratch
+            for t0 in stride(from: share.lowerBound, to: share.upperBound, by: block) {
+                let t1 = min(share.upperBound, t0 + block), count = t1 - t0
+                let (v, planeStride) = kept.map { ($0 + t0 * ci, tiles * ci) } ?? (local, count * ci)
+                transformInput(source, channels: ci, tiles: t0..<t1, into: v, planeStride: planeStride,
+                               temporary: temporary)
+                for xi in 0..<nn {
+                    nk_sgemm(Int32(count), Int32(co), Int32(ci), v + xi * planeStride, Int32(ci), u + xi * ci * co,
+                             Int32(co), nil, products + xi * count * co, Int32(co))
+                }
+                transformOutput(products, tiles: t0..<t1, channels: co, bias: bias, into: target, temporary: temporary)
+            }
         }
     }
 
-    /// V[ξ][t] = (Bᵀ d B)[ξ] for the n×n input tile d of every output tile t (zero outside the image).
-    private func transformInput(_ source: UnsafePointer<Float>, channels c: Int, into v: UnsafeMutablePointer<Float>) {
-        let (n, m, h, w, pad, tilesY, tilesX, tiles) = (n, m, height, width, pad, tilesY, tilesX, tileCount)
+    /// Tiles per block: about 512 KB of transformed tiles and products (a core's L2 on Zen 3), 6 to 96 tiles
+    /// (the kernel works 6 rows at a time). `tileValues`: floats one tile occupies.
+    static func tilesPerBlock(tileValues: Int) -> Int { max(6, min(96, (1 << 17) / max(1, tileValues))) }
+
+    /// V[ξ][t] = (Bᵀ d B)[ξ] for the n×n input tile d of each tile t in `tiles` (zero outside the image),
+    /// written at v + ξ·planeStride + (t − tiles.lowerBound)·c.
+    private func transformInput(_ source: UnsafePointer<Float>, channels c: Int, tiles: Range<Int>,
+                                into v: UnsafeMutablePointer<Float>, planeStride: Int,
+                                temporary d: UnsafeMutablePointer<Float>) {
+        let (n, m, h, w, pad, tilesY, tilesX) = (n, m, height, width, pad, tilesY, tilesX)
+        let tmp = d + n * n * c
         transform.bt.withUnsafeBufferPointer { bt in
-            Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
-                let d = UnsafeMutablePointer<Float>.allocate(capacity: 2 * n * n * c)
-                defer { d.deallocate() }
-                let tmp = d + n * n * c
-                for t in range {
-                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
-                    let y0 = ty * m - pad, x0 = tx * m - pad
-                    let pixels = source + image * h * w * c
-                    for a in 0..<n {
-                        for b in 0..<n {
-                            let y = y0 + a, x = x0 + b, dst = d + (a * n + b) * c
-                            if y >= 0 && y < h && x >= 0 && x < w { dst.update(from: pixels + (y * w + x) * c, count: c) }
-                            else { dst.update(repeating: 0, count: c) }
-                        }
+            for t in tiles {
+                let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
+                let y0 = ty * m - pad, x0 = tx * m - pad
+                let pixels = source + image * h * w * c
+                for a in 0..<n {
+                    for b in 0..<n {
+                        let y = y0 + a, x = x0 + b, dst = d + (a * n + b) * c
+                        if y >= 0 && y < h && x >= 0 && x < w { dst.update(from: pixels + (y * w + x) * c, count: c) }
+                        else { dst.update(repeating: 0, count: c) }
                     }
-                    Self.combine(d, rowCoefficients: bt.baseAddress!, n: n, into: tmp, c: c)
-                    for i in 0..<n {
-                        for j in 0..<n {
-                            let out = v + ((i * n + j) * tiles + t) * c
-                            Self.weightedSum(tmp + i * n * c, coefficients: bt.baseAddress! + j * n, count: n, stride: c,
-                                             into: out, c: c)
-                        }
+                }
+                Self.combine(d, rowCoefficients: bt.baseAddress!, n: n, into: tmp, c: c)
+                let column = v + (t - tiles.lowerBound) * c
+                for i in 0..<n {
+                    for j in 0..<n {
+                        Self.weightedSum(tmp + i * n * c, coefficients: bt.baseAddress! + j * n, count: n, stride: c,
+                                         into: column + (i * n + j) * planeStride, c: c)
                     }
                 }
             }
         }
     }
 
-    /// Y tile = Aᵀ M A for every tile, clipped to the image, plus the bias.
-    private func transformOutput(_ mProducts: UnsafePointer<Float>, channels c: Int, bias: UnsafePointer<Float>?,
-                                 into output: UnsafeMutablePointer<Float>) {
-        let (n, m, h, w, tilesY, tilesX, tiles) = (n, m, height, width, tilesY, tilesX, tileCount)
+    /// Y tile = Aᵀ M A (+ bias) for each tile in `tiles`, clipped to the image. M is the block's products,
+    /// [n²][tiles.count][c].
+    private func transformOutput(_ products: UnsafePointer<Float>, tiles: Range<Int>, channels c: Int,
+                                 bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>,
+                                 temporary tmp: UnsafeMutablePointer<Float>) {
+        let (n, m, h, w, tilesY, tilesX) = (n, m, height, width, tilesY, tilesX)
+        let planeStride = tiles.count * c
         transform.at.withUnsafeBufferPointer { at in
-            Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
-                let gathered = UnsafeMutablePointer<Float>.allocate(capacity: (n * n + m * n) * c)
-                defer { gathered.deallocate() }
-                let tmp = gathered + n * n * c
-                for t in range {
-                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
-                    for xi in 0..<(n * n) { (gathered + xi * c).update(from: mProducts + (xi * tiles + t) * c, count: c) }
-                    // tmp[i][b] = Σ_a Aᵀ[i][a] M[a][b]
-                    for i in 0..<m {
-                        for b in 0..<n {
-                            Self.weightedSum(gathered + b * c, coefficients: at.baseAddress! + i * n, count: n,
-                                             stride: n * c, into: tmp + (i * n + b) * c, c: c)
-                        }
+            for t in tiles {
+                let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
+                let tile = products + (t - tiles.lowerBound) * c
+                // tmp[i][b] = Σ_a Aᵀ[i][a] M[a][b]
+                for i in 0..<m {
+                    for b in 0..<n {
+                        Self.weightedSum(tile + b * planeStride, coefficients: at.baseAddress! + i * n, count: n,
+                                         stride: n * planeStride, into: tmp + (i * n + b) * c, c: c)
                     }
-                    for i in 0..<m {
-                        let y = ty * m + i
-                        if y >= h { break }
-                        for j in 0..<m {
-                            let x = tx * m + j
-                            if x >= w { break }
-                            let out = output + ((image * h + y) * w + x) * c
-                            Self.weightedSum(tmp + i * n * c, coefficients: at.baseAddress! + j * n, count: n, stride: c,
-                                             into: out, c: c)
-                            if let bias { for k in 0..<c { out[k] += bias[k] } }
-                        }
+                }
+                for i in 0..<m {
+                    let y = ty * m + i
+                    if y >= h { break }
+                    for j in 0..<m {
+                        let x = tx * m + j
+                        if x >= w { break }
+                        let out = output + ((image * h + y) * w + x) * c
+                        Self.weightedSum(tmp + i * n * c, coefficients: at.baseAddress! + j * n, count: n, stride: c,
+                                         into: out, c: c)
+                        if let bias { for k in 0..<c { out[k] += bias[k] } }
                     }
                 }
             }

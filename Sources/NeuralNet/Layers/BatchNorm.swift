@@ -152,7 +152,7 @@ public final class BatchNorm: Layer {
     private func channelSums(rows: Int,
                              _ accumulate: (Int, UnsafeMutablePointer<Float>) -> Void) -> [Double] {
         let width = 2 * channels
-        let chunks = min(Compute.loopThreads, max(1, rows / 512))
+        let chunks = min(Compute.threads, max(1, rows / 512))
         let step = (rows + chunks - 1) / chunks
         var totals = [Double](repeating: 0, count: chunks * width)
         totals.withUnsafeMutableBufferPointer { totals in

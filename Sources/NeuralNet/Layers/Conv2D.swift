@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import NeuralKernels
 
 /// 2-D convolution over NHWC images by im2col + one `cblas_sgemm` for the whole batch.
 ///
@@ -16,6 +17,10 @@ public final class Conv2D: Layer {
     nonisolated(unsafe) public static var allowsWinograd =
         ProcessInfo.processInfo.environment["EMOSCOPE_CONVOLUTION"] != "im2col"
 
+    /// Fewer tiles than this (one face on the 12x12 and 6x6 layers: 9) run by im2col at inference: the
+    /// transformed kernel is up to 4x the size of the weights, and streaming it from memory for so few tiles
+    /// costs more than the multiplications Winograd saves.
+    static let winogradMinimumTiles = 16
     public let kernel: Parameter
     public let bias: Parameter?
     public var needsInputGradient = true
@@ -94,13 +99,13 @@ public final class Conv2D: Layer {
         let rows = batch * outHeight * outWidth
         lastInput = input
         output.reshape([batch, outHeight, outWidth, filters])
-        // Few tiles (single faces at inference) leave Winograd's 36 small products dominated by call overhead.
-        usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= 64)
+        usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= Self.winogradMinimumTiles)
         if let winograd, usedWinograd {
             if training { isFrozen = false }
             let reuse = isFrozen && kernelTransformIsCurrent
+            // A layer prepared for inference will not be asked for gradients: its transformed input need not stay.
             winograd.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data,
-                             reusingKernelTransform: reuse)
+                             reusingKernelTransform: reuse, keepingInputTiles: !isFrozen)
             kernelTransformIsCurrent = isFrozen
             return output
         }
@@ -111,6 +116,17 @@ public final class Conv2D: Layer {
             columns.reshape([rows, columnWidth])
             imageToColumns(input.data, batch: batch, into: columns.data)
             matrix = UnsafePointer(columns.data)
+        }
+        if columnWidth <= 32 {
+            // So thin a product (a gray image's 3x3 taps) is bound by writing its output: write it once, in
+            // place and with the bias, instead of transposed and then transposed back.
+            let (k, f) = (columnWidth, filters)
+            let (weights, biasValues, out) = (UnsafePointer(kernel.value.data), bias.map { UnsafePointer($0.value.data) }, output.data)
+            Compute.parallelChunks(rows, chunks: rows / 64) { _, range in
+                nk_sgemm(Int32(range.count), Int32(f), Int32(k), matrix + range.lowerBound * k, Int32(k), weights,
+                         Int32(f), biasValues, out + range.lowerBound * f, Int32(f))
+            }
+            return output
         }
         // Computed as outputᵀ = kernelᵀ · columnsᵀ: OpenBLAS splits and threads a product with many rows better
         // than one only `filters` wide (1.1-2x on this network's shapes, measured against the direct product),

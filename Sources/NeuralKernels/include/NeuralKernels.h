@@ -1,0 +1,27 @@
+#ifndef NEURAL_KERNELS_H
+#define NEURAL_KERNELS_H
+
+/// Hand-written compute kernels for the products where calling BLAS costs more than the work: the many small
+/// products of a Winograd convolution run per block of tiles (6 to 96 rows), and convolutions with a tiny
+/// inner dimension (a gray image's 3x3 taps), where OpenBLAS spends its time packing operands and writing
+/// the output twice. Single-threaded: callers split the work across cores themselves.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// C[rows×columns] = A[rows×inner] · B[inner×columns] (+ bias[column] on every row when `bias` is not NULL),
+/// row-major with leading dimensions; C is overwritten. Neither operand is packed: B is read in 16-column
+/// panels straight from memory, each panel once per 6 rows of A. AVX2 and FMA when the CPU has them,
+/// portable C otherwise.
+void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+              const float *bias, float *c, int ldc);
+
+/// Whether `nk_sgemm` runs its AVX2/FMA kernel on this CPU (for benchmarks and tests to report).
+int nk_uses_avx2(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,106 @@
+#include "NeuralKernels.h"
+
+// A register-blocked product in the manner of BLIS/OpenBLAS micro-kernels, without their packing: up to
+// 6 rows of A times a 16-column panel of B accumulate in 12 AVX registers; each step of the inner dimension
+// loads 2 vectors of B, broadcasts 6 scalars of A and issues 12 fused multiply-adds. Packing pays for itself
+// only when a product is large; these products are small and many.
+
+static void sgemm_portable(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                           const float *bias, float *c, int ldc) {
+    for (int i = 0; i < rows; i++) {
+        float *ci = c + (long)i * ldc;
+        for (int j = 0; j < columns; j++) ci[j] = bias ? bias[j] : 0;
+        for (int k = 0; k < inner; k++) {
+            const float aik = a[(long)i * lda + k];
+            const float *bk = b + (long)k * ldb;
+            for (int j = 0; j < columns; j++) ci[j] += aik * bk[j];
+        }
+    }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+
+// R rows (1...6) × 16 columns. Always inlined with a constant R, so the loops over rows unroll and the
+// accumulators stay in registers.
+AVX2 static inline __attribute__((always_inline))
+void block16(const int R, int inner, const float *a, int lda, const float *b, int ldb, const float *bias,
+             float *c, int ldc) {
+    __m256 acc[6][2];
+    const __m256 start0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    const __m256 start1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    for (int r = 0; r < R; r++) { acc[r][0] = start0; acc[r][1] = start1; }
+    for (int k = 0; k < inner; k++) {
+        const __m256 b0 = _mm256_loadu_ps(b + (long)k * ldb);
+        const __m256 b1 = _mm256_loadu_ps(b + (long)k * ldb + 8);
+        for (int r = 0; r < R; r++) {
+            const __m256 x = _mm256_broadcast_ss(a + (long)r * lda + k);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        _mm256_storeu_ps(c + (long)r * ldc, acc[r][0]);
+        _mm256_storeu_ps(c + (long)r * ldc + 8, acc[r][1]);
+    }
+}
+
+// R rows × 8 columns, for a remainder of 8 to 15 columns.
+AVX2 static inline __attribute__((always_inline))
+void block8(const int R, int inner, const float *a, int lda, const float *b, int ldb, const float *bias,
+            float *c, int ldc) {
+    __m256 acc[6];
+    const __m256 start = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    for (int r = 0; r < R; r++) acc[r] = start;
+    for (int k = 0; k < inner; k++) {
+        const __m256 b0 = _mm256_loadu_ps(b + (long)k * ldb);
+        for (int r = 0; r < R; r++) acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + (long)r * lda + k), b0, acc[r]);
+    }
+    for (int r = 0; r < R; r++) _mm256_storeu_ps(c + (long)r * ldc, acc[r]);
+}
+
+#define DISPATCH_ROWS(kernel, R, ...) switch (R) { \
+    case 6: kernel(6, __VA_ARGS__); break; case 5: kernel(5, __VA_ARGS__); break; \
+    case 4: kernel(4, __VA_ARGS__); break; case 3: kernel(3, __VA_ARGS__); break; \
+    case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
+
+AVX2 static void sgemm_avx2(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                            const float *bias, float *c, int ldc) {
+    int j = 0;
+    // Column panels outermost: a panel of B (inner × 16 floats) stays in L1/L2 while every row block uses it.
+    for (; j + 16 <= columns; j += 16) {
+        const float *panelBias = bias ? bias + j : 0;
+        for (int i = 0; i < rows; i += 6) {
+            const int r = rows - i < 6 ? rows - i : 6;
+            DISPATCH_ROWS(block16, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, c + (long)i * ldc + j, ldc)
+        }
+    }
+    if (j + 8 <= columns) {
+        const float *panelBias = bias ? bias + j : 0;
+        for (int i = 0; i < rows; i += 6) {
+            const int r = rows - i < 6 ? rows - i : 6;
+            DISPATCH_ROWS(block8, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, c + (long)i * ldc + j, ldc)
+        }
+        j += 8;
+    }
+    if (j < columns)
+        sgemm_portable(rows, columns - j, inner, a, lda, b + j, ldb, bias ? bias + j : 0, c + j, ldc);
+}
+
+int nk_uses_avx2(void) {
+    static int answer = -1;
+    if (answer < 0) answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return answer;
+}
+#else
+int nk_uses_avx2(void) { return 0; }
+#endif
+
+void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+              const float *bias, float *c, int ldc) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (nk_uses_avx2()) { sgemm_avx2(rows, columns, inner, a, lda, b, ldb, bias, c, ldc); return; }
+#endif
+    sgemm_portable(rows, columns, inner, a, lda, b, ldb, bias, c, ldc);
+}

@@ -1,0 +1,91 @@
+import NeuralKernels
+import Testing
+@testable import NeuralNet
+
+/// The two matrix products everything runs on, against plain Double loops: the hand-written kernel for small
+/// products and Compute.gemm, which splits large ones across threads around single-threaded OpenBLAS.
+@Suite("Matrix products")
+struct MatrixProductTests {
+    /// C = op(A)·op(B) (+ bias) in Double, row-major with leading dimensions.
+    static func reference(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                          a: [Float], lda: Int, b: [Float], ldb: Int, bias: [Float]? = nil) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = bias.map { Double($0[j]) } ?? 0
+                for p in 0..<k {
+                    let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                    let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(x) * Double(y)
+                }
+                c[i * n + j] = sum
+            }
+        }
+        return c
+    }
+
+    static func random(_ count: Int, seed: UInt64) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in generator.uniform(-1, 1) }
+    }
+
+    /// Rows around the 6-row blocks, columns around the 16- and 8-column panels, inner sizes from 1 to a
+    /// Winograd layer's; every operand inside a larger array (leading dimension > width), with bias and without.
+    @Test(arguments: [(1, 1, 1), (5, 7, 3), (6, 16, 9), (7, 17, 64), (9, 24, 33), (13, 40, 5), (12, 8, 128),
+                      (18, 15, 2), (96, 64, 64)])
+    func kernelMatchesDirectLoops(rows: Int, columns: Int, inner: Int) {
+        let (lda, ldb, ldc) = (inner + 3, columns + 5, columns + 2)
+        let a = Self.random(rows * lda, seed: 1), b = Self.random(inner * ldb, seed: 2), bias = Self.random(columns, seed: 3)
+        for withBias in [false, true] {
+            let sentinel: Float = 12345
+            var c = [Float](repeating: sentinel, count: rows * ldc)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    bias.withUnsafeBufferPointer { bias in
+                        nk_sgemm(Int32(rows), Int32(columns), Int32(inner), a.baseAddress, Int32(lda), b.baseAddress,
+                                 Int32(ldb), withBias ? bias.baseAddress : nil, &c, Int32(ldc))
+                    }
+                }
+            }
+            let expected = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb,
+                                          bias: withBias ? bias : nil)
+            var worst = 0.0
+            for i in 0..<rows {
+                for j in 0..<columns { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * columns + j])) }
+                // Past each row's columns, C is left alone.
+                for j in columns..<ldc { #expect(c[i * ldc + j] == sentinel, "row \(i) column \(j) was written") }
+            }
+            #expect(worst < 1e-5 * Double(max(1, inner)), "bias \(withBias): max error \(worst)")
+        }
+    }
+
+    /// Big enough to be split across threads, by rows (m ≥ n) and by columns, for every transpose and with
+    /// beta adding to what C holds.
+    @Test(arguments: [(130, 70, 120), (40, 300, 100)])
+    func splitProductMatchesDirectLoops(m: Int, n: Int, k: Int) {
+        #expect(m * n * k >= 1 << 20, "the shape must be large enough for Compute.gemm to split it")
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            let lda = (transposeA ? m : k) + 1, ldb = (transposeB ? k : n) + 2, ldc = n + 3
+            let a = Self.random((transposeA ? k : m) * lda, seed: 4), b = Self.random((transposeB ? n : k) * ldb, seed: 5)
+            let initial = Self.random(m * ldc, seed: 6)
+            var c = initial
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    Compute.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                 a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 2, c: &c, ldc: ldc)
+                }
+            }
+            let product = Self.reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a,
+                                         lda: lda, b: b, ldb: ldb)
+            var worst = 0.0
+            for i in 0..<m {
+                for j in 0..<n {
+                    let expected = 0.5 * product[i * n + j] + 2 * Double(initial[i * ldc + j])
+                    worst = max(worst, abs(Double(c[i * ldc + j]) - expected))
+                }
+                for j in n..<ldc { #expect(c[i * ldc + j] == initial[i * ldc + j]) }
+            }
+            #expect(worst < 1e-4, "transposeA \(transposeA), transposeB \(transposeB): max error \(worst)")
+        }
+    }
+}
