@@ -9,7 +9,7 @@ struct LiveModelOptions: ParsableArguments {
     // still classified about 20 times a second.
     @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image) or none (half the work).")
     var tta: TestTimeAugmentation = .flip
-    @Option(name: .long, help: "Threads for classifying faces (OpenBLAS and the network's own loops).")
+    @Option(name: .long, help: "Threads for classifying faces (the network's loops and matrix products).")
     var threads = System.coreCount
 
     func validate() throws {
