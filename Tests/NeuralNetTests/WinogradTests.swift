@@ -26,22 +26,29 @@ struct WinogradTests {
         return (difference / max(norm, 1e-30)).squareRoot()
     }
 
-    /// Winograd and im2col layers with the same weights agree on the output and all gradients.
-    @Test(arguments: [(12, 12, 8, 16, 3), (7, 5, 8, 8, 3), (6, 6, 8, 12, 5), (9, 7, 16, 8, 5), (24, 24, 16, 8, 3)])
-    func agreesWithIm2col(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int) {
-        var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
-        let shape = [height, width, inChannels]
+    /// A Winograd layer and an im2col layer with the same weights and random biases.
+    static func pair(_ shape: [Int], outChannels: Int, kernel: Int, seed: UInt64,
+                     generator: inout SeededGenerator) -> (fast: Conv2D, reference: Conv2D) {
+        var g1 = SeededGenerator(seed: seed), g2 = SeededGenerator(seed: seed)
         let fast = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1, padding: .same,
                           useBias: true, generator: &g1, allowWinograd: true)
         let reference = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1,
                                padding: .same, useBias: true, generator: &g2, allowWinograd: false)
         #expect(fast.usesWinograd && !reference.usesWinograd)
-        var generator = SeededGenerator(seed: 8)
         for i in 0..<outChannels {
             let b = generator.uniform(-1, 1)
             fast.bias!.value[i] = b
             reference.bias!.value[i] = b
         }
+        return (fast, reference)
+    }
+
+    /// Winograd and im2col layers with the same weights agree on the output and all gradients.
+    @Test(arguments: [(12, 12, 8, 16, 3), (7, 5, 8, 8, 3), (6, 6, 8, 12, 5), (9, 7, 16, 8, 5), (24, 24, 16, 8, 3)])
+    func agreesWithIm2col(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int) {
+        let shape = [height, width, inChannels]
+        var generator = SeededGenerator(seed: 8)
+        let (fast, reference) = Self.pair(shape, outChannels: outChannels, kernel: kernel, seed: 5, generator: &generator)
         let x = Tensor(shape: [3] + shape)
         for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
         let dy = Tensor(shape: [3, height, width, outChannels])
@@ -61,18 +68,9 @@ struct WinogradTests {
                       (7, 6, 6, 48, 16, 5)])
     func preparedInferenceAgreesWithIm2col(batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int,
                                            kernel: Int) {
-        var g1 = SeededGenerator(seed: 6), g2 = SeededGenerator(seed: 6)
         let shape = [height, width, inChannels]
-        let fast = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1, padding: .same,
-                          useBias: true, generator: &g1, allowWinograd: true)
-        let reference = Conv2D(inputShape: shape, filters: outChannels, kernel: (kernel, kernel), strides: 1,
-                               padding: .same, useBias: true, generator: &g2, allowWinograd: false)
         var generator = SeededGenerator(seed: 9)
-        for i in 0..<outChannels {
-            let b = generator.uniform(-1, 1)
-            fast.bias!.value[i] = b
-            reference.bias!.value[i] = b
-        }
+        let (fast, reference) = Self.pair(shape, outChannels: outChannels, kernel: kernel, seed: 6, generator: &generator)
         let x = Tensor(shape: [batch] + shape)
         for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
         fast.prepareForInference()
