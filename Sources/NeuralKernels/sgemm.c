@@ -5,11 +5,12 @@
 // loads 2 vectors of B, broadcasts 6 scalars of A and issues 12 fused multiply-adds. Packing pays for itself
 // only when a product is large; these products are small and many.
 
+// With `accumulate`, C is added to (and `bias` ignored); otherwise C is overwritten, starting from the bias.
 static void sgemm_portable(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
-                           const float *bias, float *c, int ldc) {
+                           const float *bias, int accumulate, float *c, int ldc) {
     for (int i = 0; i < rows; i++) {
         float *ci = c + (long)i * ldc;
-        for (int j = 0; j < columns; j++) ci[j] = bias ? bias[j] : 0;
+        if (!accumulate) for (int j = 0; j < columns; j++) ci[j] = bias ? bias[j] : 0;
         for (int k = 0; k < inner; k++) {
             const float aik = a[(long)i * lda + k];
             const float *bk = b + (long)k * ldb;
@@ -26,11 +27,14 @@ static void sgemm_portable(int rows, int columns, int inner, const float *a, int
 // accumulators stay in registers.
 AVX2 static inline __attribute__((always_inline))
 void block16(const int R, int inner, const float *a, int lda, const float *b, int ldb, const float *bias,
-             float *c, int ldc) {
+             int accumulate, float *c, int ldc) {
     __m256 acc[6][2];
     const __m256 start0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
     const __m256 start1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
-    for (int r = 0; r < R; r++) { acc[r][0] = start0; acc[r][1] = start1; }
+    for (int r = 0; r < R; r++) {
+        acc[r][0] = accumulate ? _mm256_loadu_ps(c + (long)r * ldc) : start0;
+        acc[r][1] = accumulate ? _mm256_loadu_ps(c + (long)r * ldc + 8) : start1;
+    }
     for (int k = 0; k < inner; k++) {
         const __m256 b0 = _mm256_loadu_ps(b + (long)k * ldb);
         const __m256 b1 = _mm256_loadu_ps(b + (long)k * ldb + 8);
@@ -49,10 +53,10 @@ void block16(const int R, int inner, const float *a, int lda, const float *b, in
 // R rows × 8 columns, for a remainder of 8 to 15 columns.
 AVX2 static inline __attribute__((always_inline))
 void block8(const int R, int inner, const float *a, int lda, const float *b, int ldb, const float *bias,
-            float *c, int ldc) {
+            int accumulate, float *c, int ldc) {
     __m256 acc[6];
     const __m256 start = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-    for (int r = 0; r < R; r++) acc[r] = start;
+    for (int r = 0; r < R; r++) acc[r] = accumulate ? _mm256_loadu_ps(c + (long)r * ldc) : start;
     for (int k = 0; k < inner; k++) {
         const __m256 b0 = _mm256_loadu_ps(b + (long)k * ldb);
         for (int r = 0; r < R; r++) acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + (long)r * lda + k), b0, acc[r]);
@@ -66,26 +70,26 @@ void block8(const int R, int inner, const float *a, int lda, const float *b, int
     case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
 
 AVX2 static void sgemm_avx2(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
-                            const float *bias, float *c, int ldc) {
+                            const float *bias, int accumulate, float *c, int ldc) {
     int j = 0;
     // Column panels outermost: a panel of B (inner × 16 floats) stays in L1/L2 while every row block uses it.
     for (; j + 16 <= columns; j += 16) {
         const float *panelBias = bias ? bias + j : 0;
         for (int i = 0; i < rows; i += 6) {
             const int r = rows - i < 6 ? rows - i : 6;
-            DISPATCH_ROWS(block16, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, c + (long)i * ldc + j, ldc)
+            DISPATCH_ROWS(block16, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, accumulate, c + (long)i * ldc + j, ldc)
         }
     }
     if (j + 8 <= columns) {
         const float *panelBias = bias ? bias + j : 0;
         for (int i = 0; i < rows; i += 6) {
             const int r = rows - i < 6 ? rows - i : 6;
-            DISPATCH_ROWS(block8, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, c + (long)i * ldc + j, ldc)
+            DISPATCH_ROWS(block8, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, accumulate, c + (long)i * ldc + j, ldc)
         }
         j += 8;
     }
     if (j < columns)
-        sgemm_portable(rows, columns - j, inner, a, lda, b + j, ldb, bias ? bias + j : 0, c + j, ldc);
+        sgemm_portable(rows, columns - j, inner, a, lda, b + j, ldb, bias ? bias + j : 0, accumulate, c + j, ldc);
 }
 
 int nk_uses_avx2(void) {
@@ -97,10 +101,20 @@ int nk_uses_avx2(void) {
 int nk_uses_avx2(void) { return 0; }
 #endif
 
+static void sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                  const float *bias, int accumulate, float *c, int ldc) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (nk_uses_avx2()) { sgemm_avx2(rows, columns, inner, a, lda, b, ldb, bias, accumulate, c, ldc); return; }
+#endif
+    sgemm_portable(rows, columns, inner, a, lda, b, ldb, bias, accumulate, c, ldc);
+}
+
 void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
               const float *bias, float *c, int ldc) {
-#if defined(__x86_64__) || defined(__i386__)
-    if (nk_uses_avx2()) { sgemm_avx2(rows, columns, inner, a, lda, b, ldb, bias, c, ldc); return; }
-#endif
-    sgemm_portable(rows, columns, inner, a, lda, b, ldb, bias, c, ldc);
+    sgemm(rows, columns, inner, a, lda, b, ldb, bias, 0, c, ldc);
+}
+
+void nk_sgemm_add(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                  float *c, int ldc) {
+    sgemm(rows, columns, inner, a, lda, b, ldb, 0, 1, c, ldc);
 }

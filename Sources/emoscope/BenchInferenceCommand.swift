@@ -57,21 +57,23 @@ struct BenchInferenceCommand: ParsableCommand {
         }
     }
 
-    /// Median time of each layer's inference forward, training forward and backward at batch 64.
+    /// Median time of each layer's inference forward, training forward and backward on `input`.
     static func profileLayers(_ network: Sequential, _ input: Tensor, title: String) {
-        print("\(title): layer             inference   train fwd   backward   (ms, median of 5)")
+        // Small batches are quick and noisy: measure them more often.
+        let runs = input.batchSize < 8 ? 100 : 5
+        print("\(title): layer             inference   train fwd   backward   (ms, median of \(runs))")
         var inference = [[Double]](repeating: [], count: network.layers.count)
         var forward = inference, backward = inference
         // Inference as the app runs it: weights prepared once, then repeated calls.
         network.prepareForInference()
         _ = network(input)
-        for _ in 0..<6 {
+        for _ in 0...runs {
             var x = input
             for (i, layer) in network.layers.enumerated() {
                 inference[i].append(Stopwatch.seconds { x = layer.forward(x, training: false) })
             }
         }
-        for _ in 0..<6 {
+        for _ in 0...runs {
             var x = input
             for (i, layer) in network.layers.enumerated() {
                 forward[i].append(Stopwatch.seconds { x = layer.forward(x, training: true) })

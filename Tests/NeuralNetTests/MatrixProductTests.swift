@@ -59,6 +59,25 @@ struct MatrixProductTests {
         }
     }
 
+    /// The accumulating form adds the product to what C holds, and leaves the rest of C alone.
+    @Test(arguments: [(4, 64, 512), (6, 16, 128), (36, 40, 16), (11, 9, 7)])
+    func accumulatingKernelAddsToC(rows: Int, columns: Int, inner: Int) {
+        let (lda, ldb, ldc) = (inner + 1, columns + 3, columns + 4)
+        let a = Self.random(rows * lda, seed: 7), b = Self.random(inner * ldb, seed: 8)
+        let initial = Self.random(rows * ldc, seed: 9)
+        var c = initial
+        nk_sgemm_add(Int32(rows), Int32(columns), Int32(inner), a, Int32(lda), b, Int32(ldb), &c, Int32(ldc))
+        let product = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb)
+        var worst = 0.0
+        for i in 0..<rows {
+            for j in 0..<columns {
+                worst = max(worst, abs(Double(c[i * ldc + j]) - (product[i * columns + j] + Double(initial[i * ldc + j]))))
+            }
+            for j in columns..<ldc { #expect(c[i * ldc + j] == initial[i * ldc + j]) }
+        }
+        #expect(worst < 1e-5 * Double(inner), "max error \(worst)")
+    }
+
     /// Big enough to be split across threads, by rows (m ≥ n) and by columns, for every transpose and with
     /// beta adding to what C holds.
     @Test(arguments: [(130, 70, 120), (40, 300, 100)])

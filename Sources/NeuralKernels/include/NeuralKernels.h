@@ -17,6 +17,10 @@ extern "C" {
 void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
               const float *bias, float *c, int ldc);
 
+/// C[rows×columns] += A[rows×inner] · B[inner×columns]; otherwise as `nk_sgemm`.
+void nk_sgemm_add(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                  float *c, int ldc);
+
 /// Whether `nk_sgemm` runs its AVX2/FMA kernel on this CPU (for benchmarks and tests to report).
 int nk_uses_avx2(void);
 

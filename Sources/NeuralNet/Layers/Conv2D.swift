@@ -21,6 +21,8 @@ public final class Conv2D: Layer {
     /// transformed kernel is up to 4x the size of the weights, and streaming it from memory for so few tiles
     /// costs more than the multiplications Winograd saves.
     static let winogradMinimumTiles = 16
+    /// Up to this many output pixels per batch, a layer prepared for inference convolves tap by tap.
+    static let tapConvolutionMaximumRows = 64
     public let kernel: Parameter
     public let bias: Parameter?
     public var needsInputGradient = true
@@ -39,6 +41,7 @@ public final class Conv2D: Layer {
     private let ones = Tensor(shape: [0])
     private var lastInput: Tensor?
     private let winograd: WinogradConvolution?
+    private let taps: TapConvolution?
 
     public var usesWinograd: Bool { winograd != nil }
     /// Set by `prepareForInference()`: the kernel will not change, so its Winograd transform is kept.
@@ -67,6 +70,12 @@ public final class Conv2D: Layer {
             padLeft = 0
         }
         isPointwise = kernelHeight == 1 && kernelWidth == 1 && strides == 1
+        // Tap by tap needs stride 1 and enough channels to fill a product; thinner layers have their own path.
+        taps = strides == 1 && !isPointwise && kernelHeight * kernelWidth * inputShape[2] > 32 && inputShape[2] >= 16
+            ? TapConvolution(height: height, width: width, channels: channels, filters: filters,
+                             kernelHeight: kernelHeight, kernelWidth: kernelWidth, padTop: padTop, padLeft: padLeft,
+                             outHeight: outHeight, outWidth: outWidth)
+            : nil
         let fanIn = kernelHeight * kernelWidth * channels
         let fanOut = kernelHeight * kernelWidth * filters
         self.kernel = Parameter(name: "kernel", value: Initializer.glorotUniform(
@@ -99,14 +108,20 @@ public final class Conv2D: Layer {
         let rows = batch * outHeight * outWidth
         lastInput = input
         output.reshape([batch, outHeight, outWidth, filters])
+        // Training ends the promise of prepareForInference: gradients may follow, so no inference-only path.
+        if training { isFrozen = false }
         usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= Self.winogradMinimumTiles)
         if let winograd, usedWinograd {
-            if training { isFrozen = false }
             let reuse = isFrozen && kernelTransformIsCurrent
             // A layer prepared for inference will not be asked for gradients: its transformed input need not stay.
             winograd.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data,
                              reusingKernelTransform: reuse, keepingInputTiles: !isFrozen)
             kernelTransformIsCurrent = isFrozen
+            return output
+        }
+        // Small images at inference, past the thin first layer: shifted products per tap (no backward follows).
+        if let taps, isFrozen, rows <= Self.tapConvolutionMaximumRows {
+            taps.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data)
             return output
         }
         let matrix: UnsafePointer<Float>

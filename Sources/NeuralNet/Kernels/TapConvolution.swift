@@ -1,0 +1,47 @@
+import NeuralKernels
+
+/// Stride-1 convolution as a sum over the kernel's taps of shifted products: for tap (ky, kx), each output
+/// row's in-image pixels times that tap's [in × out] slice of the kernel, added into the output.
+///
+/// For small images at inference (one face on the 12x12 and 6x6 layers): no im2col copy, no multiplications
+/// by the padding's zeros (a third of a 5x5 kernel's taps on a 6x6 image), and the weights read as stored,
+/// where BLAS repacks all of them on every call.
+struct TapConvolution {
+    let height, width, channels, filters, kernelHeight, kernelWidth, padTop, padLeft, outHeight, outWidth: Int
+
+    func forward(_ input: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 into output: UnsafeMutablePointer<Float>) {
+        let (h, w, c, f, oh, ow) = (height, width, channels, filters, outHeight, outWidth)
+        // Each thread its own 16-column blocks of output channels, so its share of the weights is read once.
+        let blocks = (f + 15) / 16
+        Compute.parallelChunks(blocks, chunks: blocks) { _, share in
+            let c0 = share.lowerBound * 16, columns = min(f, share.upperBound * 16) - c0
+            for n in 0..<batch {
+                let image = input + n * h * w * c
+                let out = output + n * oh * ow * f + c0
+                for pixel in 0..<(oh * ow) {
+                    let o = out + pixel * f
+                    if let bias { o.update(from: bias + c0, count: columns) } else { o.update(repeating: 0, count: columns) }
+                }
+                for ky in 0..<kernelHeight {
+                    let dy = ky - padTop
+                    let y0 = max(0, -dy), y1 = min(oh, h - dy)
+                    for kx in 0..<kernelWidth {
+                        let dx = kx - padLeft
+                        let x0 = max(0, -dx), x1 = min(ow, w - dx)
+                        guard y0 < y1, x0 < x1 else { continue }
+                        let weights = kernel + (ky * kernelWidth + kx) * c * f + c0
+                        // Whole rows on both sides are contiguous in NHWC: one product for all of them.
+                        let merged = x0 == 0 && x1 == ow && ow == w
+                        for y in stride(from: y0, to: y1, by: merged ? y1 - y0 : 1) {
+                            let rows = merged ? (y1 - y0) * ow : x1 - x0
+                            nk_sgemm_add(Int32(rows), Int32(columns), Int32(c),
+                                         image + ((y + dy) * w + x0 + dx) * c, Int32(c), weights, Int32(f),
+                                         out + (y * ow + x0) * f, Int32(f))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
