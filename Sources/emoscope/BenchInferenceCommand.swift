@@ -13,7 +13,7 @@ struct BenchInferenceCommand: ParsableCommand {
     @Option(help: "Batch-1 runs (after warm-up).") var runs = 200
     @Option(help: "Batch-64 runs.") var batchRuns = 10
     @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
-    @Flag(help: "Also time each layer (batch 64, forward and backward).") var layers = false
+    @Flag(help: "Also time each layer (batch 1 and 64, forward and backward).") var layers = false
 
     func run() throws {
         guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }

@@ -3,9 +3,9 @@ import NeuralKernels
 /// Stride-1 convolution as a sum over the kernel's taps of shifted products: for tap (ky, kx), each output
 /// row's in-image pixels times that tap's [in × out] slice of the kernel, added into the output.
 ///
-/// For small images at inference (one face on the 12x12 and 6x6 layers): no im2col copy, no multiplications
-/// by the padding's zeros (a third of a 5x5 kernel's taps on a 6x6 image), and the weights read as stored,
-/// where BLAS repacks all of them on every call.
+/// For small images at inference (one face on the 6x6 layer; from 12x12 up, BLAS's packing pays off): no
+/// im2col copy, no multiplications by the padding's zeros (a third of a 5x5 kernel's taps on a 6x6 image),
+/// and the weights read as stored, where BLAS repacks all of them on every call.
 struct TapConvolution {
     let height, width, channels, filters, kernelHeight, kernelWidth, padTop, padLeft, outHeight, outWidth: Int
 

@@ -11,13 +11,15 @@ import NeuralKernels
 ///
 /// Stride-1 `same` 3x3 and 5x5 convolutions with enough channels run by Winograd instead (forward and
 /// both gradients), which needs 2.25–4x fewer multiplications; `usesWinograd` says which path a layer took.
+/// Two more forward paths serve inference and thin layers: small images in a layer prepared for inference
+/// go tap by tap (`TapConvolution`), and products with at most 32 taps are written straight into the output.
 public final class Conv2D: Layer {
     /// Lets new layers choose Winograd where it applies (on by default; off to compare in benchmarks).
     /// EMOSCOPE_CONVOLUTION=im2col switches it off for a whole process.
     nonisolated(unsafe) public static var allowsWinograd =
         ProcessInfo.processInfo.environment["EMOSCOPE_CONVOLUTION"] != "im2col"
 
-    /// Fewer tiles than this (one face on the 12x12 and 6x6 layers: 9) run by im2col at inference: the
+    /// Fewer tiles than this (one face on the 12x12 and 6x6 layers: 9) take another path at inference: the
     /// transformed kernel is up to 4x the size of the weights, and streaming it from memory for so few tiles
     /// costs more than the multiplications Winograd saves.
     static let winogradMinimumTiles = 16
@@ -71,7 +73,7 @@ public final class Conv2D: Layer {
         }
         isPointwise = kernelHeight == 1 && kernelWidth == 1 && strides == 1
         // Tap by tap needs stride 1 and enough channels to fill a product; thinner layers have their own path.
-        taps = strides == 1 && !isPointwise && kernelHeight * kernelWidth * inputShape[2] > 32 && inputShape[2] >= 16
+        taps = strides == 1 && !isPointwise && channels >= 16 && kernelHeight * kernelWidth * channels > 32
             ? TapConvolution(height: height, width: width, channels: channels, filters: filters,
                              kernelHeight: kernelHeight, kernelWidth: kernelWidth, padTop: padTop, padLeft: padLeft,
                              outHeight: outHeight, outWidth: outWidth)
