@@ -19,6 +19,10 @@ static void sgemm_portable(int rows, int columns, int inner, const float *a, int
     }
 }
 
+// Panel j of B (columns j ..< j + width): unpacked, B's own columns with its row stride; packed, the
+// contiguous inner × width block `nk_pack` wrote (all panels before it are `inner` × their widths).
+#define PANEL(j, width) (packed ? b + (long)(j) * inner : b + (j)), (packed ? (width) : ldb)
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2,fma")))
@@ -70,26 +74,26 @@ void block8(const int R, int inner, const float *a, int lda, const float *b, int
     case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
 
 AVX2 static void sgemm_avx2(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
-                            const float *bias, int accumulate, float *c, int ldc) {
+                            int packed, const float *bias, int accumulate, float *c, int ldc) {
     int j = 0;
     // Column panels outermost: a panel of B (inner × 16 floats) stays in L1/L2 while every row block uses it.
     for (; j + 16 <= columns; j += 16) {
         const float *panelBias = bias ? bias + j : 0;
         for (int i = 0; i < rows; i += 6) {
             const int r = rows - i < 6 ? rows - i : 6;
-            DISPATCH_ROWS(block16, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, accumulate, c + (long)i * ldc + j, ldc)
+            DISPATCH_ROWS(block16, r, inner, a + (long)i * lda, lda, PANEL(j, 16), panelBias, accumulate, c + (long)i * ldc + j, ldc)
         }
     }
     if (j + 8 <= columns) {
         const float *panelBias = bias ? bias + j : 0;
         for (int i = 0; i < rows; i += 6) {
             const int r = rows - i < 6 ? rows - i : 6;
-            DISPATCH_ROWS(block8, r, inner, a + (long)i * lda, lda, b + j, ldb, panelBias, accumulate, c + (long)i * ldc + j, ldc)
+            DISPATCH_ROWS(block8, r, inner, a + (long)i * lda, lda, PANEL(j, 8), panelBias, accumulate, c + (long)i * ldc + j, ldc)
         }
         j += 8;
     }
     if (j < columns)
-        sgemm_portable(rows, columns - j, inner, a, lda, b + j, ldb, bias ? bias + j : 0, accumulate, c + j, ldc);
+        sgemm_portable(rows, columns - j, inner, a, lda, PANEL(j, columns - j), bias ? bias + j : 0, accumulate, c + j, ldc);
 }
 
 int nk_uses_avx2(void) {
@@ -101,20 +105,51 @@ int nk_uses_avx2(void) {
 int nk_uses_avx2(void) { return 0; }
 #endif
 
-static void sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+// The portable path over packed panels: the same panel walk as the AVX2 one, each panel a small product.
+static void sgemm_portable_packed(int rows, int columns, int inner, const float *b, const float *a, int lda,
+                                  const float *bias, int accumulate, float *c, int ldc) {
+    for (int j = 0; j < columns;) {
+        const int width = columns - j >= 16 ? 16 : columns - j >= 8 ? 8 : columns - j;
+        sgemm_portable(rows, width, inner, a, lda, b + (long)j * inner, width, bias ? bias + j : 0, accumulate, c + j, ldc);
+        j += width;
+    }
+}
+
+static void sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb, int packed,
                   const float *bias, int accumulate, float *c, int ldc) {
 #if defined(__x86_64__) || defined(__i386__)
-    if (nk_uses_avx2()) { sgemm_avx2(rows, columns, inner, a, lda, b, ldb, bias, accumulate, c, ldc); return; }
+    if (nk_uses_avx2()) { sgemm_avx2(rows, columns, inner, a, lda, b, ldb, packed, bias, accumulate, c, ldc); return; }
 #endif
-    sgemm_portable(rows, columns, inner, a, lda, b, ldb, bias, accumulate, c, ldc);
+    if (packed) sgemm_portable_packed(rows, columns, inner, b, a, lda, bias, accumulate, c, ldc);
+    else sgemm_portable(rows, columns, inner, a, lda, b, ldb, bias, accumulate, c, ldc);
 }
 
 void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
               const float *bias, float *c, int ldc) {
-    sgemm(rows, columns, inner, a, lda, b, ldb, bias, 0, c, ldc);
+    sgemm(rows, columns, inner, a, lda, b, ldb, 0, bias, 0, c, ldc);
 }
 
 void nk_sgemm_add(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
                   float *c, int ldc) {
-    sgemm(rows, columns, inner, a, lda, b, ldb, 0, 1, c, ldc);
+    sgemm(rows, columns, inner, a, lda, b, ldb, 0, 0, 1, c, ldc);
+}
+
+void nk_pack(int inner, int columns, const float *b, int ldb, float *packed) {
+    for (int j = 0; j < columns;) {
+        const int width = columns - j >= 16 ? 16 : columns - j >= 8 ? 8 : columns - j;
+        float *panel = packed + (long)j * inner;
+        for (int k = 0; k < inner; k++)
+            for (int x = 0; x < width; x++) panel[(long)k * width + x] = b[(long)k * ldb + j + x];
+        j += width;
+    }
+}
+
+void nk_sgemm_packed(int rows, int columns, int inner, const float *a, int lda, const float *packed,
+                     const float *bias, float *c, int ldc) {
+    sgemm(rows, columns, inner, a, lda, packed, 0, 1, bias, 0, c, ldc);
+}
+
+void nk_sgemm_packed_add(int rows, int columns, int inner, const float *a, int lda, const float *packed,
+                         float *c, int ldc) {
+    sgemm(rows, columns, inner, a, lda, packed, 0, 1, 0, 1, c, ldc);
 }

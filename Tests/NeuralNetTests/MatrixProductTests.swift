@@ -59,6 +59,51 @@ struct MatrixProductTests {
         }
     }
 
+    /// B packed in column panels (16, then 8, then the rest) gives the same products, overwriting (with and
+    /// without bias) and accumulating, over the whole packing and over the columns from a 16-column boundary on.
+    @Test(arguments: [(6, 16, 9), (7, 37, 64), (13, 29, 5), (4, 128, 512), (1, 3, 2), (18, 24, 33)])
+    func packedKernelMatchesDirectLoops(rows: Int, columns: Int, inner: Int) {
+        let (lda, ldb, ldc) = (inner + 2, columns + 3, columns + 1)
+        let a = Self.random(rows * lda, seed: 11), b = Self.random(inner * ldb, seed: 12)
+        let bias = Self.random(columns, seed: 13), initial = Self.random(rows * ldc, seed: 14)
+        var packed = [Float](repeating: .nan, count: inner * columns)
+        nk_pack(Int32(inner), Int32(columns), b, Int32(ldb), &packed)
+        #expect(!packed.contains { $0.isNaN }, "packing left gaps")
+        let product = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb)
+        for first in Set([0, columns >= 32 ? 16 : 0]) {
+            for mode in ["overwrite", "bias", "add"] {
+                var c = initial
+                packed.withUnsafeBufferPointer { p in
+                    let panels = p.baseAddress! + first * inner, width = Int32(columns - first)
+                    c.withUnsafeMutableBufferPointer { c in
+                        let out = c.baseAddress! + first
+                        switch mode {
+                        case "add": nk_sgemm_packed_add(Int32(rows), width, Int32(inner), a, Int32(lda), panels, out, Int32(ldc))
+                        default:
+                            bias.withUnsafeBufferPointer { bias in
+                                nk_sgemm_packed(Int32(rows), width, Int32(inner), a, Int32(lda), panels,
+                                                mode == "bias" ? bias.baseAddress! + first : nil, out, Int32(ldc))
+                            }
+                        }
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<rows {
+                    for j in 0..<ldc {
+                        let old = Double(initial[i * ldc + j])
+                        guard j >= first && j < columns else {
+                            #expect(c[i * ldc + j] == initial[i * ldc + j], "\(mode): row \(i) column \(j) was written")
+                            continue
+                        }
+                        let expected = product[i * columns + j] + (mode == "add" ? old : mode == "bias" ? Double(bias[j]) : 0)
+                        worst = max(worst, abs(Double(c[i * ldc + j]) - expected))
+                    }
+                }
+                #expect(worst < 1e-5 * Double(inner), "\(mode) from column \(first): max error \(worst)")
+            }
+        }
+    }
+
     /// The accumulating form adds the product to what C holds, and leaves the rest of C alone.
     @Test(arguments: [(4, 64, 512), (6, 16, 128), (36, 40, 16), (11, 9, 7)])
     func accumulatingKernelAddsToC(rows: Int, columns: Int, inner: Int) {

@@ -21,6 +21,21 @@ void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const f
 void nk_sgemm_add(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
                   float *c, int ldc);
 
+/// Rearranges B[inner×columns] (row-major, leading dimension ldb) into `packed` (inner·columns floats): its
+/// columns in panels of 16 (then one of 8, then the rest), each panel a contiguous inner × width block. A
+/// product then reads each panel as one stream, where unpacked it reads one short row every `ldb` floats,
+/// a new page every few rows. Worth it for a matrix used many times unchanged: a frozen layer's weights.
+/// Columns j ..< columns of a packing start at packed + j·inner when j is a multiple of 16.
+void nk_pack(int inner, int columns, const float *b, int ldb, float *packed);
+
+/// As `nk_sgemm`, with B packed by `nk_pack`.
+void nk_sgemm_packed(int rows, int columns, int inner, const float *a, int lda, const float *packed,
+                     const float *bias, float *c, int ldc);
+
+/// As `nk_sgemm_add`, with B packed by `nk_pack`.
+void nk_sgemm_packed_add(int rows, int columns, int inner, const float *a, int lda, const float *packed,
+                         float *c, int ldc);
+
 /// Whether `nk_sgemm` runs its AVX2/FMA kernel on this CPU (for benchmarks and tests to report).
 int nk_uses_avx2(void);
 

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Synchronization
 
 /// The two compute primitives everything else is built on: a matrix product and a parallel loop.
 ///
@@ -15,7 +16,7 @@ public enum Compute {
     private static let blasRunsSingleThreaded: Void = openblas_set_num_threads(1)
 
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major. Products of more than about a million
-    /// multiply-adds are split into slabs of C's longer side, one per thread.
+    /// multiply-adds are split into slabs of C's longer side, two per thread.
     public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
@@ -28,7 +29,9 @@ public enum Compute {
                         blasint(rows.count), blasint(columns.count), blasint(k), alpha, a + aStart, blasint(lda),
                         b + bStart, blasint(ldb), beta, c + rows.lowerBound * ldc + columns.lowerBound, blasint(ldc))
         }
-        let slabs = m * n * k < (1 << 20) ? 1 : max(m, n) / 16
+        // Two slabs per thread, so that a thread slowed by another process can leave its second one to the
+        // others; more would repack the shared operand once per slab for little gain.
+        let slabs = m * n * k < (1 << 20) ? 1 : min(2 * threads, max(m, n) / 16)
         if m >= n {
             parallelChunks(m, chunks: slabs) { _, rows in product(rows, 0..<n) }
         } else {
@@ -71,28 +74,39 @@ public enum Compute {
         }
     }
 
-    /// Runs `body(range)` over `count` items split into at most `threads` contiguous chunks; runs inline
-    /// when the work is too small to be worth a thread hop.
+    /// Runs `body(range)` over `count` items in chunks of at least `minimumPerChunk` (at most four per thread);
+    /// runs inline when the work is too small to be worth a thread hop.
     @inline(__always)
     public static func parallelChunks(_ count: Int, minimumPerChunk: Int = 4096,
                                       _ body: (Range<Int>) -> Void) {
-        parallelChunks(count, chunks: count / max(1, minimumPerChunk)) { _, range in body(range) }
+        parallelChunks(count, chunks: min(4 * threads, count / max(1, minimumPerChunk))) { _, range in body(range) }
     }
 
-    /// Runs `body(chunk, range)` over `count` items split into at most `min(chunks, threads)` contiguous
-    /// chunks, numbered from 0 so that each can use its own scratch memory.
+    /// Runs `body(worker, range)` over `count` items split into `chunks` contiguous ranges of equal size (at
+    /// most ⌈count / chunks⌉ items each), which up to `threads` workers claim one at a time. On a shared
+    /// machine one core is often slowed by another process: a worker that falls behind then takes fewer
+    /// chunks instead of holding up the others, as it did when each thread had one fixed share. `worker`
+    /// (0..<threads) lets each worker keep its own scratch memory.
     public static func parallelChunks(_ count: Int, chunks requested: Int,
-                                      _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
-        let chunks = min(threads, max(1, requested), max(1, count))
-        if chunks <= 1 { body(0, 0..<count); return }
+                                      _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = min(max(1, requested), count)
         let step = (count + chunks - 1) / chunks
+        let workers = min(threads, chunks)
+        if workers <= 1 {
+            for start in stride(from: 0, to: count, by: step) { body(0, start..<min(count, start + step)) }
+            return
+        }
+        let next = Atomic<Int>(0)
         // The chunks touch disjoint ranges of raw buffers, which Swift cannot prove: vouch for it here, once.
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                let start = index * step
-                let end = min(count, start + step)
-                if start < end { work.value(index, start..<end) }
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                while true {
+                    let start = next.add(step, ordering: .relaxed).oldValue
+                    if start >= count { break }
+                    work.value(worker, start..<min(count, start + step))
+                }
             }
         }
     }

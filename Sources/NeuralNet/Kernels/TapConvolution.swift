@@ -5,13 +5,36 @@ import NeuralKernels
 ///
 /// For small images at inference (one face on the 6x6 layer; from 12x12 up, BLAS's packing pays off): no
 /// im2col copy, no multiplications by the padding's zeros (a third of a 5x5 kernel's taps on a 6x6 image),
-/// and the weights read as stored, where BLAS repacks all of them on every call.
-struct TapConvolution {
+/// and the weights packed once for the products (`nk_pack`), where BLAS repacks all of them on every call.
+final class TapConvolution {
     let height, width, channels, filters, kernelHeight, kernelWidth, padTop, padLeft, outHeight, outWidth: Int
+    /// Each tap's [in × out] slice of the kernel, packed in column panels.
+    private let packedKernel = Tensor(shape: [0])
+    private var packedKernelIsCurrent = false
 
+    init(height: Int, width: Int, channels: Int, filters: Int, kernelHeight: Int, kernelWidth: Int, padTop: Int,
+         padLeft: Int, outHeight: Int, outWidth: Int) {
+        (self.height, self.width, self.channels, self.filters) = (height, width, channels, filters)
+        (self.kernelHeight, self.kernelWidth, self.padTop, self.padLeft) = (kernelHeight, kernelWidth, padTop, padLeft)
+        (self.outHeight, self.outWidth) = (outHeight, outWidth)
+    }
+
+    /// The kernel may have changed: the next forward packs it anew.
+    func kernelChanged() { packedKernelIsCurrent = false }
+
+    /// Needs a kernel frozen since the last `kernelChanged()`: it is packed on the first call only.
     func forward(_ input: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  into output: UnsafeMutablePointer<Float>) {
         let (h, w, c, f, oh, ow) = (height, width, channels, filters, outHeight, outWidth)
+        if !packedKernelIsCurrent {
+            packedKernel.reshape([kernelHeight * kernelWidth, c, f])
+            let packed = packedKernel.data
+            Compute.parallelChunks(kernelHeight * kernelWidth, minimumPerChunk: 1) { taps in
+                for tap in taps { nk_pack(Int32(c), Int32(f), kernel + tap * c * f, Int32(f), packed + tap * c * f) }
+            }
+            packedKernelIsCurrent = true
+        }
+        let packed = UnsafePointer(packedKernel.data)
         // Each thread its own 16-column blocks of output channels, so its share of the weights is read once.
         let blocks = (f + 15) / 16
         Compute.parallelChunks(blocks, chunks: blocks) { _, share in
@@ -30,14 +53,15 @@ struct TapConvolution {
                         let dx = kx - padLeft
                         let x0 = max(0, -dx), x1 = min(ow, w - dx)
                         guard y0 < y1, x0 < x1 else { continue }
-                        let weights = kernel + (ky * kernelWidth + kx) * c * f + c0
+                        // Columns c0... of the tap's packed slice start at c0·c (c0 is a multiple of 16).
+                        let weights = packed + (ky * kernelWidth + kx) * c * f + c0 * c
                         // Whole rows on both sides are contiguous in NHWC: one product for all of them.
                         let merged = x0 == 0 && x1 == ow && ow == w
                         for y in stride(from: y0, to: y1, by: merged ? y1 - y0 : 1) {
                             let rows = merged ? (y1 - y0) * ow : x1 - x0
-                            nk_sgemm_add(Int32(rows), Int32(columns), Int32(c),
-                                         image + ((y + dy) * w + x0 + dx) * c, Int32(c), weights, Int32(f),
-                                         out + (y * ow + x0) * f, Int32(f))
+                            nk_sgemm_packed_add(Int32(rows), Int32(columns), Int32(c),
+                                                image + ((y + dy) * w + x0 + dx) * c, Int32(c), weights,
+                                                out + (y * ow + x0) * f, Int32(f))
                         }
                     }
                 }

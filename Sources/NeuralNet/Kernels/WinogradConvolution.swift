@@ -19,7 +19,10 @@ final class WinogradConvolution {
 
     /// Bᵀ d B of every input tile, [n², tiles, in]; kept from a training forward for the kernel gradient.
     private let inputTiles = Tensor(shape: [0])
+    /// G g Gᵀ, [n², in, out], each plane packed in column panels (`nk_pack`) for the products.
     private let kernelTiles = Tensor(shape: [0])
+    /// A kernel transform before packing.
+    private let unpackedTiles = Tensor(shape: [0])
     private let flippedKernelTiles = Tensor(shape: [0])
     private let flippedKernel = Tensor(shape: [0])
     private let gradientTiles = Tensor(shape: [0])
@@ -29,6 +32,8 @@ final class WinogradConvolution {
     private var batch = 0
     /// Whether `inputTiles` holds the last forward's input, as `backward` needs.
     private var inputTilesAreCurrent = false
+    /// Whether `kernelTiles` holds the transform of a kernel frozen for inference.
+    private var kernelTilesAreCurrent = false
 
     /// Whether this convolution can run by Winograd, and with which output tile size.
     static func tileSize(kernel: Int, height: Int, width: Int, inChannels: Int, outChannels: Int) -> Int? {
@@ -56,18 +61,22 @@ final class WinogradConvolution {
     private var tileCount: Int { batch * tilesY * tilesX }
     func tileCount(batch: Int) -> Int { batch * tilesY * tilesX }
 
-    /// With `reusingKernelTransform`, the kernel's transform from the previous call is used as it is (the
-    /// caller vouches that the kernel has not changed since). With `keepingInputTiles` (training) the
-    /// transformed input stays for `backward`.
+    /// Forgets the kernel's transform: the next forward computes it anew.
+    func kernelChanged() { kernelTilesAreCurrent = false }
+
+    /// With `kernelIsFrozen`, the caller vouches that the kernel has not changed since the last such call (or
+    /// `kernelChanged()`), and its transform is computed once and then reused. With `keepingInputTiles`
+    /// (training) the transformed input stays for `backward`.
     func forward(_ input: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>,
                  bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>,
-                 reusingKernelTransform: Bool = false, keepingInputTiles: Bool = true) {
+                 kernelIsFrozen: Bool = false, keepingInputTiles: Bool = true) {
         self.batch = batch
         let nn = n * n
-        if !(reusingKernelTransform && kernelTiles.count == nn * inChannels * outChannels) {
+        if !(kernelIsFrozen && kernelTilesAreCurrent) {
             kernelTiles.reshape([nn, inChannels, outChannels])
-            transformKernel(kernel, plane: inChannels * outChannels, into: kernelTiles.data)
+            transformKernel(kernel, rows: inChannels, columns: outChannels, into: kernelTiles.data)
         }
+        kernelTilesAreCurrent = kernelIsFrozen
         var kept: UnsafeMutablePointer<Float>? = nil
         inputTilesAreCurrent = keepingInputTiles
         if keepingInputTiles {
@@ -108,39 +117,37 @@ final class WinogradConvolution {
             }
         }
         flippedKernelTiles.reshape([nn, outChannels, inChannels])
-        transformKernel(flippedKernel.data, plane: plane, into: flippedKernelTiles.data)
+        transformKernel(flippedKernel.data, rows: outChannels, columns: inChannels, into: flippedKernelTiles.data)
         convolve(outputGradient, sourceChannels: outChannels, kernelTiles: flippedKernelTiles.data,
                  targetChannels: inChannels, bias: nil, into: inputGradient, keepingTilesIn: nil)
     }
 
     /// target = Winograd convolution of source with the transformed kernel `u` ([n², sourceChannels,
-    /// targetChannels]), block by block. Each block of tiles is transformed into scratch (or into `kept`,
+    /// targetChannels], planes packed), block by block. Each block of tiles is transformed into scratch (or into `kept`,
     /// [n², tiles, sourceChannels]), multiplied by the n² kernel planes and transformed back into the image.
     private func convolve(_ source: UnsafePointer<Float>, sourceChannels ci: Int, kernelTiles u: UnsafePointer<Float>,
                           targetChannels co: Int, bias: UnsafePointer<Float>?, into target: UnsafeMutablePointer<Float>,
                           keepingTilesIn kept: UnsafeMutablePointer<Float>?) {
         let tiles = tileCount, nn = n * n
         let workers = max(1, Compute.threads)
-        let block = Self.tilesPerBlock(tileValues: nn * (ci + co))
-        let tileScratch = nn * block * ci, productScratch = nn * block * co
+        let largestBlock = Self.tilesPerBlock(tileValues: nn * (ci + co))
+        let tileScratch = nn * largestBlock * ci, productScratch = nn * largestBlock * co
         let perWorker = tileScratch + productScratch + 2 * n * n * max(ci, co)
         scratch.reshape([workers * perWorker])
         let scratchBase = scratch.data
-        // Each worker an equal share of the tiles, walked in blocks.
-        Compute.parallelChunks(tiles, chunks: workers) { worker, share in
+        // Blocks of equal size, at least two per worker where there are tiles enough to fill the kernel's rows,
+        // claimed one at a time.
+        let blocks = max((tiles + largestBlock - 1) / largestBlock, min(2 * workers, tiles / 6))
+        Compute.parallelChunks(tiles, chunks: blocks) { worker, block in
             let local = scratchBase + worker * perWorker
             let products = local + tileScratch, temporary = products + productScratch
-            for t0 in stride(from: share.lowerBound, to: share.upperBound, by: block) {
-                let t1 = min(share.upperBound, t0 + block), count = t1 - t0
-                let (v, planeStride) = kept.map { ($0 + t0 * ci, tiles * ci) } ?? (local, count * ci)
-                transformInput(source, channels: ci, tiles: t0..<t1, into: v, planeStride: planeStride,
-                               temporary: temporary)
-                for xi in 0..<nn {
-                    nk_sgemm(Int32(count), Int32(co), Int32(ci), v + xi * planeStride, Int32(ci), u + xi * ci * co,
-                             Int32(co), nil, products + xi * count * co, Int32(co))
-                }
-                transformOutput(products, tiles: t0..<t1, channels: co, bias: bias, into: target, temporary: temporary)
+            let (v, planeStride) = kept.map { ($0 + block.lowerBound * ci, tiles * ci) } ?? (local, block.count * ci)
+            transformInput(source, channels: ci, tiles: block, into: v, planeStride: planeStride, temporary: temporary)
+            for xi in 0..<nn {
+                nk_sgemm_packed(Int32(block.count), Int32(co), Int32(ci), v + xi * planeStride, Int32(ci),
+                                u + xi * ci * co, nil, products + xi * block.count * co, Int32(co))
             }
+            transformOutput(products, tiles: block, channels: co, bias: bias, into: target, temporary: temporary)
         }
     }
 
@@ -214,10 +221,20 @@ final class WinogradConvolution {
         }
     }
 
-    /// U[ξ] = (G g Gᵀ)[ξ] for every (in, out) pair; kernel [r][r][plane].
-    private func transformKernel(_ kernel: UnsafePointer<Float>, plane: Int, into u: UnsafeMutablePointer<Float>) {
+    /// U[ξ] = (G g Gᵀ)[ξ] for every (row, column) pair of a kernel [r][r][rows][columns], each plane packed.
+    private func transformKernel(_ kernel: UnsafePointer<Float>, rows: Int, columns: Int,
+                                 into u: UnsafeMutablePointer<Float>) {
+        let plane = rows * columns
+        unpackedTiles.reshape([n * n, plane])
         transform.g.withUnsafeBufferPointer { g in
-            Self.sandwich(kernel, by: g.baseAddress!, rows: n, columns: r, transposed: false, plane: plane, into: u)
+            Self.sandwich(kernel, by: g.baseAddress!, rows: n, columns: r, transposed: false, plane: plane,
+                          into: unpackedTiles.data)
+        }
+        let unpacked = UnsafePointer(unpackedTiles.data)
+        Compute.parallelChunks(n * n, minimumPerChunk: 1) { planes in
+            for xi in planes {
+                nk_pack(Int32(rows), Int32(columns), unpacked + xi * plane, Int32(columns), u + xi * plane)
+            }
         }
     }
 

@@ -19,9 +19,9 @@ public final class Conv2D: Layer {
     nonisolated(unsafe) public static var allowsWinograd =
         ProcessInfo.processInfo.environment["EMOSCOPE_CONVOLUTION"] != "im2col"
 
-    /// Fewer tiles than this (one face on the 12x12 and 6x6 layers: 9) take another path at inference: the
-    /// transformed kernel is up to 4x the size of the weights, and streaming it from memory for so few tiles
-    /// costs more than the multiplications Winograd saves.
+    /// Fewer tiles than this (one face on the 6x6 layer: 9) take another path at inference: the transformed
+    /// kernel is up to 4x the size of the weights, and streaming it from memory for so few tiles costs more
+    /// than the multiplications Winograd saves.
     static let winogradMinimumTiles = 16
     /// Up to this many output pixels per batch, a layer prepared for inference convolves tap by tap.
     static let tapConvolutionMaximumRows = 64
@@ -43,14 +43,19 @@ public final class Conv2D: Layer {
     private let ones = Tensor(shape: [0])
     private var lastInput: Tensor?
     private let winograd: WinogradConvolution?
+    /// F(2x2, 3x3) beside a 3x3 layer's F(4x4, 3x3), for inference on batches that leave the larger tiles too
+    /// few: one face on the 12x12 layer has 9 tiles of 4x4 but 36 of 2x2, which still halve the
+    /// multiplications, with a transformed kernel 1.8x the weights instead of 4x.
+    private let smallBatchWinograd: WinogradConvolution?
     private let taps: TapConvolution?
 
     public var usesWinograd: Bool { winograd != nil }
     /// Set by `prepareForInference()`: the kernel will not change, so its Winograd transform is kept.
     private var isFrozen = false
-    private var kernelTransformIsCurrent = false
-    /// Which path the last forward took; backward must take the same.
-    private var usedWinograd = false
+    /// The ways a forward can go, from the most specialised.
+    enum Path { case winograd, smallBatchWinograd, taps, thin, im2col }
+    /// Which path the last forward took; backward must take the same (training takes winograd, thin or im2col).
+    private(set) var lastPath = Path.im2col
 
     init(inputShape: [Int], filters: Int, kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding,
          useBias: Bool, generator: inout SeededGenerator, allowWinograd: Bool = Conv2D.allowsWinograd) {
@@ -89,8 +94,13 @@ public final class Conv2D: Layer {
                                                    inChannels: channels, outChannels: filters) {
             winograd = WinogradConvolution(height: height, width: width, inChannels: channels, outChannels: filters,
                                            kernel: kernel.0, tileSize: tile)
+            smallBatchWinograd = tile == 4
+                ? WinogradConvolution(height: height, width: width, inChannels: channels, outChannels: filters,
+                                      kernel: 3, tileSize: 2)
+                : nil
         } else {
             winograd = nil
+            smallBatchWinograd = nil
         }
     }
 
@@ -112,18 +122,23 @@ public final class Conv2D: Layer {
         output.reshape([batch, outHeight, outWidth, filters])
         // Training ends the promise of prepareForInference: gradients may follow, so no inference-only path.
         if training { isFrozen = false }
-        usedWinograd = winograd != nil && (training || winograd!.tileCount(batch: batch) >= Self.winogradMinimumTiles)
-        if let winograd, usedWinograd {
-            let reuse = isFrozen && kernelTransformIsCurrent
+        if let winograd, training || winograd.tileCount(batch: batch) >= Self.winogradMinimumTiles {
             // A layer prepared for inference will not be asked for gradients: its transformed input need not stay.
             winograd.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data,
-                             reusingKernelTransform: reuse, keepingInputTiles: !isFrozen)
-            kernelTransformIsCurrent = isFrozen
+                             kernelIsFrozen: isFrozen, keepingInputTiles: !isFrozen)
+            lastPath = .winograd
+            return output
+        }
+        if let smallBatchWinograd, isFrozen, smallBatchWinograd.tileCount(batch: batch) >= Self.winogradMinimumTiles {
+            smallBatchWinograd.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data,
+                                       into: output.data, kernelIsFrozen: true, keepingInputTiles: false)
+            lastPath = .smallBatchWinograd
             return output
         }
         // Small images at inference, past the thin first layer: shifted products per tap (no backward follows).
         if let taps, isFrozen, rows <= Self.tapConvolutionMaximumRows {
             taps.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data)
+            lastPath = .taps
             return output
         }
         let matrix: UnsafePointer<Float>
@@ -143,6 +158,7 @@ public final class Conv2D: Layer {
                 nk_sgemm(Int32(range.count), Int32(f), Int32(k), matrix + range.lowerBound * k, Int32(k), weights,
                          Int32(f), biasValues, out + range.lowerBound * f, Int32(f))
             }
+            lastPath = .thin
             return output
         }
         // Computed as outputᵀ = kernelᵀ · columnsᵀ: on this network's shapes OpenBLAS ran that orientation
@@ -153,6 +169,7 @@ public final class Conv2D: Layer {
                      a: kernel.value.data, lda: filters, b: matrix, ldb: columnWidth, c: transposedOutput.data, ldc: rows)
         Compute.transpose(transposedOutput.data, rows: rows, columns: filters, addingToEachRow: bias?.value.data,
                           into: output.data)
+        lastPath = .im2col
         return output
     }
 
@@ -160,7 +177,9 @@ public final class Conv2D: Layer {
     /// kernel (its Winograd transform) can be computed once instead of on every call.
     public func prepareForInference() {
         isFrozen = true
-        kernelTransformIsCurrent = false
+        winograd?.kernelChanged()
+        smallBatchWinograd?.kernelChanged()
+        taps?.kernelChanged()
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
@@ -175,7 +194,8 @@ public final class Conv2D: Layer {
                         blasint(filters), ones.data, 1, 0, bias.gradient.data, 1)
         }
         inputGradient.reshape(input.shape)
-        if let winograd, usedWinograd {
+        precondition(lastPath != .smallBatchWinograd && lastPath != .taps, "Conv2D.backward after an inference forward")
+        if let winograd, lastPath == .winograd {
             winograd.backward(outputGradient.data, kernel: kernel.value.data, kernelGradient: kernel.gradient.data,
                               inputGradient: needsInputGradient ? inputGradient.data : nil)
             return inputGradient
