@@ -96,13 +96,6 @@ AVX2 static void sgemm_avx2(int rows, int columns, int inner, const float *a, in
         sgemm_portable(rows, columns - j, inner, a, lda, PANEL(j, columns - j), bias ? bias + j : 0, accumulate, c + j, ldc);
 }
 
-int nk_uses_avx2(void) {
-    static int answer = -1;
-    if (answer < 0) answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return answer;
-}
-#else
-int nk_uses_avx2(void) { return 0; }
 #endif
 
 // The portable path over packed panels: the same panel walk as the AVX2 one, each panel a small product.
@@ -113,6 +106,21 @@ static void sgemm_portable_packed(int rows, int columns, int inner, const float 
         sgemm_portable(rows, width, inner, a, lda, b + (long)j * inner, width, bias ? bias + j : 0, accumulate, c + j, ldc);
         j += width;
     }
+}
+
+// Set by tests, so that the portable kernels are checked on machines that would otherwise never run them.
+static _Thread_local int portable_on_this_thread;
+
+void nk_use_portable_kernels_on_this_thread(int portable) { portable_on_this_thread = portable; }
+
+int nk_uses_avx2(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    static int answer = -1;
+    if (answer < 0) answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return answer && !portable_on_this_thread;
+#else
+    return 0;
+#endif
 }
 
 static void sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb, int packed,

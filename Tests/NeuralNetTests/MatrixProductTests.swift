@@ -3,7 +3,8 @@ import Testing
 @testable import NeuralNet
 
 /// The two matrix products everything runs on, against plain Double loops: the hand-written kernel for small
-/// products and Compute.gemm, which splits large ones across threads around single-threaded OpenBLAS.
+/// products (its AVX2 and its portable form) and Compute.gemm, which splits large ones across threads around
+/// single-threaded OpenBLAS.
 @Suite("Matrix products")
 struct MatrixProductTests {
     /// C = op(A)·op(B) (+ bias) in Double, row-major with leading dimensions.
@@ -34,28 +35,32 @@ struct MatrixProductTests {
     @Test(arguments: [(1, 1, 1), (5, 7, 3), (6, 16, 9), (7, 17, 64), (9, 24, 33), (13, 40, 5), (12, 8, 128),
                       (18, 15, 2), (96, 64, 64)])
     func kernelMatchesDirectLoops(rows: Int, columns: Int, inner: Int) {
-        let (lda, ldb, ldc) = (inner + 3, columns + 5, columns + 2)
-        let a = Self.random(rows * lda, seed: 1), b = Self.random(inner * ldb, seed: 2), bias = Self.random(columns, seed: 3)
-        for withBias in [false, true] {
-            let sentinel: Float = 12345
-            var c = [Float](repeating: sentinel, count: rows * ldc)
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    bias.withUnsafeBufferPointer { bias in
-                        nk_sgemm(Int32(rows), Int32(columns), Int32(inner), a.baseAddress, Int32(lda), b.baseAddress,
-                                 Int32(ldb), withBias ? bias.baseAddress : nil, &c, Int32(ldc))
+        for portable in [false, true] {
+            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
+            defer { nk_use_portable_kernels_on_this_thread(0) }
+            let (lda, ldb, ldc) = (inner + 3, columns + 5, columns + 2)
+            let a = Self.random(rows * lda, seed: 1), b = Self.random(inner * ldb, seed: 2), bias = Self.random(columns, seed: 3)
+            for withBias in [false, true] {
+                let sentinel: Float = 12345
+                var c = [Float](repeating: sentinel, count: rows * ldc)
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        bias.withUnsafeBufferPointer { bias in
+                            nk_sgemm(Int32(rows), Int32(columns), Int32(inner), a.baseAddress, Int32(lda), b.baseAddress,
+                                     Int32(ldb), withBias ? bias.baseAddress : nil, &c, Int32(ldc))
+                        }
                     }
                 }
+                let expected = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb,
+                                              bias: withBias ? bias : nil)
+                var worst = 0.0
+                for i in 0..<rows {
+                    for j in 0..<columns { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * columns + j])) }
+                    // Past each row's columns, C is left alone.
+                    for j in columns..<ldc { #expect(c[i * ldc + j] == sentinel, "row \(i) column \(j) was written") }
+                }
+                #expect(worst < 1e-5 * Double(max(1, inner)), "portable \(portable), bias \(withBias): max error \(worst)")
             }
-            let expected = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb,
-                                          bias: withBias ? bias : nil)
-            var worst = 0.0
-            for i in 0..<rows {
-                for j in 0..<columns { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * columns + j])) }
-                // Past each row's columns, C is left alone.
-                for j in columns..<ldc { #expect(c[i * ldc + j] == sentinel, "row \(i) column \(j) was written") }
-            }
-            #expect(worst < 1e-5 * Double(max(1, inner)), "bias \(withBias): max error \(worst)")
         }
     }
 
@@ -63,43 +68,47 @@ struct MatrixProductTests {
     /// without bias) and accumulating, over the whole packing and over the columns from a 16-column boundary on.
     @Test(arguments: [(6, 16, 9), (7, 37, 64), (13, 29, 5), (4, 128, 512), (1, 3, 2), (18, 24, 33)])
     func packedKernelMatchesDirectLoops(rows: Int, columns: Int, inner: Int) {
-        let (lda, ldb, ldc) = (inner + 2, columns + 3, columns + 1)
-        let a = Self.random(rows * lda, seed: 11), b = Self.random(inner * ldb, seed: 12)
-        let bias = Self.random(columns, seed: 13), initial = Self.random(rows * ldc, seed: 14)
-        var packed = [Float](repeating: .nan, count: inner * columns)
-        nk_pack(Int32(inner), Int32(columns), b, Int32(ldb), &packed)
-        #expect(!packed.contains { $0.isNaN }, "packing left gaps")
-        let product = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb)
-        for first in Set([0, columns >= 32 ? 16 : 0]) {
-            for mode in ["overwrite", "bias", "add"] {
-                var c = initial
-                packed.withUnsafeBufferPointer { p in
-                    let panels = p.baseAddress! + first * inner, width = Int32(columns - first)
-                    c.withUnsafeMutableBufferPointer { c in
-                        let out = c.baseAddress! + first
-                        switch mode {
-                        case "add": nk_sgemm_packed_add(Int32(rows), width, Int32(inner), a, Int32(lda), panels, out, Int32(ldc))
-                        default:
-                            bias.withUnsafeBufferPointer { bias in
-                                nk_sgemm_packed(Int32(rows), width, Int32(inner), a, Int32(lda), panels,
-                                                mode == "bias" ? bias.baseAddress! + first : nil, out, Int32(ldc))
+        for portable in [false, true] {
+            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
+            defer { nk_use_portable_kernels_on_this_thread(0) }
+            let (lda, ldb, ldc) = (inner + 2, columns + 3, columns + 1)
+            let a = Self.random(rows * lda, seed: 11), b = Self.random(inner * ldb, seed: 12)
+            let bias = Self.random(columns, seed: 13), initial = Self.random(rows * ldc, seed: 14)
+            var packed = [Float](repeating: .nan, count: inner * columns)
+            nk_pack(Int32(inner), Int32(columns), b, Int32(ldb), &packed)
+            #expect(!packed.contains { $0.isNaN }, "packing left gaps")
+            let product = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb)
+            for first in Set([0, columns >= 32 ? 16 : 0]) {
+                for mode in ["overwrite", "bias", "add"] {
+                    var c = initial
+                    packed.withUnsafeBufferPointer { p in
+                        let panels = p.baseAddress! + first * inner, width = Int32(columns - first)
+                        c.withUnsafeMutableBufferPointer { c in
+                            let out = c.baseAddress! + first
+                            switch mode {
+                            case "add": nk_sgemm_packed_add(Int32(rows), width, Int32(inner), a, Int32(lda), panels, out, Int32(ldc))
+                            default:
+                                bias.withUnsafeBufferPointer { bias in
+                                    nk_sgemm_packed(Int32(rows), width, Int32(inner), a, Int32(lda), panels,
+                                                    mode == "bias" ? bias.baseAddress! + first : nil, out, Int32(ldc))
+                                }
                             }
                         }
                     }
-                }
-                var worst = 0.0
-                for i in 0..<rows {
-                    for j in 0..<ldc {
-                        let old = Double(initial[i * ldc + j])
-                        guard j >= first && j < columns else {
-                            #expect(c[i * ldc + j] == initial[i * ldc + j], "\(mode): row \(i) column \(j) was written")
-                            continue
+                    var worst = 0.0
+                    for i in 0..<rows {
+                        for j in 0..<ldc {
+                            let old = Double(initial[i * ldc + j])
+                            guard j >= first && j < columns else {
+                                #expect(c[i * ldc + j] == initial[i * ldc + j], "\(mode): row \(i) column \(j) was written")
+                                continue
+                            }
+                            let expected = product[i * columns + j] + (mode == "add" ? old : mode == "bias" ? Double(bias[j]) : 0)
+                            worst = max(worst, abs(Double(c[i * ldc + j]) - expected))
                         }
-                        let expected = product[i * columns + j] + (mode == "add" ? old : mode == "bias" ? Double(bias[j]) : 0)
-                        worst = max(worst, abs(Double(c[i * ldc + j]) - expected))
                     }
+                    #expect(worst < 1e-5 * Double(inner), "portable \(portable), \(mode) from column \(first): max error \(worst)")
                 }
-                #expect(worst < 1e-5 * Double(inner), "\(mode) from column \(first): max error \(worst)")
             }
         }
     }
@@ -107,20 +116,24 @@ struct MatrixProductTests {
     /// The accumulating form adds the product to what C holds, and leaves the rest of C alone.
     @Test(arguments: [(4, 64, 512), (6, 16, 128), (36, 40, 16), (11, 9, 7)])
     func accumulatingKernelAddsToC(rows: Int, columns: Int, inner: Int) {
-        let (lda, ldb, ldc) = (inner + 1, columns + 3, columns + 4)
-        let a = Self.random(rows * lda, seed: 7), b = Self.random(inner * ldb, seed: 8)
-        let initial = Self.random(rows * ldc, seed: 9)
-        var c = initial
-        nk_sgemm_add(Int32(rows), Int32(columns), Int32(inner), a, Int32(lda), b, Int32(ldb), &c, Int32(ldc))
-        let product = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb)
-        var worst = 0.0
-        for i in 0..<rows {
-            for j in 0..<columns {
-                worst = max(worst, abs(Double(c[i * ldc + j]) - (product[i * columns + j] + Double(initial[i * ldc + j]))))
+        for portable in [false, true] {
+            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
+            defer { nk_use_portable_kernels_on_this_thread(0) }
+            let (lda, ldb, ldc) = (inner + 1, columns + 3, columns + 4)
+            let a = Self.random(rows * lda, seed: 7), b = Self.random(inner * ldb, seed: 8)
+            let initial = Self.random(rows * ldc, seed: 9)
+            var c = initial
+            nk_sgemm_add(Int32(rows), Int32(columns), Int32(inner), a, Int32(lda), b, Int32(ldb), &c, Int32(ldc))
+            let product = Self.reference(m: rows, n: columns, k: inner, a: a, lda: lda, b: b, ldb: ldb)
+            var worst = 0.0
+            for i in 0..<rows {
+                for j in 0..<columns {
+                    worst = max(worst, abs(Double(c[i * ldc + j]) - (product[i * columns + j] + Double(initial[i * ldc + j]))))
+                }
+                for j in columns..<ldc { #expect(c[i * ldc + j] == initial[i * ldc + j]) }
             }
-            for j in columns..<ldc { #expect(c[i * ldc + j] == initial[i * ldc + j]) }
+            #expect(worst < 1e-5 * Double(inner), "portable \(portable): max error \(worst)")
         }
-        #expect(worst < 1e-5 * Double(inner), "max error \(worst)")
     }
 
     /// Big enough to be split across threads, by rows (m ≥ n) and by columns, for every transpose and with

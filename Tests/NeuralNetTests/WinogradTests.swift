@@ -1,3 +1,4 @@
+import NeuralKernels
 import Testing
 @testable import NeuralNet
 
@@ -59,6 +60,23 @@ struct WinogradTests {
         #expect(Self.relativeError(dxFast, dxReference) < 2e-6)
         #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 2e-6)
         #expect(Self.relativeError(fast.bias!.gradient.array, reference.bias!.gradient.array) < 1e-6)
+    }
+
+    /// The portable C forms of the tile transforms and products (what a CPU without AVX2 runs) agree with
+    /// im2col too. Few enough tiles make one block, which runs on this thread.
+    @Test(arguments: [(8, 8, 8, 16, 3), (6, 5, 16, 8, 5)])
+    func portableKernelsAgreeWithIm2col(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int) {
+        let shape = [height, width, inChannels]
+        var generator = SeededGenerator(seed: 10)
+        let (fast, reference) = Self.pair(shape, outChannels: outChannels, kernel: kernel, seed: 7, generator: &generator)
+        let x = Tensor(shape: [1] + shape)
+        for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+        nk_use_portable_kernels_on_this_thread(1)
+        defer { nk_use_portable_kernels_on_this_thread(0) }
+        #expect(nk_uses_avx2() == 0)
+        let y = fast.forward(x, training: true).array
+        #expect(fast.lastPath == .winograd)
+        #expect(Self.relativeError(y, reference.forward(x, training: true).array) < 2e-6)
     }
 
     /// Prepared for inference, a layer runs by Winograd block by block without keeping its transformed input:

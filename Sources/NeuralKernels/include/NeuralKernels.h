@@ -4,7 +4,8 @@
 /// Hand-written compute kernels for the products where calling BLAS costs more than the work: the many small
 /// products of a Winograd convolution run per block of tiles (6 to 96 rows), and convolutions with a tiny
 /// inner dimension (a gray image's 3x3 taps), where OpenBLAS spends its time packing operands and writing
-/// the output twice. Single-threaded: callers split the work across cores themselves.
+/// the output twice; and Winograd's tile transforms, which need the same vector width. Single-threaded:
+/// callers split the work across cores themselves.
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,8 +37,27 @@ void nk_sgemm_packed(int rows, int columns, int inner, const float *a, int lda, 
 void nk_sgemm_packed_add(int rows, int columns, int inner, const float *a, int lda, const float *packed,
                          float *c, int ldc);
 
-/// Whether `nk_sgemm` runs its AVX2/FMA kernel on this CPU (for benchmarks and tests to report).
+/// The geometry of a Winograd F(m×m, r×r) convolution over NHWC images: n = m + r − 1; tiles are numbered
+/// image by image, row by row.
+typedef struct {
+    int height, width, channels, m, n, pad, tilesY, tilesX;
+} NKWinogradShape;
+
+/// V[ξ][t − t0] = (Bᵀ d B)[ξ] for the n×n input tile d of each tile t in t0 ..< t1 (zero outside the image),
+/// written at v + ξ·planeStride + (t − t0)·channels. `bt` is Bᵀ (n×n, row-major); `scratch` holds n·n·channels.
+void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0, int t1, const float *bt, float *v,
+                       long planeStride, float *scratch);
+
+/// The m×m output tile Aᵀ M A (+ bias) of each tile t in t0 ..< t1, clipped to the image, where M[ξ] is at
+/// products + ξ·(t1 − t0)·channels + (t − t0)·channels. `at` is Aᵀ (m×n); `scratch` holds m·n·channels.
+void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,
+                        const float *bias, float *output, float *scratch);
+
+/// Whether the kernels run their AVX2/FMA forms on this CPU and thread (for benchmarks and tests to report).
 int nk_uses_avx2(void);
+
+/// For tests: with `portable` non-zero, kernels called from this thread take their portable C forms.
+void nk_use_portable_kernels_on_this_thread(int portable);
 
 #ifdef __cplusplus
 }

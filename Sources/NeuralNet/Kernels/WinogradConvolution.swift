@@ -16,6 +16,8 @@ import NeuralKernels
 final class WinogradConvolution {
     let height, width, inChannels, outChannels, r, m, n, pad, tilesY, tilesX: Int
     let transform: WinogradTransform
+    /// Bᵀ and Aᵀ where the C transforms read them.
+    private let inputTransform: Tensor, outputTransform: Tensor
 
     /// Bᵀ d B of every input tile, [n², tiles, in]; kept from a training forward for the kernel gradient.
     private let inputTiles = Tensor(shape: [0])
@@ -52,6 +54,8 @@ final class WinogradConvolution {
     init(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel r: Int, tileSize m: Int) {
         (self.height, self.width, self.inChannels, self.outChannels, self.r, self.m) = (height, width, inChannels, outChannels, r, m)
         transform = WinogradTransform(m: m, r: r)
+        inputTransform = Tensor(shape: [m + r - 1, m + r - 1], values: transform.bt)
+        outputTransform = Tensor(shape: [m, m + r - 1], values: transform.at)
         n = m + r - 1
         pad = (r - 1) / 2
         tilesY = (height + m - 1) / m
@@ -132,22 +136,25 @@ final class WinogradConvolution {
         let workers = max(1, Compute.threads)
         let largestBlock = Self.tilesPerBlock(tileValues: nn * (ci + co))
         let tileScratch = nn * largestBlock * ci, productScratch = nn * largestBlock * co
-        let perWorker = tileScratch + productScratch + 2 * n * n * max(ci, co)
+        let perWorker = tileScratch + productScratch + n * n * max(ci, co)
         scratch.reshape([workers * perWorker])
         let scratchBase = scratch.data
         // Blocks of equal size, at least two per worker where there are tiles enough to fill the kernel's rows,
         // claimed one at a time.
         let blocks = max((tiles + largestBlock - 1) / largestBlock, min(2 * workers, tiles / 6))
+        let (inputShape, outputShape) = (shape(channels: ci), shape(channels: co))
+        let (bt, at) = (UnsafePointer(inputTransform.data), UnsafePointer(outputTransform.data))
         Compute.parallelChunks(tiles, chunks: blocks) { worker, block in
             let local = scratchBase + worker * perWorker
             let products = local + tileScratch, temporary = products + productScratch
+            let (t0, t1) = (Int32(block.lowerBound), Int32(block.upperBound))
             let (v, planeStride) = kept.map { ($0 + block.lowerBound * ci, tiles * ci) } ?? (local, block.count * ci)
-            transformInput(source, channels: ci, tiles: block, into: v, planeStride: planeStride, temporary: temporary)
+            nk_winograd_input(inputShape, source, t0, t1, bt, v, planeStride, temporary)
             for xi in 0..<nn {
                 nk_sgemm_packed(Int32(block.count), Int32(co), Int32(ci), v + xi * planeStride, Int32(ci),
                                 u + xi * ci * co, nil, products + xi * block.count * co, Int32(co))
             }
-            transformOutput(products, tiles: block, channels: co, bias: bias, into: target, temporary: temporary)
+            nk_winograd_output(outputShape, products, t0, t1, at, bias, target, temporary)
         }
     }
 
@@ -156,69 +163,10 @@ final class WinogradConvolution {
     /// kernel from L3 more often, larger ones spill the block. `tileValues`: floats one tile occupies.
     static func tilesPerBlock(tileValues: Int) -> Int { max(6, min(96, (1 << 18) / max(1, tileValues))) }
 
-    /// V[ξ][t] = (Bᵀ d B)[ξ] for the n×n input tile d of each tile t in `tiles` (zero outside the image),
-    /// written at v + ξ·planeStride + (t − tiles.lowerBound)·c.
-    private func transformInput(_ source: UnsafePointer<Float>, channels c: Int, tiles: Range<Int>,
-                                into v: UnsafeMutablePointer<Float>, planeStride: Int,
-                                temporary d: UnsafeMutablePointer<Float>) {
-        let (n, m, h, w, pad, tilesY, tilesX) = (n, m, height, width, pad, tilesY, tilesX)
-        let tmp = d + n * n * c
-        transform.bt.withUnsafeBufferPointer { bt in
-            for t in tiles {
-                let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
-                let y0 = ty * m - pad, x0 = tx * m - pad
-                let pixels = source + image * h * w * c
-                for a in 0..<n {
-                    for b in 0..<n {
-                        let y = y0 + a, x = x0 + b, dst = d + (a * n + b) * c
-                        if y >= 0 && y < h && x >= 0 && x < w { dst.update(from: pixels + (y * w + x) * c, count: c) }
-                        else { dst.update(repeating: 0, count: c) }
-                    }
-                }
-                Self.combine(d, rowCoefficients: bt.baseAddress!, n: n, into: tmp, c: c)
-                let column = v + (t - tiles.lowerBound) * c
-                for i in 0..<n {
-                    for j in 0..<n {
-                        Self.weightedSum(tmp + i * n * c, coefficients: bt.baseAddress! + j * n, count: n, stride: c,
-                                         into: column + (i * n + j) * planeStride, c: c)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Y tile = Aᵀ M A (+ bias) for each tile in `tiles`, clipped to the image. M is the block's products,
-    /// [n²][tiles.count][c].
-    private func transformOutput(_ products: UnsafePointer<Float>, tiles: Range<Int>, channels c: Int,
-                                 bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>,
-                                 temporary tmp: UnsafeMutablePointer<Float>) {
-        let (n, m, h, w, tilesY, tilesX) = (n, m, height, width, tilesY, tilesX)
-        let planeStride = tiles.count * c
-        transform.at.withUnsafeBufferPointer { at in
-            for t in tiles {
-                let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
-                let tile = products + (t - tiles.lowerBound) * c
-                // tmp[i][b] = Σ_a Aᵀ[i][a] M[a][b]
-                for i in 0..<m {
-                    for b in 0..<n {
-                        Self.weightedSum(tile + b * planeStride, coefficients: at.baseAddress! + i * n, count: n,
-                                         stride: n * planeStride, into: tmp + (i * n + b) * c, c: c)
-                    }
-                }
-                for i in 0..<m {
-                    let y = ty * m + i
-                    if y >= h { break }
-                    for j in 0..<m {
-                        let x = tx * m + j
-                        if x >= w { break }
-                        let out = output + ((image * h + y) * w + x) * c
-                        Self.weightedSum(tmp + i * n * c, coefficients: at.baseAddress! + j * n, count: n, stride: c,
-                                         into: out, c: c)
-                        if let bias { for k in 0..<c { out[k] += bias[k] } }
-                    }
-                }
-            }
-        }
+    /// The tile geometry the C transforms take, for images of `channels` channels.
+    private func shape(channels: Int) -> NKWinogradShape {
+        NKWinogradShape(height: Int32(height), width: Int32(width), channels: Int32(channels), m: Int32(m), n: Int32(n),
+                        pad: Int32(pad), tilesY: Int32(tilesY), tilesX: Int32(tilesX))
     }
 
     /// U[ξ] = (G g Gᵀ)[ξ] for every (row, column) pair of a kernel [r][r][rows][columns], each plane packed.
@@ -330,33 +278,6 @@ final class WinogradConvolution {
                     }
                 }
             }
-        }
-    }
-
-    /// tmp[i][b] = Σ_a M[i][a] d[a][b] for an n×n coefficient matrix M (row-major) and n×n tile d of c-vectors.
-    @inline(__always)
-    private static func combine(_ d: UnsafePointer<Float>, rowCoefficients coefficients: UnsafePointer<Float>, n: Int,
-                                into tmp: UnsafeMutablePointer<Float>, c: Int) {
-        for i in 0..<n {
-            for b in 0..<n {
-                weightedSum(d + b * c, coefficients: coefficients + i * n, count: n, stride: n * c,
-                            into: tmp + (i * n + b) * c, c: c)
-            }
-        }
-    }
-
-    /// out[k] = Σ_j coefficients[j] · source[j·stride + k], skipping zero coefficients.
-    @inline(__always)
-    private static func weightedSum(_ source: UnsafePointer<Float>, coefficients: UnsafePointer<Float>, count: Int,
-                                    stride: Int, into out: UnsafeMutablePointer<Float>, c: Int) {
-        out.update(repeating: 0, count: c)
-        for j in 0..<count {
-            let coefficient = coefficients[j]
-            if coefficient == 0 { continue }
-            let row = source + j * stride
-            if coefficient == 1 { for k in 0..<c { out[k] += row[k] } }
-            else if coefficient == -1 { for k in 0..<c { out[k] -= row[k] } }
-            else { for k in 0..<c { out[k] += coefficient * row[k] } }
         }
     }
 }
