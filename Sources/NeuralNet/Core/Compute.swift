@@ -15,8 +15,9 @@ public enum Compute {
     /// Done once, before the first product.
     private static let blasRunsSingleThreaded: Void = openblas_set_num_threads(1)
 
-    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major. Products of more than about a million
-    /// multiply-adds are split into slabs of C's longer side, two per thread.
+    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major. Products of 2^18 multiply-adds and more
+    /// are split into slabs of C's longer side, two per thread: from that size (one face through a Dense layer
+    /// of 256, bound by reading its weights) two cores finish sooner despite the wake-up.
     public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
@@ -31,7 +32,7 @@ public enum Compute {
         }
         // Two slabs per thread, so that a thread slowed by another process can leave its second one to the
         // others; more would repack the shared operand once per slab for little gain.
-        let slabs = m * n * k < (1 << 20) ? 1 : min(2 * threads, max(m, n) / 16)
+        let slabs = m * n * k < (1 << 18) ? 1 : min(2 * threads, max(m, n) / 16)
         if m >= n {
             parallelChunks(m, chunks: slabs) { _, rows in product(rows, 0..<n) }
         } else {
