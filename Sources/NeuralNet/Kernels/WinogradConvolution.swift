@@ -23,7 +23,7 @@ final class WinogradConvolution {
     private let inputTiles = Tensor(shape: [0])
     /// G g Gᵀ, [n², in, out], each plane packed in column panels (`nk_pack`) for the products.
     private let kernelTiles = Tensor(shape: [0])
-    /// A kernel transform before packing.
+    /// A kernel transform before packing, kept between training steps.
     private let unpackedTiles = Tensor(shape: [0])
     private let flippedKernelTiles = Tensor(shape: [0])
     private let flippedKernel = Tensor(shape: [0])
@@ -78,7 +78,9 @@ final class WinogradConvolution {
         let nn = n * n
         if !(kernelIsFrozen && kernelTilesAreCurrent) {
             kernelTiles.reshape([nn, inChannels, outChannels])
-            transformKernel(kernel, rows: inChannels, columns: outChannels, into: kernelTiles.data)
+            // A frozen kernel is transformed once: its unpacked form is a temporary, not a buffer kept for good.
+            transformKernel(kernel, rows: inChannels, columns: outChannels, into: kernelTiles.data,
+                            scratch: kernelIsFrozen ? Tensor(shape: [0]) : unpackedTiles)
         }
         kernelTilesAreCurrent = kernelIsFrozen
         var kept: UnsafeMutablePointer<Float>? = nil
@@ -121,7 +123,8 @@ final class WinogradConvolution {
             }
         }
         flippedKernelTiles.reshape([nn, outChannels, inChannels])
-        transformKernel(flippedKernel.data, rows: outChannels, columns: inChannels, into: flippedKernelTiles.data)
+        transformKernel(flippedKernel.data, rows: outChannels, columns: inChannels, into: flippedKernelTiles.data,
+                        scratch: unpackedTiles)
         convolve(outputGradient, sourceChannels: outChannels, kernelTiles: flippedKernelTiles.data,
                  targetChannels: inChannels, bias: nil, into: inputGradient, keepingTilesIn: nil)
     }
@@ -171,14 +174,14 @@ final class WinogradConvolution {
 
     /// U[ξ] = (G g Gᵀ)[ξ] for every (row, column) pair of a kernel [r][r][rows][columns], each plane packed.
     private func transformKernel(_ kernel: UnsafePointer<Float>, rows: Int, columns: Int,
-                                 into u: UnsafeMutablePointer<Float>) {
+                                 into u: UnsafeMutablePointer<Float>, scratch: Tensor) {
         let plane = rows * columns
-        unpackedTiles.reshape([n * n, plane])
+        scratch.reshape([n * n, plane])
         transform.g.withUnsafeBufferPointer { g in
             Self.sandwich(kernel, by: g.baseAddress!, rows: n, columns: r, transposed: false, plane: plane,
-                          into: unpackedTiles.data)
+                          into: scratch.data)
         }
-        let unpacked = UnsafePointer(unpackedTiles.data)
+        let unpacked = UnsafePointer(scratch.data)
         Compute.parallelChunks(n * n, minimumPerChunk: 1) { planes in
             for xi in planes {
                 nk_pack(Int32(rows), Int32(columns), unpacked + xi * plane, Int32(columns), u + xi * plane)
