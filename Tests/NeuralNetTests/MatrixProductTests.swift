@@ -25,6 +25,15 @@ struct MatrixProductTests {
         return c
     }
 
+    /// Runs `body` with the AVX2 kernels (where the CPU has them), then with the portable ones.
+    static func withEachKernelForm(_ body: (_ portable: Bool) -> Void) {
+        for portable in [false, true] {
+            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
+            defer { nk_use_portable_kernels_on_this_thread(0) }
+            body(portable)
+        }
+    }
+
     static func random(_ count: Int, seed: UInt64) -> [Float] {
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in generator.uniform(-1, 1) }
@@ -35,9 +44,7 @@ struct MatrixProductTests {
     @Test(arguments: [(1, 1, 1), (5, 7, 3), (6, 16, 9), (7, 17, 64), (9, 24, 33), (13, 40, 5), (12, 8, 128),
                       (18, 15, 2), (96, 64, 64)])
     func kernelMatchesDirectLoops(rows: Int, columns: Int, inner: Int) {
-        for portable in [false, true] {
-            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
-            defer { nk_use_portable_kernels_on_this_thread(0) }
+        Self.withEachKernelForm { portable in
             let (lda, ldb, ldc) = (inner + 3, columns + 5, columns + 2)
             let a = Self.random(rows * lda, seed: 1), b = Self.random(inner * ldb, seed: 2), bias = Self.random(columns, seed: 3)
             for withBias in [false, true] {
@@ -68,9 +75,7 @@ struct MatrixProductTests {
     /// without bias) and accumulating, over the whole packing and over the columns from a 16-column boundary on.
     @Test(arguments: [(6, 16, 9), (7, 37, 64), (13, 29, 5), (4, 128, 512), (1, 3, 2), (18, 24, 33)])
     func packedKernelMatchesDirectLoops(rows: Int, columns: Int, inner: Int) {
-        for portable in [false, true] {
-            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
-            defer { nk_use_portable_kernels_on_this_thread(0) }
+        Self.withEachKernelForm { portable in
             let (lda, ldb, ldc) = (inner + 2, columns + 3, columns + 1)
             let a = Self.random(rows * lda, seed: 11), b = Self.random(inner * ldb, seed: 12)
             let bias = Self.random(columns, seed: 13), initial = Self.random(rows * ldc, seed: 14)
@@ -116,9 +121,7 @@ struct MatrixProductTests {
     /// The accumulating form adds the product to what C holds, and leaves the rest of C alone.
     @Test(arguments: [(4, 64, 512), (6, 16, 128), (36, 40, 16), (11, 9, 7)])
     func accumulatingKernelAddsToC(rows: Int, columns: Int, inner: Int) {
-        for portable in [false, true] {
-            nk_use_portable_kernels_on_this_thread(portable ? 1 : 0)
-            defer { nk_use_portable_kernels_on_this_thread(0) }
+        Self.withEachKernelForm { portable in
             let (lda, ldb, ldc) = (inner + 1, columns + 3, columns + 4)
             let a = Self.random(rows * lda, seed: 7), b = Self.random(inner * ldb, seed: 8)
             let initial = Self.random(rows * ldc, seed: 9)

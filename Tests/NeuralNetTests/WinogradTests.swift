@@ -69,8 +69,7 @@ struct WinogradTests {
         let shape = [height, width, inChannels]
         var generator = SeededGenerator(seed: 10)
         let (fast, reference) = Self.pair(shape, outChannels: outChannels, kernel: kernel, seed: 7, generator: &generator)
-        let x = Tensor(shape: [1] + shape)
-        for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+        let x = TestTensors.random([1] + shape, seed: 11)
         nk_use_portable_kernels_on_this_thread(1)
         defer { nk_use_portable_kernels_on_this_thread(0) }
         #expect(nk_uses_avx2() == 0)
