@@ -71,10 +71,25 @@ import Testing
         GradientCheck().check(layer, input: TestTensors.awayFromZero([2, 3, 3, 2], seed: 9))
     }
 
-    @Test(arguments: [(4, 2, 2), (5, 2, 2), (7, 3, 2), (5, 3, 1)])
-    func maxPool(size: Int, window: Int, strides: Int) throws {
-        let layer = try TestTensors.layer(.maxPool(size: window, strides: strides), input: [size, size + 1, 2])
-        GradientCheck().check(layer, input: TestTensors.distinct([2, size, size + 1, 2], seed: 10))
+    /// Channels past 8 take the vectorised path (8 at a time, then the rest one by one).
+    @Test(arguments: [(4, 2, 2, 2), (5, 2, 2, 11), (7, 3, 2, 2), (5, 3, 1, 9), (4, 2, 2, 16)])
+    func maxPool(size: Int, window: Int, strides: Int, channels: Int) throws {
+        let layer = try TestTensors.layer(.maxPool(size: window, strides: strides), input: [size, size + 1, channels])
+        GradientCheck().check(layer, input: TestTensors.distinct([2, size, size + 1, channels], seed: 10))
+    }
+
+    /// Where several inputs of a window hold the max, its gradient goes to the first in window order only.
+    @Test(arguments: [3, 8, 12])
+    func maxPoolGivesTiesToTheFirst(channels: Int) throws {
+        let layer = try TestTensors.layer(.maxPool(size: 2, strides: 2), input: [2, 2, channels])
+        let x = Tensor(shape: [1, 2, 2, channels], repeating: 1)
+        for ch in 0..<channels { x[(1 * 2 + 0) * channels + ch] = Float(ch % 2) }  // bottom left: 0 or 1
+        _ = layer.forward(x, training: true)
+        let dx = layer.backward(Tensor(shape: [1, 1, 1, channels], repeating: 1))
+        for ch in 0..<channels {
+            #expect(dx[ch] == 1, "channel \(ch): the top-left input, first of the tied maxima")
+            for pixel in 1..<4 { #expect(dx[pixel * channels + ch] == 0, "channel \(ch), pixel \(pixel)") }
+        }
     }
 
     @Test(arguments: [(4, 2, 2), (5, 2, 2), (7, 3, 2), (5, 3, 1)])
