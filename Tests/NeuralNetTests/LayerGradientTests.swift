@@ -118,6 +118,25 @@ import Testing
         for i in 0..<input.count where output[i] != 0 { #expect(abs(output[i] - input[i] / 0.6) < 1e-6) }
     }
 
+    /// Large inputs draw their masks block by block (16384 values each, across cores): every block drops
+    /// about `rate` of its values, no two blocks share a mask, and the same seed gives the same masks.
+    @Test func dropoutMasksOfLargeInputs() throws {
+        let layer = try TestTensors.layer(.dropout(rate: 0.25), input: [24, 24, 64])
+        let dropout = try #require(layer as? Dropout)
+        let input = Tensor(shape: [4, 24, 24, 64], repeating: 1)
+        dropout.generator = SeededGenerator(seed: 5)
+        let first = layer.forward(input, training: true).array
+        dropout.generator = SeededGenerator(seed: 5)
+        #expect(layer.forward(input, training: true).array == first)
+        let blocks = stride(from: 0, to: first.count, by: 16384).map { Array(first[$0..<min(first.count, $0 + 16384)]) }
+        #expect(blocks.count == 9)
+        for (index, block) in blocks.enumerated() {
+            let dropped = Double(block.filter { $0 == 0 }.count) / Double(block.count)
+            #expect(abs(dropped - 0.25) < 0.02, "block \(index) dropped \(dropped)")
+        }
+        #expect(Set(blocks.dropLast().map { $0.map { $0 == 0 } }).count == blocks.count - 1)
+    }
+
     @Test func dropoutIsTheIdentityAtInference() throws {
         let layer = try TestTensors.layer(.dropout(rate: 0.5), input: [6])
         let input = TestTensors.random([3, 6], seed: 14)

@@ -30,10 +30,16 @@ public final class Dropout: Layer {
         mask.reshape(input.shape)
         let keep = 1 - rate, scale = 1 / (1 - rate)
         let x = input.data, y = output.data, m = mask.data
-        for i in 0..<input.count {
-            let kept: Float = generator.nextUnit() < keep ? scale : 0
-            m[i] = kept
-            y[i] = x[i] * kept
+        // Blocks of 16384 values draw from their own generators, seeded from one draw of the layer's and the
+        // block's position: the masks run on every core and are the same whatever the thread count.
+        let seed = generator.next()
+        Compute.parallelChunks(input.count, chunks: (input.count + 16383) / 16384) { _, block in
+            var blockGenerator = SeededGenerator(seed: seed &+ UInt64(block.lowerBound))
+            for i in block {
+                let kept: Float = blockGenerator.nextUnit() < keep ? scale : 0
+                m[i] = kept
+                y[i] = x[i] * kept
+            }
         }
         return output
     }
