@@ -10,9 +10,10 @@ import NeuralKernels
 /// going to the bottom/right.
 ///
 /// Stride-1 `same` 3x3 and 5x5 convolutions with enough channels run by Winograd instead (forward and
-/// both gradients), which needs 2.25–4x fewer multiplications; `usesWinograd` says which path a layer took.
-/// Two more forward paths serve inference and thin layers: small images in a layer prepared for inference
-/// go tap by tap (`TapConvolution`), and products with at most 32 taps are written straight into the output.
+/// both gradients), which needs 2.25–4x fewer multiplications; `usesWinograd` says whether a layer can.
+/// More forward paths serve inference and thin layers (`Path`; `lastPath` says which one a call took): small
+/// batches in a layer prepared for inference go by 2x2 Winograd tiles or tap by tap (`TapConvolution`), and
+/// products with at most 32 taps are written straight into the output.
 public final class Conv2D: Layer {
     /// Lets new layers choose Winograd where it applies (on by default; off to compare in benchmarks).
     /// EMOSCOPE_CONVOLUTION=im2col switches it off for a whole process.

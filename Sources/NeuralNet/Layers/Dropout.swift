@@ -30,7 +30,7 @@ public final class Dropout: Layer {
         mask.reshape(input.shape)
         let keep = 1 - rate, scale = 1 / (1 - rate)
         let x = input.data, y = output.data, m = mask.data
-        // Blocks of 16384 values draw from their own generators, seeded from one draw of the layer's and the
+        // Blocks of at most 16384 values draw from their own generators, seeded from one draw of the layer's and the
         // block's position: the masks run on every core and are the same whatever the thread count.
         let seed = generator.next()
         Compute.parallelChunks(input.count, chunks: (input.count + 16383) / 16384) { _, block in
