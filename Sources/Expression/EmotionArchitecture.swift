@@ -8,6 +8,9 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
     /// full resolution, where it is costly, then pairs at each coarser scale, all without bias (BatchNorm
     /// follows). Cheap enough to classify every face of a live 640x480 view 30 times a second.
     case compact
+    /// `compact` at 1.5x the width (≈0.44 GFLOP, ≈3.9 M parameters): more capacity for long schedules, still
+    /// well inside the live budget of twice the tutorial network's cost per face.
+    case wide
     /// A tiny net (≈13 k parameters) for tests and smoke runs: trains in seconds, well above chance.
     case tiny
 
@@ -26,14 +29,8 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
             return block(64, 3) + block(128, 5) + block(512, 3) + block(128, 5) + [
                 .flatten, .dense(256), .batchNorm(), .relu, .dropout(rate: 0.25), .dense(7), .softmax,
             ]
-        case .compact:
-            func conv(_ filters: Int) -> [LayerSpec] { [.conv(filters, 3, useBias: false), .batchNorm(), .relu] }
-            let pool = LayerSpec.maxPool(size: 2, strides: 2)
-            return conv(32) + [pool]
-                + conv(64) + conv(64) + [pool]
-                + conv(128) + conv(128) + [pool]
-                + conv(256) + conv(256) + [pool, .flatten, .dropout(rate: 0.4)]
-                + [.dense(units: 256, useBias: false), .batchNorm(), .relu, .dropout(rate: 0.4), .dense(7), .softmax]
+        case .compact: return Self.vggStyle(width: 32)
+        case .wide: return Self.vggStyle(width: 48)
         case .tiny:
             // BatchNorm averages move fast (momentum 0.9): a short run must end with usable statistics.
             let norm = LayerSpec.batchNorm(epsilon: 1e-3, momentum: 0.9)
@@ -41,5 +38,17 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
                     .conv(16, 3, strides: 2, useBias: false), norm, .relu, .maxPool(size: 2, strides: 2),
                     .conv(32, 3, useBias: false), norm, .relu, .flatten, .dense(7), .softmax]
         }
+    }
+
+    /// One 3x3 convolution at full resolution, where it is costly, then pairs at each coarser scale, all without
+    /// bias (BatchNorm follows); `width` filters first, doubling at each scale.
+    private static func vggStyle(width w: Int) -> [LayerSpec] {
+        func conv(_ filters: Int) -> [LayerSpec] { [.conv(filters, 3, useBias: false), .batchNorm(), .relu] }
+        let pool = LayerSpec.maxPool(size: 2, strides: 2)
+        return conv(w) + [pool]
+            + conv(2 * w) + conv(2 * w) + [pool]
+            + conv(4 * w) + conv(4 * w) + [pool]
+            + conv(8 * w) + conv(8 * w) + [pool, .flatten, .dropout(rate: 0.4)]
+            + [.dense(units: 8 * w, useBias: false), .batchNorm(), .relu, .dropout(rate: 0.4), .dense(7), .softmax]
     }
 }
