@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Emoscope: real-time facial-expression recognition for the Linux desktop.
-// Dependencies point one way: bridges <- NeuralNet <- Expression <- Graphics/Viewer <- emoscope.
+// Dependencies point one way: bridges, NeuralKernels <- NeuralNet <- Expression <- Live <- Viewer <- emoscope;
+// Imaging (images, video, cascades: the only user of CVBridge) under Expression and Graphics.
 import PackageDescription
 
 // Only the OpenCV libraries the bridge uses; pkg-config "opencv4" would link all 55 and slow start-up.
@@ -37,23 +38,28 @@ let package = Package(
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Reads Keras model.json + weights .h5 files into NeuralNet models.
         .target(name: "KerasImport", dependencies: ["NeuralNet", "CHDF5"]),
-        // The face-expression domain: emotions, images, datasets, detection, classification, training.
-        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "CVBridge"]),
-        // Drawing on SDL surfaces and windows: canvas, text, theme, PNG output, charts.
-        .target(name: "Graphics", dependencies: ["Expression", "CSDL2", "CSDL2TTF", "CVBridge"]),
-        // The desktop app: live view, probability panel, dataset browser, snapshots.
-        .target(name: "Viewer", dependencies: ["Expression", "Graphics", "CSDL2", "CVBridge"]),
-        // The command line: one small ParsableCommand per subcommand.
+        // Pictures and their geometry: gray and BGRA images, one pixel rectangle, image and video files,
+        // Haar cascades. The only Swift user of CVBridge.
+        .target(name: "Imaging", dependencies: ["CVBridge"]),
+        // The face-expression domain: emotions, datasets, face detection, classification, evaluation, training.
+        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "Imaging"]),
+        // The live pipeline without a window: sources, capture and inference threads, the face analyser, tracking.
+        .target(name: "Live", dependencies: ["Expression", "Imaging"]),
+        // Drawing on SDL surfaces and windows: canvas, text, theme, chart building blocks; knows no emotions.
+        .target(name: "Graphics", dependencies: ["Imaging", "CSDL2", "CSDL2TTF"]),
+        // The desktop app: live screen, probability panel, dataset browser, snapshots, charts of the domain.
+        .target(name: "Viewer", dependencies: ["Live", "Expression", "Graphics", "Imaging", "CSDL2"]),
+        // The command line: one small ParsableCommand per subcommand; environment switches are read here only.
         .executableTarget(name: "emoscope", dependencies: [
-            "NeuralNet", "KerasImport", "Expression", "Graphics", "Viewer",
+            "NeuralNet", "KerasImport", "Imaging", "Expression", "Live", "Graphics", "Viewer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Where tests find data kept outside the repository (the FER2013 folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NeuralKernels", "TestSupport"]),
-        .testTarget(name: "ExpressionTests", dependencies: ["Expression", "NeuralNet", "TestSupport"]),
-        .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "NeuralNet", "TestSupport"]),
-        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Graphics", "Expression", "TestSupport"]),
+        .testTarget(name: "ExpressionTests", dependencies: ["Expression", "Imaging", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "Imaging", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Live", "Graphics", "Imaging", "Expression", "TestSupport"]),
     ]
 )

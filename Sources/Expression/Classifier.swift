@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 import NeuralNet
 
@@ -48,38 +49,15 @@ public final class Classifier: @unchecked Sendable {
         guard !faces.isEmpty else { return [] }
         let side = inputSide
         let resized = faces.map { $0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side) }
-        let copies = averagesFlip ? 2 : 1
-        input.reshape([faces.count * copies, side, side, 1])
-        let (scale, offset) = (model.normalization.scale, model.normalization.offset)
-        for (n, face) in resized.enumerated() {
-            let plain = input.data + n * side * side
-            for i in 0..<(side * side) { plain[i] = Float(face.pixels[i]) * scale + offset }
-            if averagesFlip {
-                let mirror = input.data + (faces.count + n) * side * side
-                for y in 0..<side { for x in 0..<side { mirror[y * side + x] = plain[y * side + side - 1 - x] } }
-            }
+        var packed: [UInt8] = []
+        packed.reserveCapacity(faces.count * side * side)
+        for face in resized { packed += face.pixels }
+        packed.withUnsafeBufferPointer { all in
+            FaceBatch.fill(input, count: faces.count, side: side, normalization: model.normalization,
+                           mirrored: averagesFlip) { all.baseAddress! + $0 * side * side }
         }
-        let output = model.network.logits(input, training: false)
-        let k = output.sampleCount
-        var result: [[Float]] = []
-        var row = [Float](repeating: 0, count: k)
-        for n in 0..<faces.count {
-            var averaged = [Float](repeating: 0, count: k)
-            for copy in 0..<copies {
-                row.withUnsafeMutableBufferPointer {
-                    Softmax.apply(output.data + (copy * faces.count + n) * k, rows: 1, columns: k, into: $0.baseAddress!)
-                }
-                for j in 0..<k { averaged[j] += row[j] / Float(copies) }
-            }
-            result.append(outputIndex.map { averaged[$0] })
-        }
-        return result
-    }
-
-    /// The most likely emotion and its probability.
-    public func classify(_ face: GrayImage) -> (emotion: Emotion, confidence: Float) {
-        let p = probabilities(for: [face])[0]
-        let best = p.indices.max { p[$0] < p[$1] }!
-        return (Emotion.allCases[best], p[best])
+        let logits = model.network.logits(input, training: false)
+        return FaceBatch.probabilities(logits: logits, count: faces.count, mirrored: averagesFlip)
+            .map { averaged in outputIndex.map { averaged[$0] } }
     }
 }

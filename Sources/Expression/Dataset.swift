@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// A labelled face dataset: a folder in the Kaggle layout `ROOT/SPLIT/CLASS/*` (any image format and

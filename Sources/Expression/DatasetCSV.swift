@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// Reads the original FER2013 CSV: a header naming `emotion`, `pixels` and `Usage` (any order, any case),

@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// Why a dataset could not be read; each case names the folder or file and says what to do.

@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// A file of a dataset that could not be used, and why.

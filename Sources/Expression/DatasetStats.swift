@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// What a dataset holds: faces per split and class, imbalance, undecodable files, and exact duplicates

@@ -9,48 +9,41 @@ public enum Evaluation {
         public var accuracy: Double { confusion.accuracy }
     }
 
-    /// With `flip`, each face's probabilities are averaged with its mirror image's.
-    public static func run(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                           flip: Bool = false, batchSize: Int = 256) -> Result {
+    /// The probabilities of every face, in the network's class order, batch by batch through `FaceBatch`;
+    /// with `flip`, each face's are averaged with its mirror image's.
+    public static func probabilities(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
+                                     flip: Bool = false, batchSize: Int = 256) -> [[Float]] {
         let side = LabeledFaces.side, area = side * side
-        let k = network.outputShape[0]
         network.prepareForInference()
-        var confusion = ConfusionMatrix(classCount: k)
-        var totalLoss = 0.0
         let input = Tensor(shape: [0])
-        var probabilities = [Float](repeating: 0, count: k)
-        var row = [Float](repeating: 0, count: k)
+        var result: [[Float]] = []
+        result.reserveCapacity(faces.count)
         var start = 0
         while start < faces.count {
             let count = min(batchSize, faces.count - start)
-            let copies = flip ? 2 : 1
-            input.reshape([count * copies, side, side, 1])
             faces.pixels.withUnsafeBufferPointer { pixels in
-                for n in 0..<count {
-                    let source = pixels.baseAddress! + (start + n) * area
-                    let plain = input.data + n * area
-                    for i in 0..<area { plain[i] = Float(source[i]) * normalization.scale + normalization.offset }
-                    if flip {
-                        let mirror = input.data + (count + n) * area
-                        for y in 0..<side { for x in 0..<side { mirror[y * side + x] = plain[y * side + side - 1 - x] } }
-                    }
+                FaceBatch.fill(input, count: count, side: side, normalization: normalization, mirrored: flip) {
+                    pixels.baseAddress! + (start + $0) * area
                 }
             }
             let logits = network.logits(input, training: false)
-            for n in 0..<count {
-                for j in 0..<k { probabilities[j] = 0 }
-                for copy in 0..<copies {
-                    row.withUnsafeMutableBufferPointer {
-                        Softmax.apply(logits.data + (copy * count + n) * k, rows: 1, columns: k, into: $0.baseAddress!)
-                    }
-                    for j in 0..<k { probabilities[j] += row[j] / Float(copies) }
-                }
-                let truth = faces.labels[start + n].rawValue
-                let prediction = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-                confusion.add(truth: truth, prediction: prediction)
-                totalLoss -= Double(log(max(probabilities[truth], 1e-12)))
-            }
+            result += FaceBatch.probabilities(logits: logits, count: count, mirrored: flip)
             start += count
+        }
+        return result
+    }
+
+    /// Accuracy, confusion matrix and loss; the network's classes must be in `Emotion.allCases` order.
+    public static func run(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
+                           flip: Bool = false, batchSize: Int = 256) -> Result {
+        let all = probabilities(network, on: faces, normalization: normalization, flip: flip, batchSize: batchSize)
+        var confusion = ConfusionMatrix(classCount: network.outputShape[0])
+        var totalLoss = 0.0
+        for (n, p) in all.enumerated() {
+            let truth = faces.labels[n].rawValue
+            let prediction = p.indices.max { p[$0] < p[$1] }!
+            confusion.add(truth: truth, prediction: prediction)
+            totalLoss -= Double(log(max(p[truth], 1e-12)))
         }
         return Result(confusion: confusion, loss: faces.count == 0 ? 0 : totalLoss / Double(faces.count))
     }

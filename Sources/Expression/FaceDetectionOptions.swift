@@ -24,10 +24,6 @@ public struct FaceDetectionOptions: Sendable, Equatable {
         self.padding = padding
     }
 
-    /// For live 640x480 video: detect at half size, faces from 48 px up.
-    public static let live = FaceDetectionOptions(scaleFactor: 1.15, minNeighbors: 5, minimumFaceSize: 48,
-                                                  detectionScale: 0.5)
-
     /// For a crop that is (nearly) all face, such as a 48x48 FER2013 image: enlarged so its longer side is
     /// 192 px, with a 32 px border (PLATFORM.md: without them the cascade finds far fewer of these faces).
     public static func crop(width: Int, height: Int) -> FaceDetectionOptions {

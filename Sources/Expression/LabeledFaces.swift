@@ -1,3 +1,5 @@
+import Imaging
+
 /// Faces of one split, ready for training: 48x48 gray pixels packed face after face, with labels and origins.
 public struct LabeledFaces: Sendable, Equatable {
     /// Width and height of every face, as in FER2013.

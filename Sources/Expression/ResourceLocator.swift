@@ -1,23 +1,27 @@
 import Foundation
 
 /// Finds Emoscope's `Resources/` folder (the shipped model, icons) in one place, in this order:
-/// `$EMOSCOPE_RESOURCES`; the installed copy beside the binary, `PREFIX/share/emoscope` for `PREFIX/bin/emoscope`
+/// `override` (the executable passes `$EMOSCOPE_RESOURCES`); the installed copy beside the binary, `PREFIX/share/emoscope` for `PREFIX/bin/emoscope`
 /// (`make install PREFIX=...`); `$XDG_DATA_HOME/emoscope`; the source tree, found by walking up from the
 /// executable to the folder holding Package.swift (`swift run`, `make run`).
-public enum ResourceLocator {
+public struct ResourceLocator: Sendable {
     /// The shipped default model's file name inside `Resources/Models/`.
     public static let defaultModelName = "emoscope-compact.safetensors"
 
-    public static var candidates: [URL] {
-        let environment = ProcessInfo.processInfo.environment
+    /// A folder searched before all others (the user's `$EMOSCOPE_RESOURCES`, read by the executable).
+    public let override: String?
+
+    public init(override: String? = nil) { self.override = override }
+
+    public var candidates: [URL] {
         var urls: [URL] = []
-        if let override = environment["EMOSCOPE_RESOURCES"], !override.isEmpty { urls.append(URL(fileURLWithPath: override)) }
+        if let override, !override.isEmpty { urls.append(URL(fileURLWithPath: override)) }
         var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         if let executable = Bundle.main.executableURL { folder = executable.resolvingSymlinksInPath().deletingLastPathComponent() }
         if folder.lastPathComponent == "bin" {
             urls.append(folder.deletingLastPathComponent().appendingPathComponent("share/emoscope"))
         }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let dataHome = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.local/share")
         let installed = URL(fileURLWithPath: dataHome).appendingPathComponent("emoscope")
         if !urls.contains(where: { $0.standardizedFileURL == installed.standardizedFileURL }) { urls.append(installed) }
@@ -32,13 +36,13 @@ public enum ResourceLocator {
     }
 
     /// The first candidate holding `relativePath`, or an error listing every path tried.
-    public static func find(_ relativePath: String) throws -> URL {
+    public func find(_ relativePath: String) throws -> URL {
         let tried = candidates.map { $0.appendingPathComponent(relativePath) }
         if let found = tried.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
         throw ResourceError(name: relativePath, tried: tried.map(\.path))
     }
 
-    public static func defaultModel() throws -> URL { try find("Models/" + defaultModelName) }
+    public func defaultModel() throws -> URL { try find("Models/" + Self.defaultModelName) }
 }
 
 public struct ResourceError: Error, CustomStringConvertible {

@@ -1,8 +1,9 @@
+import Imaging
 import CSDL2
 
 extension Canvas {
     /// A filled ellipse inside `rect`, drawn as one span per row (SDL2 has no ellipse primitive).
-    public func fillEllipse(in rect: Rect, _ color: Color) {
+    public func fillEllipse(in rect: PixelRect, _ color: Color) {
         guard !rect.isEmpty else { return }
         let rx = Double(rect.width) / 2, ry = Double(rect.height) / 2
         let cx = Double(rect.x) + rx, cy = Double(rect.y) + ry
@@ -20,7 +21,7 @@ extension Canvas {
     }
 
     /// A filled rectangle with corners rounded to `radius`.
-    public func fillRoundedRect(_ rect: Rect, radius: Int, _ color: Color) {
+    public func fillRoundedRect(_ rect: PixelRect, radius: Int, _ color: Color) {
         let r = max(0, min(radius, rect.width / 2, rect.height / 2))
         guard r > 0 else { fill(rect, color); return }
         var spans: [SDL_Rect] = []

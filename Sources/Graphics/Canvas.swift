@@ -1,6 +1,12 @@
+import Imaging
 import CSDL2
 import CSDL2TTF
 import Foundation
+
+/// Which SDL renderer a window's canvas uses: chosen by what the machine has, or forced.
+public enum RendererChoice: String, Sendable, CaseIterable {
+    case automatic, software, gpu
+}
 
 /// Horizontal placement of text relative to the x it is drawn at.
 public enum TextAlign: Sendable {
@@ -22,13 +28,12 @@ public final class Canvas {
     /// A canvas over a window. Prefers the GPU renderer with vsync (smooth, no tearing, no busy loop). Where
     /// OpenGL is only emulated on the CPU (llvmpipe: Xvfb, VMs, no GPU driver) it costs the model most of a
     /// core, so there the software renderer draws straight into the window's X11 image instead.
-    /// `EMOSCOPE_RENDERER=software` or `=gpu` overrides the choice.
-    public init(window: OpaquePointer, vsync: Bool = true) throws {
+    /// `renderer` forces one or the other.
+    public init(window: OpaquePointer, vsync: Bool = true, renderer wanted: RendererChoice = .automatic) throws {
         let accelerated = SDL_RENDERER_ACCELERATED.rawValue | (vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0)
-        let wanted = ProcessInfo.processInfo.environment["EMOSCOPE_RENDERER"]
         var chosen: OpaquePointer?
-        if wanted != "software", let gpu = SDL_CreateRenderer(window, -1, accelerated) {
-            if wanted != "gpu", let rasterizer = Canvas.openGLRenderer(), Canvas.isCPURasterizer(rasterizer) {
+        if wanted != .software, let gpu = SDL_CreateRenderer(window, -1, accelerated) {
+            if wanted != .gpu, let rasterizer = Canvas.openGLRenderer(), Canvas.isCPURasterizer(rasterizer) {
                 SDL_DestroyRenderer(gpu)
             } else {
                 chosen = gpu
@@ -101,7 +106,7 @@ public final class Canvas {
         return Size(width: Int(w), height: Int(h))
     }
 
-    public var bounds: Rect { Rect(x: 0, y: 0, width: size.width, height: size.height) }
+    public var bounds: PixelRect { PixelRect(x: 0, y: 0, width: size.width, height: size.height) }
 
     // MARK: Shapes
 
@@ -110,7 +115,7 @@ public final class Canvas {
         SDL_RenderClear(renderer)
     }
 
-    public func fill(_ rect: Rect, _ color: Color) {
+    public func fill(_ rect: PixelRect, _ color: Color) {
         guard !rect.isEmpty else { return }
         setColor(color)
         var r = sdlRect(rect)
@@ -119,13 +124,13 @@ public final class Canvas {
 
     /// An outline whose outer edge covers exactly the rectangle's first and last pixel rows and columns,
     /// growing inward with `thickness`: a face box from (x, y) to (x+w, y+h) lands on the face's edges.
-    public func stroke(_ rect: Rect, _ color: Color, thickness: Int = 1) {
+    public func stroke(_ rect: PixelRect, _ color: Color, thickness: Int = 1) {
         guard !rect.isEmpty else { return }
         let t = max(1, min(thickness, rect.width / 2, rect.height / 2))
-        fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: t), color)
-        fill(Rect(x: rect.x, y: rect.maxY - t, width: rect.width, height: t), color)
-        fill(Rect(x: rect.x, y: rect.y + t, width: t, height: rect.height - 2 * t), color)
-        fill(Rect(x: rect.maxX - t, y: rect.y + t, width: t, height: rect.height - 2 * t), color)
+        fill(PixelRect(x: rect.x, y: rect.y, width: rect.width, height: t), color)
+        fill(PixelRect(x: rect.x, y: rect.maxY - t, width: rect.width, height: t), color)
+        fill(PixelRect(x: rect.x, y: rect.y + t, width: t, height: rect.height - 2 * t), color)
+        fill(PixelRect(x: rect.maxX - t, y: rect.y + t, width: t, height: rect.height - 2 * t), color)
     }
 
     public func line(from a: Point, to b: Point, _ color: Color) {
@@ -144,7 +149,7 @@ public final class Canvas {
     }
 
     /// Restricts drawing to `rect` (nil: the whole canvas).
-    public func clip(to rect: Rect?) {
+    public func clip(to rect: PixelRect?) {
         if let rect {
             var r = sdlRect(rect)
             SDL_RenderSetClipRect(renderer, &r)
@@ -157,17 +162,17 @@ public final class Canvas {
 
     /// Draws one line of text with its top at `y`; returns the rectangle it covers.
     @discardableResult
-    public func text(_ string: String, font: Font, color: Color, x: Int, y: Int, align: TextAlign = .left) -> Rect {
+    public func text(_ string: String, font: Font, color: Color, x: Int, y: Int, align: TextAlign = .left) -> PixelRect {
         guard !string.isEmpty,
               let entry = textCache.texture(for: string, font: font, color: color, renderer: renderer) else {
-            return Rect(x: x, y: y, width: 0, height: font.lineHeight)
+            return PixelRect(x: x, y: y, width: 0, height: font.lineHeight)
         }
         let left = switch align {
         case .left: x
         case .center: x - entry.size.width / 2
         case .right: x - entry.size.width
         }
-        let target = Rect(x: left, y: y, width: entry.size.width, height: entry.size.height)
+        let target = PixelRect(x: left, y: y, width: entry.size.width, height: entry.size.height)
         var r = sdlRect(target)
         SDL_RenderCopy(renderer, entry.texture, nil, &r)
         return target
@@ -175,7 +180,7 @@ public final class Canvas {
 
     /// Draws text vertically centred in `rect`, aligned to its left, centre or right.
     @discardableResult
-    public func text(_ string: String, font: Font, color: Color, in rect: Rect, align: TextAlign = .left) -> Rect {
+    public func text(_ string: String, font: Font, color: Color, in rect: PixelRect, align: TextAlign = .left) -> PixelRect {
         let height = font.measure(string).height
         let x = switch align {
         case .left: rect.x
@@ -184,9 +189,6 @@ public final class Canvas {
         }
         return text(string, font: font, color: color, x: x, y: rect.y + (rect.height - height) / 2, align: align)
     }
-
-    /// Number of rendered text textures held; for tests and the debug overlay.
-    public var cachedTextCount: Int { textCache.count }
 
     // MARK: Images
 
@@ -202,7 +204,7 @@ public final class Canvas {
     }
 
     /// Draws the texture scaled into `rect`, mirrored left-right when asked (a selfie view).
-    public func draw(_ texture: ImageTexture, in rect: Rect, mirrored: Bool = false) {
+    public func draw(_ texture: ImageTexture, in rect: PixelRect, mirrored: Bool = false) {
         var r = sdlRect(rect)
         SDL_RenderCopyEx(renderer, texture.handle, nil, &r, 0, nil, mirrored ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE)
     }
@@ -230,7 +232,7 @@ public final class Canvas {
         SDL_SetRenderDrawColor(renderer, color.r, color.g, color.b, color.a)
     }
 
-    private func sdlRect(_ rect: Rect) -> SDL_Rect {
+    private func sdlRect(_ rect: PixelRect) -> SDL_Rect {
         SDL_Rect(x: Int32(rect.x), y: Int32(rect.y), w: Int32(rect.width), h: Int32(rect.height))
     }
 }

@@ -1,3 +1,4 @@
+import Imaging
 import CSDL2
 import CSDL2TTF
 import Foundation
@@ -20,8 +21,9 @@ public final class Font {
         "/usr/local/share/fonts", "/usr/share/fonts/truetype",
     ]
 
-    public init(size: Int, bold: Bool = false) throws {
-        let path = try Font.locate(bold: bold)
+    /// - file: a .ttf file to use instead of DejaVu Sans (the user's EMOSCOPE_FONT, read by the executable).
+    public init(size: Int, bold: Bool = false, file: String? = nil) throws {
+        let path = try Font.locate(bold: bold, override: file)
         try SDLText.start()
         guard let handle = TTF_OpenFont(path, Int32(size)) else {
             throw GraphicsError.fontUnreadable(path: path, message: String(cString: SDL_GetError()))
@@ -35,11 +37,11 @@ public final class Font {
 
     deinit { TTF_CloseFont(handle) }
 
-    /// The font file: EMOSCOPE_FONT when set, else DejaVu Sans (Bold) from the system.
-    public static func locate(bold: Bool) throws -> String {
-        if let override = ProcessInfo.processInfo.environment["EMOSCOPE_FONT"], !override.isEmpty {
+    /// The font file: `override` when given, else DejaVu Sans (Bold) from the system.
+    public static func locate(bold: Bool, override: String? = nil) throws -> String {
+        if let override, !override.isEmpty {
             guard FileManager.default.isReadableFile(atPath: override) else {
-                throw GraphicsError.fontNotFound(tried: ["EMOSCOPE_FONT=\(override)"])
+                throw GraphicsError.fontNotFound(tried: [override])
             }
             return override
         }
@@ -58,6 +60,23 @@ public final class Font {
         _ = TTF_SizeUTF8(handle, text, &w, &h)
         return Size(width: Int(w), height: Int(h))
     }
+
+    /// `text` broken at spaces into lines no wider than `width` (a longer word stands alone on its line).
+    public func wrap(_ text: String, width: Int) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if measure(candidate).width > width && !current.isEmpty {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
 }
 
 /// The regular and bold faces at the theme's sizes, opened once per window.
@@ -69,12 +88,13 @@ public final class Fonts {
     public let title: Font
     public let headline: Font
 
-    public init() throws {
-        small = try Font(size: Theme.fontSmall)
-        body = try Font(size: Theme.fontBody)
-        bodyBold = try Font(size: Theme.fontBody, bold: true)
-        label = try Font(size: Theme.fontLabel, bold: true)
-        title = try Font(size: Theme.fontTitle, bold: true)
-        headline = try Font(size: Theme.fontHeadline, bold: true)
+    /// - file: a .ttf file to use instead of DejaVu Sans.
+    public init(file: String? = nil) throws {
+        small = try Font(size: Theme.fontSmall, file: file)
+        body = try Font(size: Theme.fontBody, file: file)
+        bodyBold = try Font(size: Theme.fontBody, bold: true, file: file)
+        label = try Font(size: Theme.fontLabel, bold: true, file: file)
+        title = try Font(size: Theme.fontTitle, bold: true, file: file)
+        headline = try Font(size: Theme.fontHeadline, bold: true, file: file)
     }
 }

@@ -1,3 +1,4 @@
+import Imaging
 import CSDL2
 
 /// What can go wrong while drawing, with the SDL or OpenCV message attached.

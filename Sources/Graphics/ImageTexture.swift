@@ -1,3 +1,4 @@
+import Imaging
 import CSDL2
 
 /// A GPU (or software-renderer) texture holding one BGRA picture; a video frame is uploaded into the same

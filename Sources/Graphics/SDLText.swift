@@ -1,3 +1,4 @@
+import Imaging
 import CSDL2
 import CSDL2TTF
 import Synchronization

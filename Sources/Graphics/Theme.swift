@@ -1,4 +1,4 @@
-import Expression
+import Imaging
 
 /// The one look of Emoscope: a dark theme, a spacing scale, text sizes and one colour per emotion.
 /// Every screen, chart and snapshot takes its colours from here so an emotion looks the same everywhere.
@@ -36,20 +36,6 @@ public enum Theme {
 
     public static let sidePanelWidth = 300
     public static let boxThickness = 3
-
-    /// The colour of each emotion, chosen to be told apart on a dark background and by most colour-blind eyes
-    /// (hue and lightness both differ between neighbours).
-    public static func color(for emotion: Emotion) -> Color {
-        switch emotion {
-        case .angry: Color(hex: 0xF0524F)
-        case .disgust: Color(hex: 0x8BC34A)
-        case .fear: Color(hex: 0xB388FF)
-        case .happy: Color(hex: 0xFFD54F)
-        case .neutral: Color(hex: 0xB0BEC5)
-        case .sad: Color(hex: 0x4FA3F7)
-        case .surprise: Color(hex: 0xFF9E40)
-        }
-    }
 
     /// Text colour readable on top of `background` (dark on light colours, light on dark ones).
     public static func textColor(on background: Color) -> Color {

@@ -2,14 +2,18 @@ import CSDL2
 import Expression
 import Foundation
 import Graphics
+import Imaging
+import Live
 
 /// The desktop app: one window, the live view or the dataset browser, and the key bindings.
-/// The main loop owns SDL; it reads the latest frame and the latest result each frame and never waits for
-/// the camera or the model.
+/// The main loop owns SDL; each frame it takes the latest result (which carries its frame) and never waits
+/// for the camera or the model.
 public final class App {
     public static let windowTitle = "Emoscope"
     /// X11 WM_CLASS; the desktop file's StartupWMClass must say the same.
     public static let windowClass = "emoscope"
+    /// Results whose frame is this much older than the newest capture give way to the newest picture.
+    static let maximumFrameLag = 0.3
 
     private var options: ViewerOptions
     private var settings: Settings
@@ -29,7 +33,8 @@ public final class App {
     private var toastUntil = 0.0
     private var renderRate = RateMeter()
     private var lastResultVersion = 0
-    private var latencyEstimate: Double?
+    /// Results of frames captured before this time belong to the previous source.
+    private var sourceSwitchedAt = -Double.infinity
     private var stats = LiveStats()
     private var snapshotRequested = false
     private let startupWarnings: [String]
@@ -43,8 +48,8 @@ public final class App {
         self.settings = settings
         self.classifier = classifier
         capture = CaptureLoop(source: options.source)
-        worker = InferenceWorker(frames: capture.frames, detector: detector, classifier: classifier)
-        worker.smoothing = settings.smoothing
+        let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing)
+        worker = InferenceWorker(frames: capture.frames, analyzer: analyzer)
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
         model = LiveViewModel(sourceDescription: options.source.description)
         model.modelName = classifier?.modelName
@@ -69,8 +74,8 @@ public final class App {
         SDL_SetWindowMinimumSize(window, 480, 360)
         if let icon = AppIcon.surface() { SDL_SetWindowIcon(window, icon); SDL_FreeSurface(icon) }
         defer { SDL_DestroyWindow(window) }
-        canvas = try Canvas(window: window, vsync: options.benchmarkSeconds == nil)
-        let fonts = try Fonts()
+        canvas = try Canvas(window: window, vsync: options.benchmarkSeconds == nil, renderer: options.renderer)
+        let fonts = try Fonts(file: options.fontFile)
         screen = LiveScreen(fonts: fonts)
         model.rendererName = canvas.rendererName
         if let root = options.dataRoot { browser = DatasetBrowser(root: URL(fileURLWithPath: root), fonts: fonts) }
@@ -80,7 +85,6 @@ public final class App {
         if let warning = startupWarnings.first { showToast(warning, seconds: 6) }
 
         stats = LiveStats()
-        var lastMemorySample = -1.0
         let frameBudget = 1.0 / 60
         while running {
             let frameStart = MonotonicClock.now
@@ -89,11 +93,8 @@ public final class App {
             update(now: frameStart)
             try render()
             let presented = MonotonicClock.now
-            recordPresentation(at: presented)
-            if presented - stats.startedAt - lastMemorySample >= 1 {
-                lastMemorySample = presented - stats.startedAt
-                stats.memory.append((lastMemorySample, LiveStats.residentBytes()))
-            }
+            renderRate.record(at: presented)
+            stats.presented(at: presented)
             if let limit = options.benchmarkSeconds, presented - stats.startedAt >= limit { running = false }
             // The accelerated renderer waits for vsync in present; the software one would spin: cap it at 60 fps.
             let spare = frameBudget - (MonotonicClock.now - frameStart)
@@ -109,25 +110,13 @@ public final class App {
     private func update(now: Double) {
         model.paused = capture.paused
         if !model.paused {
-            if let (frame, _) = capture.frames.latest(), frame.sequence != recentFrames.last?.sequence {
-                if let last = recentFrames.last, frame.sequence < last.sequence { recentFrames.removeAll() } // new source
-                recentFrames.append(frame)
-                if recentFrames.count > 12 { recentFrames.removeFirst() }
-            }
-            if let (result, version) = worker.results.latest(), version != lastResultVersion {
-                model.result = result
+            if let (result, version) = worker.results.latest(), version != lastResultVersion,
+               result.capturedAt >= sourceSwitchedAt {
                 lastResultVersion = version
-                pendingLatency = result.capturedAt
-                stats.observe(result.faces, at: now)
-                stats.detectSeconds.append(result.detectSeconds)
-                stats.classifySeconds.append(result.classifySeconds)
-                stats.inferenceLatencies.append(result.finishedAt - result.capturedAt)
+                model.result = result
+                stats.received(result, at: now)
             }
-            if let shown = frameToShow() {
-                model.frame = shown.image
-                currentFrameSequence = shown.sequence
-                model.resultAge = max(0, shown.capturedAt - (model.result?.capturedAt ?? shown.capturedAt))
-            }
+            showFrame()
         }
         model.captureState = capture.state
         model.sourceDescription = capture.spec.description
@@ -136,7 +125,7 @@ public final class App {
         model.faceRate = worker.classificationRate
         model.renderFPS = renderRate.rate(at: now)
         model.droppedFrames = capture.frames.dropped
-        model.latencyMilliseconds = latencyEstimate.map { $0 * 1000 }
+        model.latencyMilliseconds = stats.latencyEstimate.map { $0 * 1000 }
         model.smoothing = worker.smoothing
         if let notice = capture.takeNotice() { showToast(notice) }
         if model.toast != nil && now > toastUntil { model.toast = nil }
@@ -145,44 +134,30 @@ public final class App {
         }
     }
 
-    private var currentFrameSequence: Int?
-    /// The last few captured frames, so the picture shown can be the one the boxes were found in.
-    private var recentFrames: [Frame] = []
-
-    /// The frame the latest result belongs to while inference keeps up (boxes sit exactly on the faces, and
-    /// the picture is at most one inference behind); the newest frame when results lag by more than 0.3 s,
-    /// so the picture never falls far behind.
-    private func frameToShow() -> Frame? {
-        guard let newest = recentFrames.last else { return nil }
-        guard let result = model.result,
-              let match = recentFrames.last(where: { $0.sequence == result.frameSequence }),
-              newest.capturedAt - match.capturedAt < 0.3 else { return newest }
-        return match
+    /// The latest result's own frame while analysis keeps up (boxes sit exactly on the faces, the picture at
+    /// most one analysis behind); the newest captured frame when results lag too far, so the picture never does.
+    private func showFrame() {
+        let newest = capture.frames.latest()?.value
+        if let result = model.result, newest.map({ $0.capturedAt - result.capturedAt < App.maximumFrameLag }) ?? true {
+            model.frame = result.frame
+            model.resultAge = 0
+        } else if let newest, newest.capturedAt >= sourceSwitchedAt {
+            model.frame = newest
+            model.resultAge = max(0, newest.capturedAt - (model.result?.capturedAt ?? newest.capturedAt))
+        }
     }
-    private var pendingLatency: Double?
 
     private func render() throws {
         if showBrowser, let browser {
             try browser.draw(on: canvas, classifier: classifier, toast: model.toast, showHelp: model.showHelp)
         } else {
-            drawnFaces = try screen.draw(model, frameSequence: currentFrameSequence, on: canvas)
+            drawnFaces = try screen.draw(model, on: canvas)
         }
         if snapshotRequested {
             snapshotRequested = false
             saveSnapshot()
         }
         canvas.present()
-    }
-
-    private func recordPresentation(at time: Double) {
-        renderRate.record(at: time)
-        stats.renderedFrames += 1
-        if let captured = pendingLatency {
-            let latency = time - captured
-            stats.latencies.append(latency)
-            latencyEstimate = latencyEstimate.map { $0 * 0.9 + latency * 0.1 } ?? latency
-            pendingLatency = nil
-        }
     }
 
     // MARK: Input
@@ -256,9 +231,9 @@ public final class App {
     private func switchSource(_ spec: SourceSpec) {
         capture.switchTo(spec)
         worker.resetTracks()
+        sourceSwitchedAt = MonotonicClock.now
         model.result = nil
         model.frame = nil
-        recentFrames.removeAll()
         model.selectedFaceID = nil
         showToast("Opening \(spec)")
     }
@@ -280,7 +255,7 @@ public final class App {
     private func saveSnapshot() {
         do {
             let image = try canvas.readPixels()
-            let frameSize = model.frame.map { Size(width: $0.width, height: $0.height) }
+            let frameSize = model.frame.map { Size(width: $0.image.width, height: $0.image.height) }
             let drawn = showBrowser ? [] : drawnFaces
             let source = capture.spec.description, modelName = model.modelName, mirrored = model.mirrored
             var status: String?
@@ -309,6 +284,7 @@ public final class App {
         settings.showPanel = model.showPanel
         settings.mirrored = model.mirrored
         settings.smoothing = worker.smoothing
+        if let root = options.dataRoot { settings.lastDataRoot = root }
         do { try settings.save() } catch {
             FileHandle.standardError.write(Data("emoscope: could not save settings: \(error)\n".utf8))
         }

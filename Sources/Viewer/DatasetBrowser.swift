@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
@@ -103,8 +105,8 @@ final class DatasetBrowser {
     func draw(on canvas: Canvas, classifier: EmotionClassifying?, toast: String?, showHelp: Bool) throws {
         canvas.clear(Theme.background)
         let bounds = canvas.bounds
-        let panel = Rect(x: bounds.maxX - Theme.sidePanelWidth, y: 0, width: Theme.sidePanelWidth, height: bounds.height)
-        let main = Rect(x: 0, y: 0, width: bounds.width - panel.width, height: bounds.height).insetBy(dx: Theme.spacingL, dy: Theme.spacingL)
+        let panel = PixelRect(x: bounds.maxX - Theme.sidePanelWidth, y: 0, width: Theme.sidePanelWidth, height: bounds.height)
+        let main = PixelRect(x: 0, y: 0, width: bounds.width - panel.width, height: bounds.height).insetBy(dx: Theme.spacingL, dy: Theme.spacingL)
 
         canvas.text("Dataset", font: fonts.title, color: Theme.text, x: main.x, y: main.y)
         let loading = state.latest()?.value ?? .loading
@@ -113,7 +115,7 @@ final class DatasetBrowser {
             canvas.text("Loading \(root.path)…", font: fonts.body, color: Theme.textDim, x: main.x, y: main.y + 40)
         case let .failed(message):
             canvas.text("Cannot read the dataset", font: fonts.bodyBold, color: Theme.error, x: main.x, y: main.y + 40)
-            for (i, line) in LiveScreen(fonts: fonts).wrap(message, font: fonts.body, width: main.width).enumerated() {
+            for (i, line) in fonts.body.wrap(message, width: main.width).enumerated() {
                 canvas.text(line, font: fonts.body, color: Theme.textDim, x: main.x, y: main.y + 64 + i * fonts.body.lineHeight)
             }
         case let .loaded(split, faces):
@@ -121,7 +123,7 @@ final class DatasetBrowser {
                         x: main.x + 110, y: main.y + 4)
             if visible.isEmpty { visible = faces.labels.indices.filter { filter == nil || faces.labels[$0] == filter } }
             let chipsBottom = drawChips(faces, x: main.x, y: main.y + fonts.title.lineHeight + Theme.spacingM, width: main.width, on: canvas)
-            let grid = Rect(x: main.x, y: chipsBottom + Theme.spacingM, width: main.width, height: main.maxY - chipsBottom - Theme.spacingM)
+            let grid = PixelRect(x: main.x, y: chipsBottom + Theme.spacingM, width: main.width, height: main.maxY - chipsBottom - Theme.spacingM)
             try drawGrid(faces, in: grid, on: canvas)
             drawDetail(faces, classifier: classifier, in: panel, on: canvas)
         }
@@ -130,7 +132,7 @@ final class DatasetBrowser {
                     x: panel.x + Theme.spacingL, y: panel.maxY - Theme.spacingL - fonts.small.lineHeight)
         if let toast {
             let size = fonts.body.measure(toast)
-            let box = Rect(x: main.midX - size.width / 2 - Theme.spacingL, y: main.maxY - 40, width: size.width + 2 * Theme.spacingL, height: 32)
+            let box = PixelRect(x: main.midX - size.width / 2 - Theme.spacingL, y: main.maxY - 40, width: size.width + 2 * Theme.spacingL, height: 32)
             canvas.fill(box, Theme.panelRaised)
             canvas.text(toast, font: fonts.body, color: Theme.text, in: box, align: .center)
         }
@@ -145,7 +147,7 @@ final class DatasetBrowser {
         layout.chips = []
         for (text, emotion, color) in chips {
             let size = fonts.small.measure(text)
-            var rect = Rect(x: cx, y: cy, width: size.width + 2 * Theme.spacingM, height: size.height + Theme.spacingS)
+            var rect = PixelRect(x: cx, y: cy, width: size.width + 2 * Theme.spacingM, height: size.height + Theme.spacingS)
             if rect.maxX > x + width { cx = x; cy += rect.height + Theme.spacingS; rect.x = cx; rect.y = cy }
             let active = emotion == filter
             canvas.fillRoundedRect(rect, radius: rect.height / 2, active ? color : Theme.panelRaised)
@@ -156,7 +158,7 @@ final class DatasetBrowser {
         return cy + fonts.small.lineHeight + Theme.spacingS
     }
 
-    private func drawGrid(_ faces: LabeledFaces, in grid: Rect, on canvas: Canvas) throws {
+    private func drawGrid(_ faces: LabeledFaces, in grid: PixelRect, on canvas: Canvas) throws {
         let cell = 80, thumb = 72
         layout.grid = grid
         layout.cell = cell
@@ -173,11 +175,11 @@ final class DatasetBrowser {
                 guard position < visible.count else { break }
                 let index = visible[position]
                 used.insert(index)
-                let rect = Rect(x: grid.x + column * cell, y: grid.y + row * cell, width: thumb, height: thumb)
+                let rect = PixelRect(x: grid.x + column * cell, y: grid.y + row * cell, width: thumb, height: thumb)
                 let texture = try thumbnail(index, faces: faces, canvas: canvas)
                 canvas.draw(texture, in: rect)
                 let color = Theme.color(for: faces.labels[index])
-                canvas.fill(Rect(x: rect.x, y: rect.maxY - 4, width: rect.width, height: 4), color)
+                canvas.fill(PixelRect(x: rect.x, y: rect.maxY - 4, width: rect.width, height: 4), color)
                 if position == selected { canvas.stroke(rect.insetBy(dx: -3, dy: -3), Theme.text, thickness: 2) }
             }
         }
@@ -193,9 +195,9 @@ final class DatasetBrowser {
         return texture
     }
 
-    private func drawDetail(_ faces: LabeledFaces, classifier: EmotionClassifying?, in panel: Rect, on canvas: Canvas) {
+    private func drawDetail(_ faces: LabeledFaces, classifier: EmotionClassifying?, in panel: PixelRect, on canvas: Canvas) {
         canvas.fill(panel, Theme.panel)
-        canvas.fill(Rect(x: panel.x, y: panel.y, width: 1, height: panel.height), Theme.divider)
+        canvas.fill(PixelRect(x: panel.x, y: panel.y, width: 1, height: panel.height), Theme.divider)
         let inner = panel.insetBy(dx: Theme.spacingL, dy: Theme.spacingL)
         guard !visible.isEmpty else {
             canvas.text("No faces in this class", font: fonts.body, color: Theme.textDim, x: inner.x, y: inner.y)
@@ -203,7 +205,7 @@ final class DatasetBrowser {
         }
         selected = min(selected, visible.count - 1)
         let index = visible[selected]
-        let big = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.width)
+        let big = PixelRect(x: inner.x, y: inner.y, width: inner.width, height: inner.width)
         if let texture = try? thumbnail(index, faces: faces, canvas: canvas) { canvas.draw(texture, in: big) }
         var y = big.maxY + Theme.spacingM
         canvas.text(URL(fileURLWithPath: faces.paths[index]).lastPathComponent, font: fonts.small, color: Theme.textDim, x: inner.x, y: y)
@@ -232,8 +234,8 @@ final class DatasetBrowser {
 
 /// Where the browser drew its parts last frame, for mouse hit-testing.
 struct BrowserLayout {
-    var chips: [(rect: Rect, emotion: Emotion?)] = []
-    var grid = Rect(x: 0, y: 0, width: 0, height: 0)
+    var chips: [(rect: PixelRect, emotion: Emotion?)] = []
+    var grid = PixelRect(x: 0, y: 0, width: 0, height: 0)
     var cell = 80
     var columns = 1
     var rows = 1

@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
@@ -8,23 +10,23 @@ public enum HeadlessSnapshot {
     /// Returns the record that was written.
     @discardableResult
     public static func render(image: BGRAImage, sourceName: String, to output: URL, detector: FaceDetecting?,
-                              classifier: EmotionClassifying?, mirrored: Bool = false, showPanel: Bool = true) throws -> SnapshotRecord {
+                              classifier: EmotionClassifying?, mirrored: Bool = false, showPanel: Bool = true,
+                              fontFile: String? = nil) throws -> SnapshotRecord {
         let frame = Frame(image: image, sequence: 1, capturedAt: MonotonicClock.now)
-        let worker = InferenceWorker(frames: LatestSlot<Frame>(), detector: detector, classifier: classifier)
-        let result = worker.analyse(frame)
+        let result = FaceAnalyzer(detector: detector, classifier: classifier).analyse(frame)
         // The video area keeps the picture's shape, 480 to 720 pixels high, like a typical window.
         let videoHeight = min(max(image.height, 480), 720)
         let videoWidth = max(1, Int((Double(image.width) * Double(videoHeight) / Double(image.height)).rounded()))
         let panel = showPanel ? Theme.sidePanelWidth : 0
         let canvas = try Canvas(offscreenWidth: videoWidth + panel, height: videoHeight)
         var model = LiveViewModel(sourceDescription: sourceName)
-        model.frame = image
+        model.frame = frame
         model.result = result
         model.modelName = classifier?.modelName
         model.mirrored = mirrored
         model.showPanel = showPanel
         model.showPerformance = false
-        let drawn = try LiveScreen(fonts: try Fonts()).draw(model, frameSequence: 1, on: canvas)
+        let drawn = try LiveScreen(fonts: try Fonts(file: fontFile)).draw(model, on: canvas)
         let picture = try canvas.readPixels()
         let record = SnapshotRecord(time: Date(), source: sourceName, model: classifier?.modelName, image: output.lastPathComponent,
                                     imageSize: Size(width: picture.width, height: picture.height),

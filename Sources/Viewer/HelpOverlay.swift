@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Graphics
 
 /// The key reference shown over everything with `h` or `?`.
@@ -20,14 +22,14 @@ struct HelpOverlay {
         ("q, Ctrl+Q", "Quit"),
     ]
 
-    func draw(in bounds: Rect, on canvas: Canvas) {
+    func draw(in bounds: PixelRect, on canvas: Canvas) {
         canvas.fill(bounds, Theme.overlayScrim)
         let rowHeight = fonts.body.lineHeight + Theme.spacingS
         let keyColumn = 120
         let width = min(bounds.width - 2 * Theme.spacingL, 460)
         let height = fonts.title.lineHeight + Theme.spacingL + HelpOverlay.keys.count * rowHeight + Theme.spacingXL * 2
             + fonts.small.lineHeight
-        let card = Rect(x: bounds.midX - width / 2, y: max(bounds.y + Theme.spacingL, bounds.midY - height / 2),
+        let card = PixelRect(x: bounds.midX - width / 2, y: max(bounds.y + Theme.spacingL, bounds.midY - height / 2),
                         width: width, height: height)
         canvas.fill(card, Theme.panel)
         canvas.stroke(card, Theme.divider)

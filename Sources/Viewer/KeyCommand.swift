@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import CSDL2
 
 /// What a key press asks the viewer to do (mpv and GNOME habits).

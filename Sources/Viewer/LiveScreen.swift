@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
@@ -13,20 +15,21 @@ public final class LiveScreen {
     public init(fonts: Fonts) { self.fonts = fonts }
 
     /// Where the video and the panel go in a canvas of `size`.
-    public static func layout(size: Size, showPanel: Bool) -> (video: Rect, panel: Rect?) {
+    public static func layout(size: Size, showPanel: Bool) -> (video: PixelRect, panel: PixelRect?) {
         let panelWidth = showPanel ? min(Theme.sidePanelWidth, size.width / 2) : 0
-        let video = Rect(x: 0, y: 0, width: size.width - panelWidth, height: size.height)
-        let panel = showPanel ? Rect(x: video.maxX, y: 0, width: panelWidth, height: size.height) : nil
+        let video = PixelRect(x: 0, y: 0, width: size.width - panelWidth, height: size.height)
+        let panel = showPanel ? PixelRect(x: video.maxX, y: 0, width: panelWidth, height: size.height) : nil
         return (video, panel)
     }
 
     /// Draws one frame; returns the faces as drawn (screen boxes and labels).
     @discardableResult
-    public func draw(_ model: LiveViewModel, frameSequence: Int?, on canvas: Canvas) throws -> [DrawnFace] {
+    public func draw(_ model: LiveViewModel, on canvas: Canvas) throws -> [DrawnFace] {
         let (videoArea, panelRect) = LiveScreen.layout(size: canvas.size, showPanel: model.showPanel)
         canvas.clear(Theme.videoBackground)
         var drawn: [DrawnFace] = []
-        if let frame = model.frame {
+        if let shown = model.frame {
+            let frame = shown.image
             let frameSize = Size(width: frame.width, height: frame.height)
             if videoTexture?.size != frameSize {
                 videoTexture = try canvas.makeTexture(size: frameSize)
@@ -34,9 +37,9 @@ public final class LiveScreen {
                 uploadedFrame = nil
             }
             if let texture = videoTexture {
-                if uploadedFrame == nil || uploadedFrame != frameSequence {
+                if uploadedFrame != shown.sequence {
                     texture.update(with: frame)
-                    uploadedFrame = frameSequence
+                    uploadedFrame = shown.sequence
                 }
                 let videoRect = videoArea.aspectFit(frameSize)
                 canvas.draw(texture, in: videoRect, mirrored: model.mirrored)
@@ -47,7 +50,7 @@ public final class LiveScreen {
                     } else {
                         let note = String(format: "Face analysis is %.1f s behind the picture (the computer is busy)", model.resultAge)
                         let size = fonts.small.measure(note)
-                        let tag = Rect(x: videoRect.x + Theme.spacingS, y: videoRect.y + Theme.spacingS,
+                        let tag = PixelRect(x: videoRect.x + Theme.spacingS, y: videoRect.y + Theme.spacingS,
                                        width: size.width + 2 * Theme.spacingS, height: size.height + Theme.spacingXS)
                         canvas.fill(tag, Theme.overlayScrim)
                         canvas.text(note, font: fonts.small, color: Theme.warning, in: tag, align: .center)
@@ -64,7 +67,7 @@ public final class LiveScreen {
     }
 
     /// A plain message in the middle of the video area when there is no picture (camera missing, lost, ...).
-    private func drawStatus(_ model: LiveViewModel, in area: Rect, hasFrame: Bool, on canvas: Canvas) {
+    private func drawStatus(_ model: LiveViewModel, in area: PixelRect, hasFrame: Bool, on canvas: Canvas) {
         let title: String, detail: String, hint: String
         switch model.captureState {
         case .running where hasFrame, .ended where hasFrame: return
@@ -79,8 +82,8 @@ public final class LiveScreen {
         case .ended:
             title = "End of \(model.sourceDescription)"; detail = ""; hint = ""
         }
-        let lines = wrap(detail, font: fonts.body, width: min(area.width - 64, 560))
-        let hintLines = wrap(hint, font: fonts.small, width: min(area.width - 64, 560))
+        let lines = fonts.body.wrap(detail, width: min(area.width - 64, 560))
+        let hintLines = fonts.small.wrap(hint, width: min(area.width - 64, 560))
         let height = fonts.headline.lineHeight + lines.count * fonts.body.lineHeight + hintLines.count * fonts.small.lineHeight
             + Theme.spacingL * 2
         var y = area.midY - height / 2
@@ -98,22 +101,22 @@ public final class LiveScreen {
     }
 
     /// A short message near the bottom of the video area, wrapped to its width.
-    private func drawToast(_ message: String, in area: Rect, on canvas: Canvas) {
+    private func drawToast(_ message: String, in area: PixelRect, on canvas: Canvas) {
         let maxWidth = max(100, min(area.width - 4 * Theme.spacingL, 720))
-        let lines = wrap(message, font: fonts.body, width: maxWidth)
+        let lines = fonts.body.wrap(message, width: maxWidth)
         let width = lines.map { fonts.body.measure($0).width }.max() ?? 0
         let height = lines.count * fonts.body.lineHeight + Theme.spacingM
-        let box = Rect(x: area.midX - width / 2 - Theme.spacingL, y: area.maxY - height - 2 * Theme.spacingL,
+        let box = PixelRect(x: area.midX - width / 2 - Theme.spacingL, y: area.maxY - height - 2 * Theme.spacingL,
                        width: width + 2 * Theme.spacingL, height: height)
         canvas.fill(box, Theme.panelRaised.withAlpha(235))
-        canvas.fill(Rect(x: box.x, y: box.y, width: 3, height: box.height), Theme.success)
+        canvas.fill(PixelRect(x: box.x, y: box.y, width: 3, height: box.height), Theme.success)
         for (i, line) in lines.enumerated() {
             canvas.text(line, font: fonts.body, color: Theme.text, x: box.midX,
                         y: box.y + Theme.spacingM / 2 + i * fonts.body.lineHeight, align: .center)
         }
     }
 
-    private func drawDebug(_ model: LiveViewModel, in area: Rect, on canvas: Canvas) {
+    private func drawDebug(_ model: LiveViewModel, in area: PixelRect, on canvas: Canvas) {
         var lines = ["renderer \(model.rendererName)", "dropped frames \(model.droppedFrames)"]
         if let r = model.result {
             lines.append("frame #\(r.frameSequence)  \(r.frameSize.width)x\(r.frameSize.height)")
@@ -122,29 +125,12 @@ public final class LiveScreen {
         }
         lines.append("smoothing \(model.smoothing ? "on" : "off")")
         let height = lines.count * fonts.small.lineHeight + Theme.spacingS * 2
-        let box = Rect(x: area.x + Theme.spacingS, y: area.y + Theme.spacingS, width: 280, height: height)
+        let box = PixelRect(x: area.x + Theme.spacingS, y: area.y + Theme.spacingS, width: 280, height: height)
         canvas.fill(box, Theme.overlayScrim)
         var y = box.y + Theme.spacingS
         for line in lines {
             canvas.text(line, font: fonts.small, color: Theme.success, x: box.x + Theme.spacingS, y: y)
             y += fonts.small.lineHeight
         }
-    }
-
-    /// Breaks text into lines no wider than `width`.
-    func wrap(_ text: String, font: Font, width: Int) -> [String] {
-        guard !text.isEmpty else { return [] }
-        var lines: [String] = [], current = ""
-        for word in text.split(separator: " ") {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if font.measure(candidate).width > width && !current.isEmpty {
-                lines.append(current)
-                current = String(word)
-            } else {
-                current = candidate
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }

@@ -1,3 +1,4 @@
+import Live
 import Foundation
 
 /// Measurements of a live run, for `emoscope bench live`: frame times, latencies, per-face rates, memory.
@@ -16,8 +17,38 @@ public struct LiveStats: Sendable {
     public var memory: [(Double, Int)] = []
     /// Per track: first/last time seen and classification counts then.
     var tracks: [Int: (firstTime: Double, firstCount: Int, lastTime: Double, lastCount: Int)] = [:]
+    /// Capture time of the newest result not yet on screen.
+    private var pendingCapture: Double?
+    /// Capture-to-display latency, smoothed, for the side panel.
+    public private(set) var latencyEstimate: Double?
+    private var lastMemorySample = -Double.infinity
 
     public init() {}
+
+    /// A new result has reached the main loop at `time`.
+    public mutating func received(_ result: LiveResult, at time: Double) {
+        observe(result.faces, at: time)
+        detectSeconds.append(result.detectSeconds)
+        classifySeconds.append(result.classifySeconds)
+        inferenceLatencies.append(result.finishedAt - result.capturedAt)
+        pendingCapture = result.capturedAt
+    }
+
+    /// A frame was presented at `time`: counts it, measures the latency of a result shown for the first time,
+    /// and samples memory once a second.
+    public mutating func presented(at time: Double) {
+        renderedFrames += 1
+        if let captured = pendingCapture {
+            let latency = time - captured
+            latencies.append(latency)
+            latencyEstimate = latencyEstimate.map { $0 * 0.9 + latency * 0.1 } ?? latency
+            pendingCapture = nil
+        }
+        if time - startedAt - lastMemorySample >= 1 {
+            lastMemorySample = time - startedAt
+            memory.append((lastMemorySample, LiveStats.residentBytes()))
+        }
+    }
 
     mutating func observe(_ faces: [TrackedFace], at time: Double) {
         for face in faces where face.missed == 0 {

@@ -1,9 +1,12 @@
 import Expression
 import Graphics
+import Imaging
+import Live
 
 /// Everything one frame of the live screen shows; the app fills it each frame, the headless snapshot once.
 public struct LiveViewModel {
-    public var frame: BGRAImage?
+    /// The picture shown: the latest result's own frame while analysis keeps up, else the newest captured one.
+    public var frame: Frame?
     public var result: LiveResult?
     public var sourceDescription: String
     public var captureState: CaptureState = .running
@@ -46,7 +49,7 @@ public struct LiveViewModel {
 public struct DrawnFace: Sendable, Equatable {
     public let face: TrackedFace
     /// Where the box was drawn on screen.
-    public let screenBox: Rect
+    public let screenBox: PixelRect
     /// The label text as drawn ("Happy 87%"), or nil when there is no classifier.
     public let label: String?
 }

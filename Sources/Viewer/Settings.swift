@@ -1,8 +1,12 @@
+import Imaging
+import Live
 import Foundation
 
 /// What the viewer remembers between runs, stored as JSON in `$XDG_CONFIG_HOME/emoscope/settings.json`.
 public struct Settings: Codable, Equatable, Sendable {
     public var lastSource: SourceSpec?
+    /// The dataset folder opened last, for the browser next time.
+    public var lastDataRoot: String?
     public var showPanel = true
     public var windowWidth = 1280
     public var windowHeight = 720

@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
@@ -6,9 +8,9 @@ import Graphics
 struct SidePanel {
     let fonts: Fonts
 
-    func draw(_ model: LiveViewModel, in rect: Rect, on canvas: Canvas) {
+    func draw(_ model: LiveViewModel, in rect: PixelRect, on canvas: Canvas) {
         canvas.fill(rect, Theme.panel)
-        canvas.fill(Rect(x: rect.x, y: rect.y, width: 1, height: rect.height), Theme.divider)
+        canvas.fill(PixelRect(x: rect.x, y: rect.y, width: 1, height: rect.height), Theme.divider)
         let inner = rect.insetBy(dx: Theme.spacingL, dy: Theme.spacingL)
         var y = inner.y
 
@@ -109,10 +111,10 @@ public enum ProbabilityBars {
             let color = Theme.color(for: emotion)
             canvas.text(emotion.title, font: isBest ? fonts.bodyBold : fonts.body,
                         color: isBest ? Theme.text : Theme.textDim, x: x, y: row)
-            let track = Rect(x: barX, y: row + 3, width: barWidth, height: fonts.body.lineHeight - 6)
+            let track = PixelRect(x: barX, y: row + 3, width: barWidth, height: fonts.body.lineHeight - 6)
             canvas.fill(track, Theme.panelRaised)
             let filled = Int((Double(barWidth) * min(max(p, 0), 1)).rounded())
-            canvas.fill(Rect(x: barX, y: track.y, width: filled, height: track.height),
+            canvas.fill(PixelRect(x: barX, y: track.y, width: filled, height: track.height),
                         isBest ? color : color.mixed(with: Theme.panel, amount: 0.45))
             let value = valid ? "\(Int((p * 100).rounded()))%" : "–"
             canvas.text(value, font: fonts.body, color: isBest ? Theme.text : Theme.textDim, x: x + width, y: row, align: .right)

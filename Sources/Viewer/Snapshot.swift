@@ -1,19 +1,17 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
 
 /// The JSON sidecar of a snapshot: what was on screen, face by face, in the frame's pixel coordinates.
 public struct SnapshotRecord: Codable, Equatable, Sendable {
-    public struct Box: Codable, Equatable, Sendable {
-        public let x: Int, y: Int, width: Int, height: Int
-    }
-
     public struct Face: Codable, Equatable, Sendable {
         public let trackID: Int
         /// In the captured frame's pixels.
-        public let box: Box
+        public let box: PixelRect
         /// Where it was drawn in the saved PNG.
-        public let screenBox: Box
+        public let screenBox: PixelRect
         /// The label as drawn, e.g. "Happy 87%"; nil without a model.
         public let label: String?
         public let emotion: String?
@@ -55,8 +53,7 @@ public struct SnapshotRecord: Codable, Equatable, Sendable {
             if f.probabilities.count == Emotion.allCases.count {
                 for e in Emotion.allCases { probabilities[e.name] = f.probabilities[e.rawValue] }
             }
-            return Face(trackID: f.id, box: Box(x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height),
-                        screenBox: Box(x: d.screenBox.x, y: d.screenBox.y, width: d.screenBox.width, height: d.screenBox.height),
+            return Face(trackID: f.id, box: f.box, screenBox: d.screenBox,
                         label: d.label, emotion: f.emotion?.name, confidence: f.emotion == nil ? nil : f.confidence,
                         probabilities: probabilities)
         }

@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Foundation
 
 /// The freedesktop.org places for user files: where settings and snapshots go.

@@ -8,19 +8,19 @@ struct BenchInferenceCommand: ParsableCommand {
         commandName: "inference",
         abstract: "Forward-pass latency and throughput, and a training step, against cblas_sgemm in the same run.")
 
-    @Option(help: "Architecture: \(EmotionArchitecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var arch = EmotionArchitecture.tutorial.rawValue
+    @Option(help: "Architecture: \(EmotionArchitecture.allValueStrings.joined(separator: ", ")).")
+    var arch = EmotionArchitecture.tutorial
     @Option(help: "Batch-1 runs (after warm-up).") var runs = 200
     @Option(help: "Batch-64 runs.") var batchRuns = 10
-    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
+    @OptionGroup var compute: ComputeOptions
     @Flag(help: "Also time each layer (batch 1 and 64, forward and backward).") var layers = false
 
     func run() throws {
-        guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }
-        Compute.threads = threads
-        let network = try Sequential(architecture.architecture, seed: 1)
+        compute.apply()
+        let threads = compute.threads
+        let network = try Sequential(arch.architecture, seed: 1)
         let gflop = Double(network.flopsPerSample) / 1e9
-        print("\(arch): \(network.parameterCount) parameters, \(String(format: "%.3f", gflop)) GFLOP per image; "
+        print("\(arch.rawValue): \(network.parameterCount) parameters, \(String(format: "%.3f", gflop)) GFLOP per image; "
               + "\(threads) threads, \(System.coreCount) cores")
         // Winograd convolutions do fewer multiplications than the direct count, so these rates can pass sgemm's.
         print("(the network's GFLOP/s are effective: direct-convolution operations over the time taken)")

@@ -16,7 +16,7 @@ struct BenchLiveCommand: ParsableCommand {
 
     @Option(name: .long, help: "The video to play (e.g. made by `emoscope demo-video`).") var video: String
     @Option(name: .long, help: "How long to measure, in seconds.") var seconds: Double = 30
-    @OptionGroup var classification: LiveModelOptions
+    @OptionGroup var classification: ClassificationOptions
 
     func run() throws {
         #if DEBUG
@@ -27,11 +27,12 @@ struct BenchLiveCommand: ParsableCommand {
         }
         let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { print("warning: \(warning)") }
-        print("classify    TTA \(classification.tta.rawValue), \(classification.threads) thread\(classification.threads == 1 ? "" : "s")")
+        print("classify    TTA \(classification.tta.rawValue), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s")")
         var options = ViewerOptions(source: .video(video))
         options.windowSize = (1280, 720)
         options.benchmarkSeconds = seconds
         options.persistSettings = false
+        options.renderer = EmoscopeEnvironment.current.renderer
         let app = App(options: options, settings: Settings(), detector: setup.detector, classifier: setup.classifier)
         let stats = try app.run()
         print(BenchLiveReport(stats: stats, hasClassifier: setup.classifier != nil).text)

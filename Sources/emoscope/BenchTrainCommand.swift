@@ -8,20 +8,20 @@ struct BenchTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Images/s of full training steps on real faces with augmentation running in the background.")
 
-    @Option(help: "Dataset folder (default: ../shared/fer2013 beside the repository).") var data: String?
-    @Option(help: "Architecture.") var arch = EmotionArchitecture.tutorial.rawValue
+    @Option(help: "Dataset folder (default: the one opened last, else $EMOSCOPE_FER2013).") var data: String?
+    @Option(help: "Architecture: \(EmotionArchitecture.allValueStrings.joined(separator: ", ")).")
+    var arch = EmotionArchitecture.tutorial
     @Option(help: "Batch size.") var batch = 64
     @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 20
-    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
+    @OptionGroup var compute: ComputeOptions
 
     func run() throws {
-        guard let architecture = EmotionArchitecture(rawValue: arch) else { throw ValidationError("unknown architecture \(arch)") }
-        Compute.threads = threads
-        let root = try data.map { URL(fileURLWithPath: $0) } ?? DefaultDataset.locate()
+        compute.apply()
+        let root = try DatasetLocator.requireRoot(data, for: "bench train")
         let dataset = try Dataset.open(root)
         guard let split = dataset.trainingSplitName else { throw ValidationError("\(root.path) has no train split") }
         let faces = try dataset.load(split: split).faces
-        let network = try Sequential(architecture.architecture, seed: 1)
+        let network = try Sequential(arch.architecture, seed: 1)
         let optimizer = Adam(learningRate: 5e-4)
         let loss = CrossEntropyLoss()
         let gradient = Tensor(shape: [0])
@@ -44,7 +44,7 @@ struct BenchTrainCommand: ParsableCommand {
         guard !times.isEmpty else { throw ValidationError("not enough faces for \(steps) batches of \(batch)") }
         times.sort()
         let median = Stopwatch.median(times)
-        print("\(arch), batch \(batch), real faces from \(root.path) with flip/shift/rotation/zoom/erasing:")
+        print("\(arch.rawValue), batch \(batch), real faces from \(root.path) with flip/shift/rotation/zoom/erasing:")
         print(String(format: "training step: median %.0f ms, min %.0f ms over %d steps = %.1f images/s (best %.1f)",
                      median * 1e3, times[0] * 1e3, times.count, Double(batch) / median, Double(batch) / times[0]))
         print(String(format: "one epoch of %d faces: %@", faces.count,

@@ -1,6 +1,6 @@
 import Expression
 import Foundation
-import Graphics
+import Viewer
 
 /// Saves a confusion matrix as a PNG heat-map (counts and row shares, accuracy and macro-F1 in the title).
 enum ConfusionMatrixPNG {

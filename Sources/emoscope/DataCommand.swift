@@ -1,7 +1,7 @@
 import ArgumentParser
 import Expression
 import Foundation
-import Graphics
+import Viewer
 
 /// `emoscope data ...`: looking at datasets before training on them.
 struct DataCommand: ParsableCommand {

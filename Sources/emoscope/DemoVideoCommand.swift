@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Viewer
+import Imaging
+import Live
 
 /// `emoscope demo-video --out FILE.avi`: records the demo scene (real dataset faces moving at 640x480) to a
 /// video file, the input of `emoscope bench live` and of the end-to-end test, and a stand-in camera.
@@ -12,14 +13,17 @@ struct DemoVideoCommand: ParsableCommand {
     @Option(name: .long, help: "The .avi file to write.") var out: String
     @Option(name: .long, help: "Length in seconds.") var seconds: Double = 20
     @Option(name: .long, help: "Faces in the scene.") var faces: Int = 3
-    @Option(name: .long, help: "FER2013-style folder (default ../shared/fer2013 when present).") var data: String?
+    @Option(name: .long, help: "FER2013-style folder (default: the one opened last, else $EMOSCOPE_FER2013).") var data: String?
 
     func run() throws {
-        guard let root = data ?? ViewerOptions.defaultDataRoot() else {
-            throw ValidationError("no dataset folder: give --data ROOT (../shared/fer2013 was not found)")
+        let root = try DatasetLocator.requireRoot(data, for: "demo-video")
+        let scene = try DemoScene(root: root, faceCount: max(1, faces))
+        let writer = try VideoWriter(path: out, size: DemoScene.frameSize, fps: 30)
+        let count = Int((seconds * 30).rounded())
+        for _ in 0..<count {
+            guard case let .frame(image) = scene.read() else { break }
+            try writer.write(image)
         }
-        let scene = try DemoScene(root: URL(fileURLWithPath: root), faceCount: max(1, faces))
-        let frames = try VideoFileWriter.record(scene, seconds: seconds, to: out)
-        print("wrote \(out): \(frames) frames, 640x480 at 30 fps, \(faces) faces from \(root)")
+        print("wrote \(out): \(count) frames, 640x480 at 30 fps, \(faces) faces from \(root.path)")
     }
 }

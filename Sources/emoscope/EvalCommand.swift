@@ -14,11 +14,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
-    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
+    @OptionGroup var compute: ComputeOptions
 
     func run() throws {
-        Compute.threads = threads
-        let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
+        compute.apply()
+        let modelURL = try ModelLocator.url(for: model)
         let file = try ModelFile.load(modelURL)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let splitName = split ?? dataset.validationSplitName else {

@@ -11,7 +11,7 @@ struct InfoCommand: ParsableCommand {
     @Argument(help: "Model file (default: the shipped model).") var model: String?
 
     func run() throws {
-        let url = try model.map { URL(fileURLWithPath: $0) } ?? ResourceLocator.defaultModel()
+        let url = try ModelLocator.url(for: model)
         let file = try ModelFile.load(url)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         print("\(url.path) (\(String(format: "%.1f", Double(bytes) / 1e6)) MB)")

@@ -23,8 +23,3 @@ final class JSONLinesLog {
         try? handle.close()
     }
 }
-
-struct ValidationErrorText: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -1,22 +1,23 @@
 import Expression
 import Foundation
-import Viewer
+import Live
 
-/// Finds and loads the emotion model for the viewer commands: `--model FILE`, else the shipped model
-/// (`ResourceLocator`: $EMOSCOPE_RESOURCES, the installed copy, the source tree).
+/// Finds the emotion model: `--model FILE`, else the shipped model (`ResourceLocator`: $EMOSCOPE_RESOURCES,
+/// the installed copy, the source tree).
 enum ModelLocator {
-    /// The classifier, or nil when no model is shipped; the second value says where it looked.
-    /// A model file that exists but is damaged is an error (it names the file and the problem).
-    static func loadClassifier(path: String?, averagesFlip: Bool) throws -> (EmotionClassifying?, String?) {
-        if let path {
-            return (try Classifier(opening: URL(fileURLWithPath: path), averagesFlip: averagesFlip), nil)
-        }
+    static var resources: ResourceLocator { ResourceLocator(override: EmoscopeEnvironment.current.resources) }
+
+    static func url(for path: String?) throws -> URL {
+        try path.map { URL(fileURLWithPath: $0) } ?? resources.defaultModel()
+    }
+
+    /// For the viewer: the classifier, or nil when no model is shipped, with where it looked. A model file
+    /// that exists but is damaged is an error (it names the file and the problem).
+    static func liveClassifier(_ options: ClassificationOptions) throws -> (Classifier?, String?) {
         do {
-            return (try Classifier(contentsOf: try ResourceLocator.defaultModel(), averagesFlip: averagesFlip), nil)
+            return (try options.classifier(), nil)
         } catch let error as ResourceError {
             return (nil, "No model found, so faces are shown without emotions (looked for \(error.tried.joined(separator: ", ")))")
         }
     }
 }
-
-extension Classifier: EmotionClassifying {}

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graphics
+import Imaging
 import Viewer
 
 /// `emoscope snapshot --image IN --out OUT.png`: the annotated live view of one picture, without a window.
@@ -11,7 +11,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @Option(name: .long, help: "The picture to analyse (any format OpenCV reads).") var image: String?
     @Option(name: .long, help: "The PNG to write; the JSON goes beside it.") var out: String
-    @OptionGroup var classification: LiveModelOptions
+    @OptionGroup var classification: ClassificationOptions
     @Flag(name: .long, help: "Mirror the picture, as the viewer's m key does.") var mirror = false
     @Flag(name: .long, help: "Leave out the side panel.") var noPanel = false
     @Flag(name: .long, help: "Instead: draw Emoscope's icon to --out (how Resources/Icons/emoscope.png is made).") var icon = false
@@ -37,7 +37,8 @@ struct SnapshotCommand: ParsableCommand {
         for warning in setup.warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
         let record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
                                                  to: output, detector: setup.detector, classifier: setup.classifier,
-                                                 mirrored: mirror, showPanel: !noPanel)
+                                                 mirrored: mirror, showPanel: !noPanel,
+                                                 fontFile: EmoscopeEnvironment.current.font)
         print("wrote \(output.path) and \(output.deletingPathExtension().appendingPathExtension("json").lastPathComponent): "
               + "\(record.faces.count) face\(record.faces.count == 1 ? "" : "s")")
         for face in record.faces {

@@ -14,14 +14,14 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Dataset folder (ROOT/train/CLASS/*, ROOT/val/CLASS/*) or a fer2013.csv file.")
     var data: String
-    @Option(help: "Architecture: \(EmotionArchitecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var arch = EmotionArchitecture.compact.rawValue
+    @Option(help: "Architecture: \(EmotionArchitecture.allValueStrings.joined(separator: ", ")).")
+    var arch = EmotionArchitecture.compact
     @Option(help: "Epochs to train (with --resume: the new total).") var epochs = 30
     @Option(help: "Batch size.") var batch = 64
     @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
-    @Option(help: "Optimiser: adam or sgd (Nesterov momentum).") var optimizer = "adam"
+    @Option(help: "Optimiser: adam, or sgd (Nesterov momentum).") var optimizer = TrainingConfiguration.OptimizerKind.adam
     @Option(name: .customLong("lr"), help: "Peak learning rate.") var learningRate: Float = 1e-3
-    @Option(help: "Learning-rate schedule: cosine, plateau or constant.") var schedule = "cosine"
+    @Option(help: "Learning-rate schedule: cosine, plateau or constant.") var schedule = TrainingConfiguration.ScheduleKind.cosine
     @Option(help: "Warm-up epochs.") var warmup: Float = 1
     @Option(help: "Label smoothing.") var labelSmoothing: Float = 0.1
     @Option(help: "Stop after this many epochs without a better validation accuracy (0: never).") var patience = 0
@@ -35,24 +35,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
     @Option(help: "Resume from this checkpoint.") var resume: String?
     @Option(help: "Per-epoch log, JSON lines (default: OUT with .log.jsonl).") var log: String?
-    @Option(help: "Threads for the network's loops and products.") var threads = System.coreCount
+    @OptionGroup var compute: ComputeOptions
 
     func run() throws {
-        Compute.threads = threads
+        compute.apply()
         var config = TrainingConfiguration()
-        config.architecture = arch
+        config.architecture = arch.rawValue
         config.epochs = epochs
         config.batchSize = batch
         config.seed = seed
-        guard let optimizerKind = TrainingConfiguration.OptimizerKind(rawValue: optimizer) else {
-            throw ValidationError("unknown optimiser \(optimizer); use adam or sgd")
-        }
-        guard let scheduleKind = TrainingConfiguration.ScheduleKind(rawValue: schedule) else {
-            throw ValidationError("unknown schedule \(schedule); use cosine, plateau or constant")
-        }
-        config.optimizer = optimizerKind
+        config.optimizer = optimizer
         config.learningRate = learningRate
-        config.schedule = scheduleKind
+        config.schedule = schedule
         config.warmupEpochs = warmup
         config.labelSmoothing = labelSmoothing
         config.earlyStoppingPatience = patience

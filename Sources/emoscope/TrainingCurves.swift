@@ -1,6 +1,6 @@
 import Expression
 import Foundation
-import Graphics
+import Viewer
 
 /// The loss and accuracy curves, redrawn after every epoch beside the log (model.log.jsonl → model.curves.png).
 enum TrainingCurves {

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Expression
 import Foundation
-import NeuralNet
+import Live
 import Viewer
 
 /// `emoscope view` (the default: a bare `emoscope`, as the desktop file starts it, opens the window).
@@ -15,9 +14,9 @@ struct ViewCommand: ParsableCommand {
     @Option(name: .long, help: "A video file to play (looped).") var video: String?
     @Option(name: .long, help: "A still image to analyse.") var image: String?
     @Flag(name: .long, help: "A built-in moving scene of dataset faces, for machines without a camera.") var demo = false
-    @Option(name: .long, help: "FER2013-style folder for the dataset browser and the demo (default ../shared/fer2013 when present).")
+    @Option(name: .long, help: "FER2013-style folder for the dataset browser and the demo (default: the one opened last, else $EMOSCOPE_FER2013).")
     var data: String?
-    @OptionGroup var classification: LiveModelOptions
+    @OptionGroup var classification: ClassificationOptions
     @Flag(name: .long, help: "Start in fullscreen.") var fullscreen = false
     @Option(name: .long, help: "Folder for snapshots (default $XDG_PICTURES_DIR/Emoscope).") var snapshotDir: String?
 
@@ -28,14 +27,14 @@ struct ViewCommand: ParsableCommand {
 
     func run() throws {
         let (settings, settingsWarning) = Settings.load()
-        let dataRoot = data ?? ViewerOptions.defaultDataRoot()
+        let dataRoot = DatasetLocator.root(data, settings: settings)
         let source: SourceSpec
         if let camera { source = .camera(camera) }
         else if let video { source = .video(video) }
         else if let image { source = .image(image) }
         else if demo {
             guard let dataRoot else {
-                throw ValidationError("--demo needs a FER2013-style folder: give --data ROOT (../shared/fer2013 was not found)")
+                throw ValidationError("--demo needs a FER2013-style folder: give --data ROOT (or set EMOSCOPE_FER2013)")
             }
             source = .demo(dataRoot)
         } else { source = settings.lastSource ?? .camera(0) }
@@ -43,6 +42,8 @@ struct ViewCommand: ParsableCommand {
         var options = ViewerOptions(source: source, dataRoot: dataRoot)
         options.fullscreen = fullscreen
         options.snapshotDirectory = snapshotDir.map { URL(fileURLWithPath: $0) }
+        options.renderer = EmoscopeEnvironment.current.renderer
+        options.fontFile = EmoscopeEnvironment.current.font
         let setup = ViewerSetup.make(classification)
         var warnings = setup.warnings
         if let settingsWarning { warnings.append(settingsWarning) }
@@ -50,31 +51,5 @@ struct ViewCommand: ParsableCommand {
         let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier,
                       warnings: warnings)
         try app.run()
-    }
-}
-
-/// The detector and classifier the viewer, the snapshot command and the live benchmark share, and what went
-/// wrong finding them. Neither is required: without a model, faces are shown without emotions.
-struct ViewerSetup {
-    var detector: FaceDetecting?
-    var classifier: EmotionClassifying?
-    var warnings: [String] = []
-
-    static func make(_ options: LiveModelOptions) -> ViewerSetup {
-        Compute.threads = options.threads
-        var setup = ViewerSetup()
-        do {
-            setup.detector = try HaarFaceDetector()
-        } catch {
-            setup.warnings.append("No face detector: \(error)")
-        }
-        do {
-            let (classifier, missing) = try ModelLocator.loadClassifier(path: options.model, averagesFlip: options.tta == .flip)
-            setup.classifier = classifier.map { LockedClassifier($0) }
-            if let missing { setup.warnings.append(missing) }
-        } catch {
-            setup.warnings.append("Model not loaded: \(error)")
-        }
-        return setup
     }
 }

@@ -1,4 +1,5 @@
 import CVBridge
+import Imaging
 import Foundation
 import Testing
 import TestSupport

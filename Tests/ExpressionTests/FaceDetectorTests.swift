@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 import Testing
 import TestSupport
@@ -55,7 +56,7 @@ import TestSupport
         var frame = GrayImage(width: 640, height: 480, fill: 128)
         let origin = (x: 377, y: 133)
         for y in 0..<tile.height { for x in 0..<tile.width { frame[origin.x + x, origin.y + y] = tile[x, y] } }
-        let faceBox = FaceRect(x: origin.x + 40, y: origin.y + 40, width: 160, height: 160)
+        let faceBox = PixelRect(x: origin.x + 40, y: origin.y + 40, width: 160, height: 160)
 
         let full = detector.detect(in: frame, options: FaceDetectionOptions(minimumFaceSize: 60))
         let half = detector.detect(in: frame, options: FaceDetectionOptions(minimumFaceSize: 60, detectionScale: 0.5))
@@ -69,18 +70,18 @@ import TestSupport
     }
 
     @Test func faceRectGeometry() {
-        let a = FaceRect(x: 0, y: 0, width: 10, height: 10)
-        let b = FaceRect(x: 5, y: 5, width: 10, height: 10)
+        let a = PixelRect(x: 0, y: 0, width: 10, height: 10)
+        let b = PixelRect(x: 5, y: 5, width: 10, height: 10)
         #expect(a.iou(a) == 1)
         #expect(abs(a.iou(b) - 25.0 / 175.0) < 1e-12)
-        #expect(a.iou(FaceRect(x: 20, y: 20, width: 5, height: 5)) == 0)
-        #expect(FaceRect(x: 3, y: 5, width: 7, height: 9).scaled(by: 2) == FaceRect(x: 6, y: 10, width: 14, height: 18))
+        #expect(a.iou(PixelRect(x: 20, y: 20, width: 5, height: 5)) == 0)
+        #expect(PixelRect(x: 3, y: 5, width: 7, height: 9).scaled(by: 2) == PixelRect(x: 6, y: 10, width: 14, height: 18))
         // Edges map exactly: a box touching the right edge of 320 still touches 640 after x2.
-        #expect(FaceRect(x: 300, y: 0, width: 20, height: 10).scaled(x: 2, y: 2).maxX == 640)
-        #expect(FaceRect(x: -5, y: 8, width: 20, height: 10).clamped(toWidth: 12, height: 12)
-                == FaceRect(x: 0, y: 8, width: 12, height: 4))
-        #expect(a.expanded(by: 0.1) == FaceRect(x: -1, y: -1, width: 12, height: 12))
+        #expect(PixelRect(x: 300, y: 0, width: 20, height: 10).scaled(x: 2, y: 2).maxX == 640)
+        #expect(PixelRect(x: -5, y: 8, width: 20, height: 10).clamped(toWidth: 12, height: 12)
+                == PixelRect(x: 0, y: 8, width: 12, height: 4))
+        #expect(a.expanded(by: 0.1) == PixelRect(x: -1, y: -1, width: 12, height: 12))
         let json = try? JSONEncoder().encode(b)
-        #expect(json.flatMap { try? JSONDecoder().decode(FaceRect.self, from: $0) } == b)
+        #expect(json.flatMap { try? JSONDecoder().decode(PixelRect.self, from: $0) } == b)
     }
 }

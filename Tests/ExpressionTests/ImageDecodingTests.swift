@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 import Testing
 import TestSupport
@@ -44,12 +45,9 @@ import TestSupport
         // ITU-R BT.601 weights: 0.114 B + 0.587 G + 0.299 R (libpng's own conversion may round 1 lower).
         let expected: [Int] = [29, 150, 76, 0, 255, 128]
         #expect(zip(gray.pixels, expected).allSatisfy { abs(Int($0) - $1) <= 1 }, "\(gray.pixels)")
-        let bgra = try ImageFile.readBGRA(contentsOf: url)
+        let bgra = try BGRAImage(contentsOf: url)
         #expect(bgra.pixels.prefix(4) == [255, 0, 0, 255])
-        let converted = bgra.pixels.withUnsafeBufferPointer {
-            GrayImage(bgra: $0.baseAddress!, width: 3, height: 2, stride: 12)
-        }
-        #expect(converted.pixels == [29, 150, 76, 0, 255, 128])
+        #expect(bgra.gray().pixels == [29, 150, 76, 0, 255, 128])
     }
 
     @Test func pngDataDecodesInMemory() throws {
@@ -61,9 +59,9 @@ import TestSupport
     @Test func resizeAreaAveragesAndCropClamps() {
         let image = GrayImage(width: 4, height: 2, pixels: [0, 100, 200, 200, 0, 100, 200, 200])
         #expect(image.resized(width: 2, height: 1).pixels == [50, 200])
-        let crop = image.cropped(to: FaceRect(x: 2, y: -5, width: 10, height: 6))
+        let crop = image.cropped(to: PixelRect(x: 2, y: -5, width: 10, height: 6))
         #expect(crop == GrayImage(width: 2, height: 1, pixels: [200, 200]))
-        #expect(image.cropped(to: FaceRect(x: 9, y: 9, width: 3, height: 3)).pixels.isEmpty)
+        #expect(image.cropped(to: PixelRect(x: 9, y: 9, width: 3, height: 3)).pixels.isEmpty)
         let padded = GrayImage(width: 1, height: 1, fill: 7).padded(by: 2)
         #expect(padded == GrayImage(width: 5, height: 5, fill: 7))
     }

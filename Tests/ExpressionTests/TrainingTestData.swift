@@ -1,3 +1,4 @@
+import Imaging
 import Expression
 import Foundation
 import TestSupport

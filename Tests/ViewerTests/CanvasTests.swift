@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Foundation
 import Graphics
 import Testing
@@ -9,7 +11,7 @@ extension SDLSuite {
     @Test func strokeCoversExactlyTheRectangleEdges() throws {
         let canvas = try Canvas(offscreenWidth: 64, height: 48)
         canvas.clear(Color(hex: 0x000000))
-        let box = Rect(x: 10, y: 6, width: 30, height: 20)
+        let box = PixelRect(x: 10, y: 6, width: 30, height: 20)
         let red = Color(hex: 0xFF0000)
         canvas.stroke(box, red, thickness: 2)
         let image = try canvas.readPixels()
@@ -50,8 +52,8 @@ extension SDLSuite {
     }
 
     @Test func aspectFitLetterboxes() {
-        let area = Rect(x: 0, y: 0, width: 800, height: 400)
-        #expect(area.aspectFit(Size(width: 640, height: 480)) == Rect(x: 133, y: 0, width: 533, height: 400))
+        let area = PixelRect(x: 0, y: 0, width: 800, height: 400)
+        #expect(area.aspectFit(Size(width: 640, height: 480)) == PixelRect(x: 133, y: 0, width: 533, height: 400))
     }
 }
 }

@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Graphics
 import Testing
 

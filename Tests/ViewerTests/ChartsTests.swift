@@ -1,8 +1,11 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
 import Testing
 import TestSupport
+import Viewer
 
 /// The report charts, rendered offscreen and read back as PNG files. Set EMOSCOPE_CHART_OUT to a folder to
 /// keep the pictures for looking at.

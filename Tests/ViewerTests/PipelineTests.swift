@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
@@ -34,8 +36,8 @@ struct LatestSlotTests {
 
     @Test func workerAnalysesOnlyTheNewestFrame() {
         let frames = LatestSlot<Frame>()
-        let detector = FixedDetector([FaceRect(x: 2, y: 2, width: 10, height: 10)])
-        let worker = InferenceWorker(frames: frames, detector: detector, classifier: nil)
+        let detector = FixedDetector([PixelRect(x: 2, y: 2, width: 10, height: 10)])
+        let worker = InferenceWorker(frames: frames, analyzer: FaceAnalyzer(detector: detector, classifier: nil))
         for sequence in 1...3 {
             frames.put(Frame(image: BGRAImage(width: 16, height: 16), sequence: sequence, capturedAt: Double(sequence)))
         }
@@ -43,6 +45,7 @@ struct LatestSlotTests {
         defer { worker.stop() }
         let result = worker.results.next(after: 0, timeout: 5)?.value
         #expect(result?.frameSequence == 3)
+        #expect(result?.frame.image.width == 16, "the result carries the frame it was found in")
         #expect(detector.calls == 1, "frames 1 and 2 were never analysed")
     }
 }
@@ -53,7 +56,7 @@ struct FaceTrackerTests {
 
     @Test func idsSurviveSmallMovesAndNewFacesGetNewIDs() {
         let tracker = FaceTracker()
-        let a = FaceRect(x: 100, y: 100, width: 80, height: 80), b = FaceRect(x: 400, y: 120, width: 90, height: 90)
+        let a = PixelRect(x: 100, y: 100, width: 80, height: 80), b = PixelRect(x: 400, y: 120, width: 90, height: 90)
         let first = tracker.update(detections: [a, b], probabilities: [], at: 0)
         let idA = first[0].id, idB = first[1].id
         #expect(idA != idB)
@@ -62,7 +65,7 @@ struct FaceTrackerTests {
         #expect(Set(second.map(\.id)) == [idA, idB])
         #expect(second.first { $0.box.x > 300 }?.id == idB)
         // A third face appears far away: a new ID.
-        let c = FaceRect(x: 250, y: 300, width: 70, height: 70)
+        let c = PixelRect(x: 250, y: 300, width: 70, height: 70)
         let third = tracker.update(detections: [a, b, c], probabilities: [], at: 0.066)
         let idC = third.first { $0.box == c }?.id
         #expect(idC != nil && idC != idA && idC != idB)
@@ -70,7 +73,7 @@ struct FaceTrackerTests {
 
     @Test func aBriefMissKeepsTheIDALongMissEndsTheTrack() {
         let tracker = FaceTracker(maxMissed: 3)
-        let a = FaceRect(x: 10, y: 10, width: 50, height: 50)
+        let a = PixelRect(x: 10, y: 10, width: 50, height: 50)
         let id = tracker.update(detections: [a], probabilities: [], at: 0)[0].id
         tracker.update(detections: [], probabilities: [], at: 0.03)
         #expect(tracker.update(detections: [a], probabilities: [], at: 0.06)[0].id == id)
@@ -80,7 +83,7 @@ struct FaceTrackerTests {
 
     @Test func smoothingConvergesAndReacts() {
         let tracker = FaceTracker(smoothingTime: 0.25, smoothing: true)
-        let box = FaceRect(x: 0, y: 0, width: 60, height: 60)
+        let box = PixelRect(x: 0, y: 0, width: 60, height: 60)
         var time = 0.0
         var face = tracker.update(detections: [box], probabilities: [happy], at: time)[0]
         #expect(face.emotion == .happy)
@@ -102,7 +105,7 @@ struct FaceTrackerTests {
 
     @Test func withoutSmoothingTheLatestProbabilitiesAreShown() {
         let tracker = FaceTracker(smoothing: false)
-        let box = FaceRect(x: 0, y: 0, width: 60, height: 60)
+        let box = PixelRect(x: 0, y: 0, width: 60, height: 60)
         tracker.update(detections: [box], probabilities: [happy], at: 0)
         let face = tracker.update(detections: [box], probabilities: [sad], at: 0.033)[0]
         #expect(face.probabilities == sad)
@@ -112,10 +115,10 @@ struct FaceTrackerTests {
 
 /// A detector that reports the same boxes every time and counts its calls.
 final class FixedDetector: FaceDetecting, @unchecked Sendable {
-    let boxes: [FaceRect]
+    let boxes: [PixelRect]
     private(set) var calls = 0
-    init(_ boxes: [FaceRect]) { self.boxes = boxes }
-    func detectFaces(in image: GrayImage) -> [FaceRect] {
+    init(_ boxes: [PixelRect]) { self.boxes = boxes }
+    func detectFaces(in image: GrayImage) -> [PixelRect] {
         calls += 1
         return boxes
     }

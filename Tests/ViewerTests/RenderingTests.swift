@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Expression
 import Foundation
 import Graphics
@@ -9,7 +11,7 @@ import TestSupport
 extension SDLSuite {
 @Suite struct RenderingTests {
     static let frameSize = Size(width: 400, height: 520)
-    static let box = FaceRect(x: 60, y: 50, width: 100, height: 80)
+    static let box = PixelRect(x: 60, y: 50, width: 100, height: 80)
     static let surprised: [Float] = [0.02, 0.01, 0.05, 0.02, 0.05, 0.05, 0.80]
 
     /// A frame shown 1:1 (canvas = frame + panel), one face with known box and probabilities.
@@ -18,14 +20,15 @@ extension SDLSuite {
         let canvas = try Canvas(offscreenWidth: Self.frameSize.width + panel, height: Self.frameSize.height)
         let screen = LiveScreen(fonts: try Fonts())
         var model = LiveViewModel(sourceDescription: "test")
-        model.frame = BGRAImage(width: Self.frameSize.width, height: Self.frameSize.height, fill: Color(hex: 0x000000))
+        let frame = Frame(image: BGRAImage(width: Self.frameSize.width, height: Self.frameSize.height, fill: Color(hex: 0x000000)),
+                          sequence: 1, capturedAt: 0)
+        model.frame = frame
         model.showPanel = showPanel
         model.mirrored = mirrored
         model.modelName = "fixed-test-model"
         let face = TrackedFace(id: 7, box: Self.box, probabilities: Self.surprised, classifications: 1)
-        model.result = LiveResult(frameSequence: 1, capturedAt: 0, finishedAt: 0, frameSize: Self.frameSize,
-                                  faces: [face], detectSeconds: 0, classifySeconds: 0)
-        let drawn = try screen.draw(model, frameSequence: 1, on: canvas)
+        model.result = LiveResult(frame: frame, finishedAt: 0, faces: [face], detectSeconds: 0, classifySeconds: 0)
+        let drawn = try screen.draw(model, on: canvas)
         return (try canvas.readPixels(), drawn, model)
     }
 
@@ -33,7 +36,7 @@ extension SDLSuite {
         let (image, drawn, _) = try render()
         let color = Theme.color(for: .surprise)
         let b = Self.box
-        #expect(drawn.first?.screenBox == Rect(x: b.x, y: b.y, width: b.width, height: b.height))
+        #expect(drawn.first?.screenBox == PixelRect(x: b.x, y: b.y, width: b.width, height: b.height))
         // Left and right edges at x and x+w-1, bottom edge at y+h-1 (the label covers the top edge).
         for y in stride(from: b.y + 30, to: b.maxY - 1, by: 7) {
             #expect(image[b.x, y] == color, "left edge at x=\(b.x)")
@@ -69,7 +72,7 @@ extension SDLSuite {
         let (image, drawn, _) = try render(mirrored: true)
         let b = Self.box
         let left = Self.frameSize.width - b.maxX
-        #expect(drawn.first?.screenBox == Rect(x: left, y: b.y, width: b.width, height: b.height))
+        #expect(drawn.first?.screenBox == PixelRect(x: left, y: b.y, width: b.width, height: b.height))
         #expect(image[left, b.y + 40] == Theme.color(for: .surprise))
     }
 

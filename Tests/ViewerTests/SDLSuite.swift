@@ -1,3 +1,5 @@
+import Imaging
+import Live
 import Testing
 
 /// Every test that touches SDL lives in this suite: SDL is not thread-safe, and Swift Testing runs suites in

@@ -26,8 +26,6 @@ public struct Augmentation: Sendable, Equatable {
         return a
     }()
 
-    public var isIdentity: Bool { self == .none }
-
     /// Mirrors a side x side face left to right.
     public static func mirror(_ face: [UInt8], side: Int) -> [UInt8] {
         var result = face

@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// A linear axis with "nice" bounds and ticks (1, 2 or 5 times a power of ten), built so that any input —
@@ -75,7 +76,7 @@ public struct AxisScale: Sendable, Equatable {
     public func label(_ value: Double) -> String { String(format: "%.\(decimals)f", value) }
 
     /// 1, 2 or 5 times a power of ten, the smallest such number at least `rough`.
-    static func niceStep(_ rough: Double) -> Double {
+    public static func niceStep(_ rough: Double) -> Double {
         guard rough.isFinite, rough > 0 else { return 1 }
         let magnitude = pow(10, log10(rough).rounded(.down))
         let mantissa = rough / magnitude

@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// A picture drawn on an offscreen canvas: no display and no SDL video driver needed, so charts are made
@@ -22,16 +23,16 @@ extension Chart {
 }
 
 /// The text styles every chart uses, from the app's Theme sizes, so charts read like the app's panels.
-final class ChartFonts {
-    let title: Font
-    let subtitle: Font
-    let heading: Font
-    let label: Font
-    let labelBold: Font
-    let tick: Font
-    let value: Font
+public final class ChartFonts {
+    public let title: Font
+    public let subtitle: Font
+    public let heading: Font
+    public let label: Font
+    public let labelBold: Font
+    public let tick: Font
+    public let value: Font
 
-    init() throws {
+    public init() throws {
         title = try Font(size: Theme.fontTitle + 2, bold: true)
         subtitle = try Font(size: Theme.fontBody)
         heading = try Font(size: Theme.fontLabel, bold: true)
@@ -43,9 +44,9 @@ final class ChartFonts {
 }
 
 /// Numbers as charts print them.
-enum ChartFormat {
+public enum ChartFormat {
     /// 28709 → "28,709" (fixed grouping, not the locale's: a chart reads the same on every machine).
-    static func count(_ n: Int) -> String {
+    public static func count(_ n: Int) -> String {
         let digits = String(abs(n))
         var out = ""
         for (i, c) in digits.enumerated() {
@@ -55,11 +56,11 @@ enum ChartFormat {
         return n < 0 ? "-" + out : out
     }
 
-    static func percent(_ fraction: Double, decimals: Int = 1) -> String {
+    public static func percent(_ fraction: Double, decimals: Int = 1) -> String {
         fraction.isFinite ? String(format: "%.\(decimals)f%%", fraction * 100) : "n/a"
     }
 
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "n/a" }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s) s" }

@@ -1,9 +1,17 @@
+import Imaging
+
 /// The inner rectangle of a plot and the two scales that map data into it; draws the grid, ticks and
 /// tick labels the same way for every chart.
 public struct PlotArea: Sendable {
-    public let rect: Rect
+    public let rect: PixelRect
     public let x: AxisScale
     public let y: AxisScale
+
+    public init(rect: PixelRect, x: AxisScale, y: AxisScale) {
+        self.rect = rect
+        self.x = x
+        self.y = y
+    }
 
     /// Pixel column of `value` on the x axis (fractional: curves are drawn antialiased).
     public func px(_ value: Double) -> Double { Double(rect.x) + x.fraction(value) * Double(rect.width - 1) }
@@ -12,18 +20,18 @@ public struct PlotArea: Sendable {
 
     /// Horizontal grid lines at the y ticks with their labels on the left, the baseline, and x tick marks
     /// with labels below (when `xLabel` is given).
-    func drawAxes(on canvas: Canvas, fonts: ChartFonts, yLabel: (Double) -> String, xLabel: ((Double) -> String)?) {
+    public func drawAxes(on canvas: Canvas, fonts: ChartFonts, yLabel: (Double) -> String, xLabel: ((Double) -> String)?) {
         for tick in y.ticks {
             let row = Int(py(tick).rounded())
-            canvas.fill(Rect(x: rect.x, y: row, width: rect.width, height: 1), Theme.divider)
+            canvas.fill(PixelRect(x: rect.x, y: row, width: rect.width, height: 1), Theme.divider)
             canvas.text(yLabel(tick), font: fonts.tick, color: Theme.textDim,
-                        in: Rect(x: rect.x - 60, y: row - 10, width: 60 - Theme.spacingS, height: 20), align: .right)
+                        in: PixelRect(x: rect.x - 60, y: row - 10, width: 60 - Theme.spacingS, height: 20), align: .right)
         }
-        canvas.fill(Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1), Theme.textFaint)
+        canvas.fill(PixelRect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1), Theme.textFaint)
         guard let xLabel else { return }
         for tick in x.ticks {
             let column = Int(px(tick).rounded())
-            canvas.fill(Rect(x: column, y: rect.maxY, width: 1, height: 5), Theme.textFaint)
+            canvas.fill(PixelRect(x: column, y: rect.maxY, width: 1, height: 5), Theme.textFaint)
             canvas.text(xLabel(tick), font: fonts.tick, color: Theme.textDim, x: column, y: rect.maxY + 7, align: .center)
         }
     }

@@ -1,14 +1,15 @@
+import Imaging
 import CSDL2
 
 /// Curves and dots drawn antialiased: SDL's renderer draws hard-edged one-pixel lines, so they are drawn
 /// `factor` times larger on a transparent offscreen canvas, averaged down (alpha-weighted) and laid over
 /// the chart. Coordinates are the chart's, in fractional pixels.
-final class SmoothLayer {
-    let rect: Rect
-    let factor: Int
+public final class SmoothLayer {
+    public let rect: PixelRect
+    public let factor: Int
     private let canvas: Canvas
 
-    init(covering rect: Rect, factor: Int = 3) throws {
+    public init(covering rect: PixelRect, factor: Int = 3) throws {
         self.rect = rect
         self.factor = factor
         canvas = try Canvas(offscreenWidth: max(1, rect.width * factor), height: max(1, rect.height * factor))
@@ -20,7 +21,7 @@ final class SmoothLayer {
     }
 
     /// A line `width` pixels wide through `points`, with round joins and ends (a disc-shaped brush).
-    func polyline(_ points: [(x: Double, y: Double)], _ color: Color, width: Double) {
+    public func polyline(_ points: [(x: Double, y: Double)], _ color: Color, width: Double) {
         guard points.count > 1 else { return }
         let big = points.map { scaled($0.x, $0.y) }
         let radius = width * Double(factor) / 2
@@ -35,15 +36,15 @@ final class SmoothLayer {
     }
 
     /// A filled circle of `radius` pixels.
-    func dot(x: Double, y: Double, radius: Double, _ color: Color) {
+    public func dot(x: Double, y: Double, radius: Double, _ color: Color) {
         let (cx, cy) = scaled(x, y)
         let r = radius * Double(factor)
-        canvas.fillEllipse(in: Rect(x: Int((cx - r).rounded()), y: Int((cy - r).rounded()),
+        canvas.fillEllipse(in: PixelRect(x: Int((cx - r).rounded()), y: Int((cy - r).rounded()),
                                     width: Int((2 * r).rounded()), height: Int((2 * r).rounded())), color)
     }
 
     /// Averages the layer down and draws it over `target` (blended, so the grid shows between curves).
-    func composite(onto target: Canvas) throws {
+    public func composite(onto target: Canvas) throws {
         let big = try canvas.readPixels()
         var small = BGRAImage(width: rect.width, height: rect.height, fill: Color(r: 0, g: 0, b: 0, a: 0))
         let f = factor, samples = factor * factor

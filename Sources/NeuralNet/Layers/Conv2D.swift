@@ -16,9 +16,8 @@ import NeuralKernels
 /// products with at most 32 taps are written straight into the output.
 public final class Conv2D: Layer {
     /// Lets new layers choose Winograd where it applies (on by default; off to compare in benchmarks).
-    /// EMOSCOPE_CONVOLUTION=im2col switches it off for a whole process.
-    nonisolated(unsafe) public static var allowsWinograd =
-        ProcessInfo.processInfo.environment["EMOSCOPE_CONVOLUTION"] != "im2col"
+    /// Set once at start, before any layer is built (the executable's EMOSCOPE_CONVOLUTION=im2col).
+    nonisolated(unsafe) public static var allowsWinograd = true
 
     /// Fewer tiles than this (one face on the 6x6 layer: 9) take another path at inference: the transformed
     /// kernel is up to 4x the size of the weights, and streaming it from memory for so few tiles costs more

@@ -1,0 +1,98 @@
+import CVBridge
+import Foundation
+
+/// Decoding, converting, resizing, cropping and saving gray images through OpenCV (CVBridge).
+extension GrayImage {
+    /// How `resized` fills pixels: `area` averages (right for shrinking, as FER2013 faces were made),
+    /// `linear` interpolates (right for enlarging, e.g. before face detection on tiny crops).
+    public enum Interpolation: Sendable {
+        case area, linear
+
+        var bridgeValue: Int32 { self == .area ? Int32(CVB_INTER_AREA) : Int32(CVB_INTER_LINEAR) }
+    }
+
+    /// Decodes any image file OpenCV reads, of any size and colour, to 8-bit gray.
+    public init(contentsOf url: URL) throws {
+        let path = url.path
+        var width: Int32 = 0, height: Int32 = 0
+        var pixels: UnsafeMutablePointer<UInt8>?
+        guard cvb_decode_gray_file(path, &width, &height, &pixels) == 0, let pixels else {
+            throw ImageError.fromBridge(path: path, message: String(cString: cvb_last_error()))
+        }
+        defer { cvb_free(pixels) }
+        let count = Int(width) * Int(height)
+        self.init(width: Int(width), height: Int(height),
+                  pixels: [UInt8](UnsafeBufferPointer(start: pixels, count: count)))
+    }
+
+    /// Decodes an encoded image (PNG, JPEG, ...) held in memory; `name` is used in errors.
+    public init(decoding data: Data, name: String = "in memory") throws {
+        var width: Int32 = 0, height: Int32 = 0
+        var pixels: UnsafeMutablePointer<UInt8>?
+        let status = data.withUnsafeBytes { raw in
+            cvb_decode_gray_memory(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &width, &height, &pixels)
+        }
+        guard status == 0, let pixels else {
+            let message = String(cString: cvb_last_error())
+            throw ImageError(path: name, reason: message.components(separatedBy: ": ").dropFirst().joined(separator: ": "))
+        }
+        defer { cvb_free(pixels) }
+        self.init(width: Int(width), height: Int(height),
+                  pixels: [UInt8](UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height))))
+    }
+
+    /// This image scaled to `width` x `height`. An empty image gives a black one of the new size.
+    public func resized(width newWidth: Int, height newHeight: Int,
+                        interpolation: Interpolation = .area) -> GrayImage {
+        precondition(newWidth > 0 && newHeight > 0, "GrayImage.resized: empty target size")
+        if newWidth == width && newHeight == height { return self }
+        guard width > 0 && height > 0 else { return GrayImage(width: newWidth, height: newHeight) }
+        var out = [UInt8](repeating: 0, count: newWidth * newHeight)
+        let status = pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                cvb_resize_gray(src.baseAddress, Int32(width), Int32(height), dst.baseAddress,
+                                Int32(newWidth), Int32(newHeight), interpolation.bridgeValue)
+            }
+        }
+        precondition(status == 0, String(cString: cvb_last_error()))
+        return GrayImage(width: newWidth, height: newHeight, pixels: out)
+    }
+
+    /// The part of this image under `rect`, clamped to the image (possibly empty).
+    public func cropped(to rect: PixelRect) -> GrayImage {
+        let box = rect.clamped(toWidth: width, height: height)
+        guard !box.isEmpty else { return GrayImage(width: 0, height: 0) }
+        var out = [UInt8]()
+        out.reserveCapacity(box.area)
+        for row in box.y..<box.maxY {
+            let start = row * width + box.x
+            out.append(contentsOf: pixels[start..<(start + box.width)])
+        }
+        return GrayImage(width: box.width, height: box.height, pixels: out)
+    }
+
+    /// The image with `border` pixels added on every side, copying the edge pixels outwards.
+    /// (The Haar cascade needs room around a face that fills its whole crop.)
+    public func padded(by border: Int) -> GrayImage {
+        guard border > 0, width > 0, height > 0 else { return self }
+        let newWidth = width + 2 * border, newHeight = height + 2 * border
+        var out = [UInt8](repeating: 0, count: newWidth * newHeight)
+        for row in 0..<newHeight {
+            let sourceRow = Swift.min(Swift.max(row - border, 0), height - 1) * width
+            for column in 0..<newWidth {
+                out[row * newWidth + column] = pixels[sourceRow + Swift.min(Swift.max(column - border, 0), width - 1)]
+            }
+        }
+        return GrayImage(width: newWidth, height: newHeight, pixels: out)
+    }
+
+    /// Encodes the image as PNG.
+    public func pngData() throws -> Data {
+        try ImageFile.pngData(pixels: pixels, width: width, height: height, channels: 1)
+    }
+
+    /// Writes the image as a PNG file.
+    public func writePNG(to url: URL) throws {
+        try ImageFile.writePNG(to: url, pixels: pixels, width: width, height: height, channels: 1)
+    }
+}

@@ -1,0 +1,25 @@
+import Imaging
+import Expression
+
+/// What the live pipeline needs from a classifier: the 7 probabilities (in `Emotion.allCases` order) of each
+/// face of a frame, computed in one batch. The app uses Expression's `Classifier`; tests use a fake.
+/// Called from the inference worker's thread only.
+public protocol EmotionClassifying: AnyObject {
+    var modelName: String { get }
+    func probabilities(for faces: [GrayImage]) -> [[Float]]
+}
+
+/// What the live pipeline needs from a face detector: face boxes in the given image's pixel coordinates.
+/// Called from the inference worker's thread only.
+public protocol FaceDetecting: AnyObject {
+    /// Searches the whole image.
+    func detectFaces(in image: GrayImage) -> [PixelRect]
+    /// Searches only around faces found before (much cheaper than the whole image); one box per face found.
+    func detectFaces(in image: GrayImage, near previous: [PixelRect]) -> [PixelRect]
+}
+
+extension FaceDetecting {
+    public func detectFaces(in image: GrayImage, near previous: [PixelRect]) -> [PixelRect] { detectFaces(in: image) }
+}
+
+extension Classifier: EmotionClassifying {}

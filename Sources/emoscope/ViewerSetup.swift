@@ -1,0 +1,28 @@
+import Expression
+import Live
+
+/// The detector and classifier the viewer, the snapshot command and the live benchmark share, and what went
+/// wrong finding them. Neither is required: without a model, faces are shown without emotions.
+struct ViewerSetup {
+    var detector: FaceDetecting?
+    var classifier: EmotionClassifying?
+    var warnings: [String] = []
+
+    static func make(_ options: ClassificationOptions) -> ViewerSetup {
+        options.compute.apply()
+        var setup = ViewerSetup()
+        do {
+            setup.detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
+        } catch {
+            setup.warnings.append("No face detector: \(error)")
+        }
+        do {
+            let (classifier, missing) = try ModelLocator.liveClassifier(options)
+            setup.classifier = classifier.map { LockedClassifier($0) }
+            if let missing { setup.warnings.append(missing) }
+        } catch {
+            setup.warnings.append("Model not loaded: \(error)")
+        }
+        return setup
+    }
+}
