@@ -18,6 +18,7 @@ final class DatasetBrowser {
     private let state = LatestSlot<Loading>()
     private var filter: Emotion?
     private var visible: [Int] = []       // indices into faces, after the filter
+    private var visibleIsCurrent = false  // false until the faces have loaded, and after the filter changes
     private var selected = 0              // index into `visible`
     private var scrollRow = 0
     private var thumbnails: [Int: ImageTexture] = [:]
@@ -43,6 +44,15 @@ final class DatasetBrowser {
         }
     }
 
+    var isLoaded: Bool { faces != nil }
+    /// Why the folder could not be read, once that is known.
+    var loadFailure: String? {
+        if case let .failed(message) = state.latest()?.value { return message }
+        return nil
+    }
+    /// Faces the filter lets through (for tests).
+    var visibleCount: Int { refreshVisible(); return visible.count }
+
     private var faces: LabeledFaces? {
         if case let .loaded(_, faces) = state.latest()?.value { return faces }
         return nil
@@ -51,10 +61,12 @@ final class DatasetBrowser {
     // MARK: Input
 
     func perform(_ command: KeyCommand) {
-        guard !visible.isEmpty else {
-            if case let .filter(n) = command { setFilter(n == 0 ? nil : Emotion(rawValue: n - 1)) }
+        if case let .filter(n) = command {
+            setFilter(n == 0 ? nil : Emotion(rawValue: n - 1))
             return
         }
+        refreshVisible()
+        guard !visible.isEmpty else { return }
         let columns = max(1, layout.columns)
         switch command {
         case .left: selected -= 1
@@ -63,10 +75,9 @@ final class DatasetBrowser {
         case .down: selected += columns
         case .pageUp: selected -= columns * max(1, layout.rows - 1)
         case .pageDown: selected += columns * max(1, layout.rows - 1)
-        case let .filter(n): setFilter(n == 0 ? nil : Emotion(rawValue: n - 1))
         default: break
         }
-        selected = min(max(selected, 0), visible.count - 1)
+        clampSelection()
         keepSelectionVisible()
     }
 
@@ -88,9 +99,23 @@ final class DatasetBrowser {
 
     private func setFilter(_ emotion: Emotion?) {
         filter = emotion
-        visible = []
+        visibleIsCurrent = false
         selected = 0
         scrollRow = 0
+        refreshVisible()
+    }
+
+    /// The faces the filter lets through, once the folder has loaded.
+    private func refreshVisible() {
+        guard !visibleIsCurrent, let faces else { return }
+        visible = faces.labels.indices.filter { filter == nil || faces.labels[$0] == filter }
+        visibleIsCurrent = true
+        clampSelection()
+    }
+
+    /// Keeps `selected` a valid position in `visible` (0 when nothing is visible).
+    private func clampSelection() {
+        selected = max(0, min(selected, visible.count - 1))
     }
 
     private func keepSelectionVisible() {
@@ -121,7 +146,7 @@ final class DatasetBrowser {
         case let .loaded(split, faces):
             canvas.text("\(root.lastPathComponent)/\(split) · \(faces.count) faces", font: fonts.body, color: Theme.textDim,
                         x: main.x + 110, y: main.y + 4)
-            if visible.isEmpty { visible = faces.labels.indices.filter { filter == nil || faces.labels[$0] == filter } }
+            refreshVisible()
             let chipsBottom = drawChips(faces, x: main.x, y: main.y + fonts.title.lineHeight + Theme.spacingM, width: main.width, on: canvas)
             let grid = PixelRect(x: main.x, y: chipsBottom + Theme.spacingM, width: main.width, height: main.maxY - chipsBottom - Theme.spacingM)
             try drawGrid(faces, in: grid, on: canvas)
@@ -203,7 +228,7 @@ final class DatasetBrowser {
             canvas.text("No faces in this class", font: fonts.body, color: Theme.textDim, x: inner.x, y: inner.y)
             return
         }
-        selected = min(selected, visible.count - 1)
+        clampSelection()
         let index = visible[selected]
         let big = PixelRect(x: inner.x, y: inner.y, width: inner.width, height: inner.width)
         if let texture = try? thumbnail(index, faces: faces, canvas: canvas) { canvas.draw(texture, in: big) }

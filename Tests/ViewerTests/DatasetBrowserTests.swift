@@ -1,0 +1,61 @@
+import Expression
+import Foundation
+import Graphics
+import Imaging
+import Testing
+import TestSupport
+@testable import Viewer
+
+extension SDLSuite {
+/// The browser as a user drives it: every key its hint names, on a real (small, generated) dataset folder.
+@Suite struct DatasetBrowserTests {
+    /// ROOT/val/CLASS/*.png with `perClass[i]` faces of class i (no folder for a class with none).
+    static func makeDataset(perClass: [Int]) throws -> URL {
+        let root = try TestData.temporaryDirectory("browser")
+        for (c, emotion) in Emotion.allCases.enumerated() where perClass[c] > 0 {
+            let folder = root.appendingPathComponent("val/\(emotion.name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<perClass[c] {
+                let face = GrayImage(width: 48, height: 48, pixels: (0..<2304).map { UInt8(($0 * (c + 1) + i * 17) & 255) })
+                try face.writePNG(to: folder.appendingPathComponent("\(i).png"))
+            }
+        }
+        return root
+    }
+
+    static func loaded(_ root: URL, fonts: Fonts) throws -> DatasetBrowser {
+        let browser = DatasetBrowser(root: root, fonts: fonts)
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while !browser.isLoaded && browser.loadFailure == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(browser.isLoaded, "\(browser.loadFailure ?? "timed out")")
+        return browser
+    }
+
+    /// Every digit filter (0 = all, 1–7 the classes, one of them empty), then moving around in each: no crash,
+    /// and each frame still draws.
+    @Test func digitFiltersAndMovesNeverCrash() throws {
+        let root = try Self.makeDataset(perClass: [3, 0, 2, 5, 1, 4, 2])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fonts = try Fonts()
+        let canvas = try Canvas(offscreenWidth: 900, height: 600)
+        let browser = try Self.loaded(root, fonts: fonts)
+        for digit in 0...7 {
+            browser.perform(.filter(digit))
+            try browser.draw(on: canvas, classifier: nil, toast: nil, showHelp: false)
+            for move in [KeyCommand.right, .down, .pageDown, .left, .up, .pageUp, .right, .right, .right] {
+                browser.perform(move)
+                try browser.draw(on: canvas, classifier: nil, toast: nil, showHelp: false)
+            }
+            let expected = digit == 0 ? 17 : [3, 0, 2, 5, 1, 4, 2][digit - 1]
+            #expect(browser.visibleCount == expected, "filter \(digit)")
+        }
+    }
+
+    /// Keys pressed before the folder has loaded are harmless too.
+    @Test func keysBeforeLoadingAreHarmless() throws {
+        let browser = DatasetBrowser(root: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"), fonts: try Fonts())
+        for command in [KeyCommand.filter(3), .right, .pageDown, .filter(0), .left] { browser.perform(command) }
+        #expect(browser.visibleCount == 0)
+    }
+}
+}
