@@ -40,6 +40,12 @@ public final class Classifier: @unchecked Sendable {
         try self.init(model: ModelFile.load(url), url: url, averagesFlip: averagesFlip)
     }
 
+    /// How the model's training faces were framed around a detected box (`framing` in the model file's
+    /// notes, else the detector's box itself).
+    public var framing: FaceFraming {
+        model.notes["framing"].flatMap(Double.init).map { FaceFraming(scale: $0) } ?? .detectorBox
+    }
+
     /// The model's name for people: its file name without extension.
     public var modelName: String { modelURL?.deletingPathExtension().lastPathComponent ?? "model" }
     public var inputSide: Int { model.network.inputShape[0] }

@@ -82,6 +82,17 @@ public struct Dataset: Sendable {
                            seconds: Date().timeIntervalSince(started), source: folder, cacheProblem: cacheProblem)
     }
 
+    /// The image files of a folder split with their labels, in the canonical order (not decoded: for
+    /// evaluating whole photos the way the app sees them).
+    public func files(split: String) throws -> [(path: String, emotion: Emotion)] {
+        guard csvSplits.isEmpty else { throw DatasetError.missingSplit(name: split, root: root.path, available: []) }
+        let folder = root.path + "/" + split
+        guard splitNames.contains(split), DatasetListing.isDirectory(folder) else {
+            throw DatasetError.missingSplit(name: split, root: root.path, available: splitNames)
+        }
+        return try DatasetListing(folder: folder).entries.map { ($0.path, $0.emotion) }
+    }
+
     private func split(named preferences: [String]) -> String? {
         for wanted in preferences {
             if let name = splitNames.first(where: { $0.lowercased() == wanted }) { return name }

@@ -71,19 +71,26 @@ extension GrayImage {
         return GrayImage(width: box.width, height: box.height, pixels: out)
     }
 
+    /// The pixels under `rect`, which may reach beyond the image: outside it the edge pixels are repeated
+    /// (a face near the border keeps its shape instead of being squeezed).
+    public func extracting(_ rect: PixelRect) -> GrayImage {
+        guard !rect.isEmpty else { return GrayImage(width: 0, height: 0) }
+        guard width > 0, height > 0 else { return GrayImage(width: rect.width, height: rect.height) }
+        var out = [UInt8](repeating: 0, count: rect.area)
+        for row in 0..<rect.height {
+            let sourceRow = Swift.min(Swift.max(rect.y + row, 0), height - 1) * width
+            for column in 0..<rect.width {
+                out[row * rect.width + column] = pixels[sourceRow + Swift.min(Swift.max(rect.x + column, 0), width - 1)]
+            }
+        }
+        return GrayImage(width: rect.width, height: rect.height, pixels: out)
+    }
+
     /// The image with `border` pixels added on every side, copying the edge pixels outwards.
     /// (The Haar cascade needs room around a face that fills its whole crop.)
     public func padded(by border: Int) -> GrayImage {
         guard border > 0, width > 0, height > 0 else { return self }
-        let newWidth = width + 2 * border, newHeight = height + 2 * border
-        var out = [UInt8](repeating: 0, count: newWidth * newHeight)
-        for row in 0..<newHeight {
-            let sourceRow = Swift.min(Swift.max(row - border, 0), height - 1) * width
-            for column in 0..<newWidth {
-                out[row * newWidth + column] = pixels[sourceRow + Swift.min(Swift.max(column - border, 0), width - 1)]
-            }
-        }
-        return GrayImage(width: newWidth, height: newHeight, pixels: out)
+        return extracting(PixelRect(x: -border, y: -border, width: width + 2 * border, height: height + 2 * border))
     }
 
     /// Encodes the image as PNG.

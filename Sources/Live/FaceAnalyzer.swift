@@ -9,6 +9,8 @@ public final class FaceAnalyzer {
     private let detector: FaceDetecting?
     private let classifier: EmotionClassifying?
     private let tracker = FaceTracker()
+    /// The square each face is cut to around its detected box before it is classified.
+    public let framing: FaceFraming
     private var lastFullDetection = -Double.infinity
     /// How often the whole frame is searched for new faces; in between, known faces are searched for only
     /// near where they were (a whole-frame Haar search costs several times more).
@@ -20,9 +22,11 @@ public final class FaceAnalyzer {
         set { tracker.smoothing = newValue }
     }
 
-    public init(detector: FaceDetecting?, classifier: EmotionClassifying?, smoothing: Bool = true) {
+    public init(detector: FaceDetecting?, classifier: EmotionClassifying?, framing: FaceFraming = .detectorBox,
+                smoothing: Bool = true) {
         self.detector = detector
         self.classifier = classifier
+        self.framing = framing
         tracker.smoothing = smoothing
     }
 
@@ -41,7 +45,7 @@ public final class FaceAnalyzer {
         let detected = MonotonicClock.now
         var probabilities: [[Float]] = []
         if let classifier, !boxes.isEmpty {
-            probabilities = classifier.probabilities(for: boxes.map { gray.cropped(to: $0) })
+            probabilities = classifier.probabilities(for: boxes.map { framing.crop(gray, box: $0) })
         }
         let finished = MonotonicClock.now
         let faces = tracker.update(detections: boxes, probabilities: probabilities, at: frame.capturedAt)

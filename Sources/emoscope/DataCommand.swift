@@ -8,7 +8,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect a face dataset (ROOT/SPLIT/CLASS/images or fer2013.csv).",
-        subcommands: [Stats.self])
+        subcommands: [Stats.self, DataFramingCommand.self])
 
     /// `emoscope data stats ROOT`
     struct Stats: ParsableCommand {

@@ -14,16 +14,20 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
+    @Flag(help: "Whole photos: find the faces as the app does, classify the largest (no face found counts as wrong).")
+    var detect = false
+    @Option(help: "With --detect: side of the classified square over the detected box's width.") var framing: Double?
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
         compute.apply()
         let modelURL = try ModelLocator.url(for: model)
-        let file = try ModelFile.load(modelURL)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let splitName = split ?? dataset.validationSplitName else {
             throw ValidationError("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
+        if detect { return try evaluatePhotos(modelURL: modelURL, dataset: dataset, split: splitName) }
+        let file = try ModelFile.load(modelURL)
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
         // The dataset's labels follow Emotion order; a model with another class order is evaluated through

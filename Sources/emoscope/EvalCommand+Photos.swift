@@ -1,0 +1,55 @@
+import Expression
+import Foundation
+import Live
+
+extension EvalCommand {
+    /// `eval --detect`: whole photos through the app's own detection and framing.
+    func evaluatePhotos(modelURL: URL, dataset: Dataset, split: String) throws {
+        let classifier = try Classifier(opening: modelURL, averagesFlip: tta == .flip)
+        let detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
+        let framing = framing.map { FaceFraming(scale: $0) } ?? classifier.framing
+        let photos = try dataset.files(split: split)
+        let start = Date()
+        let result = PhotoEvaluation.run(photos, detector: detector, classifier: classifier, framing: framing)
+        let seconds = Date().timeIntervalSince(start)
+        let confusion = result.confusion
+        let recalls = (0..<7).map(result.recall)
+        if json {
+            let report = PhotoEvaluationReport(
+                model: modelURL.path, split: split, photos: result.photos, testTimeAugmentation: tta.rawValue,
+                framing: framing.scale, accuracy: result.accuracy, recall: recalls, classes: Emotion.classNames,
+                noFace: result.noFace.map(\.path), unreadable: result.unreadable.map(\.path),
+                confusionMatrix: confusion.counts)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("\(modelURL.lastPathComponent) on \(split): \(result.photos) photos, faces found by the app's detector "
+                  + String(format: "(TTA %@, framing %.2f), %.1f s", tta.rawValue, framing.scale, seconds))
+            print(String(format: "accuracy %.1f%% (%d of %d; no face found in %d, unreadable %d)", result.accuracy * 100,
+                         confusion.correct, result.photos, result.noFace.count, result.unreadable.count))
+            print("recall (no face counts as wrong): " + zip(Emotion.allCases, recalls)
+                .map { "\($0.name) " + String(format: "%.0f%%", $1 * 100) }.joined(separator: ", "))
+            print("\nOver the \(confusion.total) photos with a face:")
+            print(confusion.report(classNames: Emotion.classNames))
+            for (path, emotion) in result.noFace { print("no face: \(path) (\(emotion.name))") }
+            for (path, emotion) in result.unreadable { print("unreadable: \(path) (\(emotion.name))") }
+        }
+        if let png {
+            try ConfusionMatrixPNG.write(confusion, title: "\(modelURL.lastPathComponent) on \(split), faces found",
+                                         to: URL(fileURLWithPath: png))
+        }
+    }
+}
+
+struct PhotoEvaluationReport: Codable {
+    var model, split: String
+    var photos: Int
+    var testTimeAugmentation: String
+    var framing: Double
+    var accuracy: Double
+    var recall: [Double]
+    var classes: [String]
+    var noFace, unreadable: [String]
+    var confusionMatrix: [[Int]]
+}

@@ -1,0 +1,76 @@
+import Expression
+import Foundation
+import Imaging
+import Live
+import Testing
+import TestSupport
+
+/// `eval --detect` on generated photos with a detector and a classifier whose answers are known.
+struct PhotoEvaluationTests {
+    /// A detector that finds a face only in photos brighter than mid-gray.
+    final class BrightDetector: FaceDetecting, @unchecked Sendable {
+        func detectFaces(in image: GrayImage) -> [PixelRect] {
+            image.pixels[0] > 128 ? [PixelRect(x: 2, y: 2, width: 20, height: 20), PixelRect(x: 30, y: 30, width: 8, height: 8)] : []
+        }
+    }
+
+    /// Says "happy" for every face, and records the sizes of the crops it was given.
+    final class HappyClassifier: EmotionClassifying, @unchecked Sendable {
+        let modelName = "happy"
+        var sizes: [Int] = []
+        func probabilities(for faces: [GrayImage]) -> [[Float]] {
+            sizes += faces.map(\.width)
+            return faces.map { _ in [0, 0, 0, 1, 0, 0, 0] }
+        }
+    }
+
+    @Test func largestFaceIsClassifiedAndPhotosWithoutOneCountAsWrong() throws {
+        let folder = try TestData.temporaryDirectory("photos")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var photos: [(path: String, emotion: Emotion)] = []
+        for (i, (emotion, brightness)) in [(Emotion.happy, 200), (.happy, 200), (.sad, 200), (.happy, 50)].enumerated() {
+            let url = folder.appendingPathComponent("\(i).png")
+            try GrayImage(width: 64, height: 48, fill: UInt8(brightness)).writePNG(to: url)
+            photos.append((url.path, emotion))
+        }
+        photos.append((folder.appendingPathComponent("missing.png").path, .fear))
+        let classifier = HappyClassifier()
+        let result = PhotoEvaluation.run(photos, detector: BrightDetector(), classifier: classifier,
+                                         framing: FaceFraming(scale: 1.5))
+        #expect(result.photos == 5)
+        #expect(result.confusion.correct == 2)
+        #expect(abs(result.accuracy - 0.4) < 1e-9)
+        #expect(result.noFace.map(\.path) == [photos[3].path])
+        #expect(result.unreadable.map(\.path) == [photos[4].path])
+        #expect(abs(result.recall(Emotion.happy.rawValue) - 2.0 / 3) < 1e-9, "the photo without a face is a miss")
+        // Every face is classified as the live view does (boxes of 20 and 8 px framed at 1.5x); the largest decides.
+        #expect(classifier.sizes == [30, 12, 30, 12, 30, 12])
+    }
+}
+
+struct FaceFramingTests {
+    @Test func regionIsASquareAroundTheBoxShiftedAsAsked() {
+        let framing = FaceFraming(scale: 1.5, centerOffsetY: 0.1)
+        let region = framing.region(for: PixelRect(x: 100, y: 50, width: 40, height: 40))
+        #expect(region == PixelRect(x: 90, y: 44, width: 60, height: 60))
+        #expect(FaceFraming.detectorBox.region(for: PixelRect(x: 3, y: 4, width: 10, height: 10)) == PixelRect(x: 3, y: 4, width: 10, height: 10))
+    }
+
+    @Test func cropsReachingOutsideRepeatTheEdges() {
+        let image = GrayImage(width: 3, height: 2, pixels: [1, 2, 3, 4, 5, 6])
+        let crop = image.extracting(PixelRect(x: -1, y: -1, width: 5, height: 4))
+        #expect(crop.pixels == [1, 1, 2, 3, 3,
+                                1, 1, 2, 3, 3,
+                                4, 4, 5, 6, 6,
+                                4, 4, 5, 6, 6])
+    }
+
+    @Test func measuredFramingReproducesTheCrop() {
+        // Boxes of 40 px centred 2 px above the middle of 48 px crops: the crop is 1.2 boxes wide, centred
+        // 0.05 box heights below the box's centre.
+        let boxes = Array(repeating: PixelRect(x: 4, y: 2, width: 40, height: 40), count: 5)
+        let framing = FaceFraming.measured(boxes: boxes, cropSide: 48)
+        #expect(framing == FaceFraming(scale: 1.2, centerOffsetY: 0.05))
+        #expect(framing?.region(for: boxes[0]) == PixelRect(x: 0, y: 0, width: 48, height: 48))
+    }
+}
