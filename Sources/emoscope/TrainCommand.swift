@@ -31,11 +31,22 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Largest random rotation in degrees (0 switches it off).") var rotation: Float = 10
     @Option(help: "Largest random zoom (0 switches it off).") var zoom: Float = 0.1
     @Option(help: "Probability of random erasing (0 switches it off).") var erasing: Float = 0.5
+    @Option(help: "Mixup: alpha of the Beta distribution of mixing weights (0 switches it off; 0.2-0.4 is usual).")
+    var mixup: Float = 0
+    @Option(help: "CutMix: alpha of the Beta distribution of kept areas (0 switches it off; 1 is usual).")
+    var cutmix: Float = 0
+    @Option(help: "Validate and save a moving average of the weights with this decay (0: the weights as trained; 0.999 is usual).")
+    var averageDecay: Float = 0
     @Option(help: "Where the best model is written.") var out = "model.safetensors"
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
     @Option(help: "Resume from this checkpoint.") var resume: String?
     @Option(help: "Per-epoch log, JSON lines (default: OUT with .log.jsonl).") var log: String?
     @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if !(0..<1).contains(averageDecay) { throw ValidationError("--average-decay must be at least 0 and below 1") }
+        if mixup < 0 || cutmix < 0 { throw ValidationError("--mixup and --cutmix take an alpha of 0 or more") }
+    }
 
     func run() throws {
         compute.apply()
@@ -56,6 +67,8 @@ struct TrainCommand: ParsableCommand {
         config.augmentation.maxRotationDegrees = rotation
         config.augmentation.maxZoom = zoom
         config.augmentation.erasingProbability = erasing
+        config.mixing = BatchMixing(mixupAlpha: mixup, cutMixAlpha: cutmix)
+        config.averageDecay = averageDecay
 
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {

@@ -53,8 +53,14 @@ struct TrainerTests {
         #expect(Self.weights(a.network) != Self.weights(c.network))
     }
 
-    @Test func checkpointThenResumeMatchesAnUninterruptedRun() throws {
-        let config = TrainingTestData.configuration(epochs: 2)
+    /// Plain, and with a weight average and mixed batches (whose state must travel in the checkpoint too).
+    @Test(arguments: [false, true])
+    func checkpointThenResumeMatchesAnUninterruptedRun(averagedAndMixed: Bool) throws {
+        var config = TrainingTestData.configuration(epochs: 2)
+        if averagedAndMixed {
+            config.averageDecay = 0.99
+            config.mixing = BatchMixing(mixupAlpha: 0.4, cutMixAlpha: 1)
+        }
         let (straight, _) = try train(config, in: try TestData.temporaryDirectory("train"))
 
         let folder = try TestData.temporaryDirectory("train")
@@ -66,6 +72,9 @@ struct TrainerTests {
         #expect(Self.weights(resumed.network) == Self.weights(straight.network))
         #expect(resumed.state.history.map(\.validationAccuracy) == straight.state.history.map(\.validationAccuracy))
         #expect(resumed.state.history.map(\.trainLoss) == straight.state.history.map(\.trainLoss))
+        let averages = { (t: Trainer) in t.average?.averages.map { $0.array.map(\.bitPattern) } }
+        #expect(averages(resumed) == averages(straight))
+        #expect((averages(straight) != nil) == averagedAndMixed)
     }
 
     @Test func aDamagedCheckpointIsRefusedByName() throws {

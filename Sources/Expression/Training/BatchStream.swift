@@ -11,6 +11,8 @@ public final class BatchStream: @unchecked Sendable {
         public let index: Int
         public let inputs: Tensor
         public let labels: [Int]
+        /// How the batch was mixed, when mixing is on.
+        public let mix: BatchMixing.Mix?
     }
 
     public let batchCount: Int
@@ -21,7 +23,7 @@ public final class BatchStream: @unchecked Sendable {
     private var consumed: Int
 
     public init(faces: LabeledFaces, epoch: Int, seed: UInt64, batchSize: Int, startBatch: Int = 0,
-                augmentation: Augmentation, normalization: InputNormalization) {
+                augmentation: Augmentation, normalization: InputNormalization, mixing: BatchMixing = BatchMixing()) {
         let order = BatchStream.order(count: faces.count, epoch: epoch, seed: seed)
         batchCount = (faces.count + batchSize - 1) / batchSize
         consumed = startBatch
@@ -44,8 +46,13 @@ public final class BatchStream: @unchecked Sendable {
                                            generator: &generator, into: inputs.data + slot * area)
                         labels.append(faces.labels[sample].rawValue)
                     }
+                    var mix: BatchMixing.Mix?
+                    if mixing.isEnabled {
+                        var generator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), UInt64(b), 0x313C))
+                        mix = mixing.apply(to: inputs, count: members.count, side: side, generator: &generator)
+                    }
                     condition.lock()
-                    ready[b] = Batch(index: b, inputs: inputs, labels: labels)
+                    ready[b] = Batch(index: b, inputs: inputs, labels: labels, mix: mix)
                     condition.broadcast()
                     condition.unlock()
                 }

@@ -19,6 +19,8 @@ public final class Trainer: @unchecked Sendable {
     public let configuration: TrainingConfiguration
     public let network: Sequential
     public let optimizer: any Optimizer
+    /// The moving average of the weights that is validated and saved, when the configuration asks for one.
+    public let average: WeightAverage?
     public private(set) var state: TrainingState
     public let training: LabeledFaces
     public let validation: LabeledFaces
@@ -67,6 +69,9 @@ public final class Trainer: @unchecked Sendable {
         case .sgd: optimizer = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum,
                                    nesterov: true, weightDecay: configuration.weightDecay)
         }
+        average = configuration.averageDecay > 0
+            ? WeightAverage(tracking: network.namedParameters.map(\.parameter.value), decay: configuration.averageDecay)
+            : nil
         let batches = (training.count + configuration.batchSize - 1) / configuration.batchSize
         var classWeights: [Float]?
         if configuration.balancedClassWeights {
@@ -75,8 +80,9 @@ public final class Trainer: @unchecked Sendable {
         }
         loss = CrossEntropyLoss(labelSmoothing: configuration.labelSmoothing, classWeights: classWeights)
         if var resumed = resumedState, let resumeFrom {
-            try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer)
+            try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer, average: average)
             optimizer.step = resumed.optimizerStep
+            average?.updates = resumed.averageUpdates ?? 0
             resumed.configuration = configuration
             resumed.schedule = LearningRateSchedule(restoring: resumed.schedule, configuration: configuration)
             state = resumed
@@ -108,7 +114,7 @@ public final class Trainer: @unchecked Sendable {
             let secondsBefore = state.elapsedSeconds
             let stream = BatchStream(faces: training, epoch: state.epoch, seed: config.seed, batchSize: config.batchSize,
                                      startBatch: state.nextBatch, augmentation: config.augmentation,
-                                     normalization: config.normalization)
+                                     normalization: config.normalization, mixing: config.mixing)
             defer { stream.cancel() }
             var imagesThisRun = 0
             var rate: Float = 0
@@ -117,10 +123,13 @@ public final class Trainer: @unchecked Sendable {
                 optimizer.learningRate = rate
                 network.reseedDropout(BatchStream.mix(config.seed, UInt64(state.epoch), UInt64(batch.index), 0xD0))
                 let logits = network.logits(batch.inputs, training: true)
-                let batchLoss = loss(logits: logits, labels: batch.labels, gradient: gradient)
+                let batchLoss = loss(logits: logits, labels: batch.labels, partners: batch.mix?.partners,
+                                     weights: batch.mix?.weights, gradient: gradient)
                 state.epochCorrect += Trainer.correctCount(logits, batch.labels)
                 network.backwardFromLogits(gradient)
                 optimizer.update(network.trainableParameters)
+                average?.update()
+                state.averageUpdates = average?.updates
                 state.epochLossSum += Double(batchLoss) * Double(batch.labels.count)
                 state.epochSeen += batch.labels.count
                 state.nextBatch = batch.index + 1
@@ -139,8 +148,9 @@ public final class Trainer: @unchecked Sendable {
                 }
             }
             let trainingSeconds = Date().timeIntervalSince(epochStart)
-            let result = Evaluation.run(network, on: validation, normalization: config.normalization,
-                                        flip: config.validateWithFlip)
+            let result = withValidatedWeights {
+                Evaluation.run(network, on: validation, normalization: config.normalization, flip: config.validateWithFlip)
+            }
             state.schedule.endEpoch(validationLoss: result.loss)
             let record = EpochRecord(epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(1, state.epochSeen)),
                                      trainAccuracy: Double(state.epochCorrect) / Double(max(1, state.epochSeen)),
@@ -153,7 +163,7 @@ public final class Trainer: @unchecked Sendable {
             if isBest {
                 state.bestAccuracy = result.accuracy
                 state.bestEpoch = record.epoch
-                try saveModel(record)
+                try withValidatedWeights { try saveModel(record) }
             }
             state.epoch += 1
             state.nextBatch = 0
@@ -171,7 +181,13 @@ public final class Trainer: @unchecked Sendable {
     }
 
     public func saveCheckpoint() throws {
-        try TrainingCheckpoint.write(state: state, network: network, optimizer: optimizer, to: checkpointURL)
+        try TrainingCheckpoint.write(state: state, network: network, optimizer: optimizer, average: average, to: checkpointURL)
+    }
+
+    /// Runs `body` with the weights that are validated and saved: the moving average when there is one.
+    private func withValidatedWeights<R>(_ body: () throws -> R) rethrows -> R {
+        guard let average else { return try body() }
+        return try average.withAveragedWeights(body)
     }
 
     private func saveModel(_ record: EpochRecord) throws {
@@ -181,6 +197,11 @@ public final class Trainer: @unchecked Sendable {
         notes["validation_accuracy"] = String(format: "%.4f", record.validationAccuracy)
         notes["validation_flip_averaged"] = "\(configuration.validateWithFlip)"
         notes["seed"] = "\(configuration.seed)"
+        if configuration.averageDecay > 0 { notes["weight_average_decay"] = "\(configuration.averageDecay)" }
+        if configuration.mixing.mixupAlpha > 0 { notes["mixup_alpha"] = "\(configuration.mixing.mixupAlpha)" }
+        if configuration.mixing.cutMixAlpha > 0 { notes["cutmix_alpha"] = "\(configuration.mixing.cutMixAlpha)" }
+        notes["optimizer"] = configuration.optimizer.rawValue
+        notes["schedule"] = configuration.schedule.rawValue
         let file = ModelFile(network: network, classNames: Emotion.classNames, normalization: configuration.normalization,
                              notes: notes)
         try file.save(to: modelURL, precision: modelPrecision)

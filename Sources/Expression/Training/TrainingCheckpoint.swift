@@ -18,16 +18,27 @@ public struct TrainingState: Codable, Sendable {
     public var epochCorrect: Int
     public var epochSeen: Int
     public var elapsedSeconds: Double
+    /// Updates folded into the weight average (nil without one, and in checkpoints from before averaging).
+    public var averageUpdates: Int?
 }
 
 public enum TrainingCheckpoint {
     static let stateKey = "emoscope.training_state"
 
-    public static func write(state: TrainingState, network: Sequential, optimizer: any Optimizer, to url: URL) throws {
-        var tensors = network.namedParameters.map { (name: "model.\($0.name)", tensor: $0.parameter.value) }
-        tensors += optimizer.stateTensors(for: network.namedParameters.map(\.parameter)).map {
+    /// Every tensor a checkpoint holds, by name: weights, optimiser state and the weight average.
+    static func tensors(network: Sequential, optimizer: any Optimizer, average: WeightAverage?) -> [(name: String, tensor: Tensor)] {
+        let named = network.namedParameters
+        var tensors = named.map { (name: "model.\($0.name)", tensor: $0.parameter.value) }
+        tensors += optimizer.stateTensors(for: named.map(\.parameter)).map {
             (name: "optimizer.\($0.name)", tensor: $0.tensor)
         }
+        if let average { tensors += zip(named, average.averages).map { (name: "average.\($0.name)", tensor: $1) } }
+        return tensors
+    }
+
+    public static func write(state: TrainingState, network: Sequential, optimizer: any Optimizer,
+                             average: WeightAverage? = nil, to url: URL) throws {
+        let tensors = tensors(network: network, optimizer: optimizer, average: average)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
@@ -44,14 +55,13 @@ public enum TrainingCheckpoint {
         }
     }
 
-    public static func restore(_ url: URL, into network: Sequential, optimizer: any Optimizer) throws {
+    public static func restore(_ url: URL, into network: Sequential, optimizer: any Optimizer,
+                               average: WeightAverage? = nil) throws {
         let contents = try SafeTensors.read(url)
-        var targets = network.namedParameters.map { (name: "model.\($0.name)", tensor: $0.parameter.value) }
-        targets += optimizer.stateTensors(for: network.namedParameters.map(\.parameter)).map {
-            (name: "optimizer.\($0.name)", tensor: $0.tensor)
-        }
-        for (name, tensor) in targets {
-            guard let entry = contents.entries[name] else { throw ModelFileError(url, "tensor \"\(name)\" is missing") }
+        for (name, tensor) in tensors(network: network, optimizer: optimizer, average: average) {
+            guard let entry = contents.entries[name] else {
+                throw ModelFileError(url, "tensor \"\(name)\" is missing")
+            }
             guard entry.shape == tensor.shape else {
                 throw ModelFileError(url, "tensor \"\(name)\" has shape \(entry.shape), expected \(tensor.shape)")
             }

@@ -30,8 +30,47 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Validate with flip averaging (what the app does at run time).
     public var validateWithFlip = true
     public var normalization = InputNormalization.unitRange
+    /// Decay of the exponential moving average of the weights that is validated and saved (0: none, the
+    /// weights as trained).
+    public var averageDecay: Float = 0
+    /// How batches are mixed (mixup, CutMix) before the network sees them.
+    public var mixing = BatchMixing()
 
     public init() {}
+}
+
+extension TrainingConfiguration {
+    enum CodingKeys: String, CodingKey {
+        case architecture, epochs, batchSize, seed, optimizer, learningRate, momentum, weightDecay, schedule
+        case warmupEpochs, plateauPatience, plateauFactor, earlyStoppingPatience, labelSmoothing
+        case balancedClassWeights, augmentation, validateWithFlip, normalization, averageDecay, mixing
+    }
+
+    /// Settings added after a checkpoint was written take their defaults (the run continues as it started).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        architecture = try c.decode(String.self, forKey: .architecture)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        optimizer = try c.decode(OptimizerKind.self, forKey: .optimizer)
+        learningRate = try c.decode(Float.self, forKey: .learningRate)
+        momentum = try c.decode(Float.self, forKey: .momentum)
+        weightDecay = try c.decode(Float.self, forKey: .weightDecay)
+        schedule = try c.decode(ScheduleKind.self, forKey: .schedule)
+        warmupEpochs = try c.decode(Float.self, forKey: .warmupEpochs)
+        plateauPatience = try c.decode(Int.self, forKey: .plateauPatience)
+        plateauFactor = try c.decode(Float.self, forKey: .plateauFactor)
+        earlyStoppingPatience = try c.decode(Int.self, forKey: .earlyStoppingPatience)
+        labelSmoothing = try c.decode(Float.self, forKey: .labelSmoothing)
+        balancedClassWeights = try c.decode(Bool.self, forKey: .balancedClassWeights)
+        augmentation = try c.decode(Augmentation.self, forKey: .augmentation)
+        validateWithFlip = try c.decode(Bool.self, forKey: .validateWithFlip)
+        normalization = try c.decode(InputNormalization.self, forKey: .normalization)
+        averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? 0
+        mixing = try c.decodeIfPresent(BatchMixing.self, forKey: .mixing) ?? BatchMixing()
+    }
 }
 
 extension Augmentation: Codable {
