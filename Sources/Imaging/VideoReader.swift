@@ -31,6 +31,9 @@ public final class VideoReader {
     /// Frames per second the source reports (0 when unknown).
     public var framesPerSecond: Double { handle.map { cvb_capture_fps($0) } ?? 0 }
 
+    /// Frames in the file as its container reports them (0 when unknown); an estimate, for progress only.
+    public var frameCount: Int { handle.map { Int(cvb_capture_frame_count($0)) } ?? 0 }
+
     public func read() -> Read {
         guard let handle else { return .failed("capture closed") }
         var pixels: UnsafePointer<UInt8>?

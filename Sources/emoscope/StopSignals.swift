@@ -6,7 +6,7 @@ import Foundation
 final class StopSignals: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
 
-    init(_ onStop: @escaping @Sendable () -> Void) {
+    init(message: String = "Stopping after this batch and writing a checkpoint…", _ onStop: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -14,7 +14,7 @@ final class StopSignals: @unchecked Sendable {
             source.setEventHandler {
                 count += 1
                 if count > 1 { exit(130) }
-                FileHandle.standardError.write(Data("\nStopping after this batch and writing a checkpoint…\n".utf8))
+                FileHandle.standardError.write(Data("\n\(message)\n".utf8))
                 onStop()
             }
             source.resume()

@@ -154,6 +154,40 @@ else
     fail "no Emoscope window for the missing camera within 30 s (log: $OUT/app-camera.log)"; cat "$OUT/app-camera.log"
 fi
 
+# ---- 3. emoscope analyze: whole video, then one killed mid-way --------------------------------------
+if [ -f "$OUT/faces.avi" ]; then
+    if "$BIN" analyze "$OUT/faces.avi" --csv "$OUT/analysis.csv" --summary "$OUT/analysis.json" --plot "$OUT/analysis.png" \
+        --force 2>"$OUT/analyze.log"; then
+        python3 - "$OUT/analysis.csv" "$OUT/analysis.json" <<'PY' || FAILED=1
+import csv, json, sys, collections
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+summary = json.load(open(sys.argv[2]))
+assert rows, 'no rows'
+per_track = collections.Counter(r['track'] for r in rows)
+for t in summary['tracks']:
+    assert per_track[str(t['track'])] == t['frames'], f"track {t['track']}: {t['frames']} frames, {per_track[str(t['track'])]} rows"
+assert all(abs(sum(float(r[e]) for e in ['angry','disgust','fear','happy','neutral','sad','surprise']) - 1) < 1e-3 for r in rows)
+print(f"E2E: ok: analyze wrote {len(rows)} rows for {len(summary['tracks'])} tracks; summary agrees with the CSV")
+PY
+        [ -s "$OUT/analysis.png" ] && pass "analyze drew the timeline plot" || fail "no timeline plot"
+    else
+        fail "analyze failed (log: $OUT/analyze.log)"; cat "$OUT/analyze.log"
+    fi
+    "$BIN" analyze "$OUT/faces.avi" "$OUT/faces.avi" "$OUT/faces.avi" --csv "$OUT/killed.csv" --force 2>/dev/null &
+    KILLED=$!
+    sleep 2.5
+    kill -9 $KILLED 2>/dev/null; wait $KILLED 2>/dev/null
+    python3 - "$OUT/killed.csv" <<'PY' || FAILED=1
+import sys
+data = open(sys.argv[1], 'rb').read()
+lines = data.split(b'\r\n')
+assert lines[-1] == b'', 'the file ends inside a line'
+fields = {len(l.split(b',')) for l in lines[:-1]}
+assert fields == {17}, f'lines with {fields} fields'
+print(f'E2E: ok: analyze killed with SIGKILL left {len(lines) - 2} complete rows and no partial line')
+PY
+fi
+
 for s in "${SKIPPED[@]}"; do echo "E2E: SKIPPED: $s"; done
 echo "E2E: screenshots and snapshots in $OUT"
 [ $FAILED -eq 0 ] && echo "E2E: all passed" || echo "E2E: FAILED"

@@ -361,6 +361,14 @@ double cvb_capture_fps(cvb_capture *capture) {
     });
 }
 
+double cvb_capture_frame_count(cvb_capture *capture) {
+    if (capture == nullptr) return 0;
+    return guarded(0.0, "cannot read the frame count", [&] {
+        double count = capture->source.get(cv::CAP_PROP_FRAME_COUNT);
+        return count > 0 && count < 1e9 ? count : 0.0;
+    });
+}
+
 void cvb_capture_close(cvb_capture *capture) {
     guarded(0, "cannot close a capture", [&] { delete capture; return 0; });
 }

@@ -55,6 +55,8 @@ int cvb_capture_read_bgra(cvb_capture *capture, const uint8_t **pixels, int32_t 
                           int32_t *stride);
 /// Frames per second the source reports (0 when unknown).
 double cvb_capture_fps(cvb_capture *capture);
+/// Frames in a video file as its container reports them (0 when unknown, e.g. for a camera).
+double cvb_capture_frame_count(cvb_capture *capture);
 void cvb_capture_close(cvb_capture *capture);
 
 /// Writes frames to an MJPG .avi (used to make test videos and a stand-in camera).
