@@ -93,5 +93,9 @@ public final class EmotionLog {
 public struct EmotionLogError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "cannot write \(path): \(reason)" }
 }

@@ -15,21 +15,21 @@ public final class App {
     /// Results whose frame is this much older than the newest capture give way to the newest picture.
     static let maximumFrameLag = 0.3
 
-    private var options: ViewerOptions
+    var options: ViewerOptions
     private var settings: Settings
     private let classifier: EmotionClassifying?
-    private let capture: CaptureLoop
+    let capture: CaptureLoop
     private let worker: InferenceWorker
-    private let snapshots: SnapshotWriter
+    let snapshots: SnapshotWriter
     private var window: OpaquePointer?
-    private var canvas: Canvas!
+    var canvas: Canvas!
     private var screen: LiveScreen!
     private var browser: DatasetBrowser?
-    private var model: LiveViewModel
-    private var showBrowser = false
+    var model: LiveViewModel
+    var showBrowser = false
     private var fullscreen = false
     private var running = true
-    private var drawnFaces: [DrawnFace] = []
+    var drawnFaces: [DrawnFace] = []
     private var toastUntil = 0.0
     private var renderRate = RateMeter()
     private var lastResultVersion = 0
@@ -37,6 +37,10 @@ public final class App {
     private var sourceSwitchedAt = -Double.infinity
     private var stats = LiveStats()
     private var snapshotRequested = false
+    var history = FaceHistory()
+    var recording: Recording?
+    /// The face the timeline follows: the panel's face, kept after its track ends until another appears.
+    var followedTrack: Int?
     private let startupWarnings: [String]
 
     /// - Parameters:
@@ -101,6 +105,7 @@ public final class App {
             if spare > 0.001 { SDL_Delay(UInt32(spare * 1000)) }
         }
         stats.endedAt = MonotonicClock.now
+        if recording != nil { stopRecording() }
         if options.persistSettings { saveSettings(window: window) }
         return stats
     }
@@ -115,9 +120,13 @@ public final class App {
                 lastResultVersion = version
                 model.result = result
                 stats.received(result, at: now)
+                history.record(result)
+                record(result, now: now)
             }
             showFrame()
+            updateTimeline()
         }
+        model.recordingSeconds = recording.map { now - $0.startedAt }
         model.captureState = capture.state
         model.sourceDescription = capture.spec.description
         model.captureFPS = capture.captureRate
@@ -223,6 +232,8 @@ public final class App {
         case .toggleSmoothing:
             worker.smoothing.toggle()
             showToast("Smoothing \(worker.smoothing ? "on" : "off")")
+        case .toggleRecording: recording == nil ? startRecording() : stopRecording()
+        case .toggleTimeline: model.showTimeline.toggle()
         case .left, .right, .up, .down, .pageUp, .pageDown, .filter:
             if showBrowser { browser?.perform(command) }
         }
@@ -231,6 +242,7 @@ public final class App {
     private func switchSource(_ spec: SourceSpec) {
         capture.switchTo(spec)
         worker.resetTracks()
+        history.reset()
         sourceSwitchedAt = MonotonicClock.now
         model.result = nil
         model.frame = nil
@@ -244,37 +256,12 @@ public final class App {
         fullscreen = on
     }
 
-    private func showToast(_ message: String, seconds: Double = 4) {
+    func showToast(_ message: String, seconds: Double = 4) {
         model.toast = message
         toastUntil = MonotonicClock.now + seconds
     }
 
     // MARK: Snapshot and settings
-
-    /// Saves the back buffer exactly as it is about to be shown, with the faces as drawn.
-    private func saveSnapshot() {
-        do {
-            let image = try canvas.readPixels()
-            let frameSize = model.frame.map { Size(width: $0.image.width, height: $0.image.height) }
-            let drawn = showBrowser ? [] : drawnFaces
-            let source = capture.spec.description, modelName = model.modelName, mirrored = model.mirrored
-            var status: String?
-            if case let .unavailable(message) = model.captureState { status = message }
-            let url = try snapshots.save(image) { name in
-                SnapshotRecord(time: Date(), source: source, model: modelName, image: name,
-                               imageSize: Size(width: image.width, height: image.height), frameSize: frameSize,
-                               mirrored: mirrored, status: status, drawn: drawn)
-            }
-            showToast("Saved \(url.lastPathComponent) in \(App.abbreviatingHome(url.deletingLastPathComponent().path))")
-        } catch {
-            showToast("Snapshot failed: \(error)", seconds: 6)
-        }
-    }
-
-    static func abbreviatingHome(_ path: String) -> String {
-        let home = NSHomeDirectory()
-        return path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
-    }
 
     private func saveSettings(window: OpaquePointer) {
         var w: Int32 = 0, h: Int32 = 0

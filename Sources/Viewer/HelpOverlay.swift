@@ -16,6 +16,8 @@ struct HelpOverlay {
         ("m", "Mirror the picture"),
         ("p", "Show / hide the side panel"),
         ("t", "Smoothing of probabilities on / off"),
+        ("r", "Record emotions over time (CSV, summary, plot)"),
+        ("g", "Timeline of the face under the bars on / off"),
         ("d", "Debug overlay"),
         ("Click", "Select a face"),
         ("h, ?", "This help"),

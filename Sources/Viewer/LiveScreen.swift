@@ -60,6 +60,7 @@ public final class LiveScreen {
         }
         drawStatus(model, in: videoArea, hasFrame: model.frame != nil, on: canvas)
         if model.showDebug { drawDebug(model, in: videoArea, on: canvas) }
+        if let seconds = model.recordingSeconds { drawRecordingMark(seconds, in: videoArea, on: canvas) }
         if let panelRect { SidePanel(fonts: fonts).draw(model, in: panelRect, on: canvas) }
         if let toast = model.toast { drawToast(toast, in: videoArea, on: canvas) }
         if model.showHelp { HelpOverlay(fonts: fonts).draw(in: canvas.bounds, on: canvas) }
@@ -114,6 +115,18 @@ public final class LiveScreen {
             canvas.text(line, font: fonts.body, color: Theme.text, x: box.midX,
                         y: box.y + Theme.spacingM / 2 + i * fonts.body.lineHeight, align: .center)
         }
+    }
+
+    /// "● REC 00:12" in the top right corner of the video while a recording runs.
+    private func drawRecordingMark(_ seconds: Double, in area: PixelRect, on canvas: Canvas) {
+        let s = Int(seconds)
+        let text = String(format: "REC %02d:%02d", s / 60, s % 60)
+        let size = fonts.bodyBold.measure(text)
+        let badge = PixelRect(x: area.maxX - size.width - 44 - Theme.spacingL, y: area.y + Theme.spacingL,
+                              width: size.width + 44, height: size.height + Theme.spacingS)
+        canvas.fillRoundedRect(badge, radius: badge.height / 2, Theme.overlayScrim)
+        canvas.fillEllipse(in: PixelRect(x: badge.x + 12, y: badge.midY - 7, width: 14, height: 14), Theme.error)
+        canvas.text(text, font: fonts.bodyBold, color: Theme.error, x: badge.x + 34, y: badge.y + Theme.spacingS / 2)
     }
 
     private func drawDebug(_ model: LiveViewModel, in area: PixelRect, on canvas: Canvas) {

@@ -32,6 +32,22 @@ public struct LiveViewModel {
     /// Older results are not drawn over the picture: their boxes would sit where faces were, not where they are.
     public static let maximumResultAge = 0.5
     public var rendererName = ""
+    /// The timeline under the bars: on or off, the followed face's recent probabilities, and whether its
+    /// track has ended (the chart then stops and says so).
+    public var showTimeline = true
+    public var timeline = Timeline()
+    /// Seconds since recording started, while recording.
+    public var recordingSeconds: Double?
+
+    public struct Timeline {
+        public var track: Int?
+        public var samples: [FaceHistory.Sample] = []
+        public var ended = false
+        /// The time the chart's right edge stands for.
+        public var now = 0.0
+        public var window = 30.0
+        public init() {}
+    }
 
     public init(sourceDescription: String) { self.sourceDescription = sourceDescription }
 

@@ -21,6 +21,10 @@ struct SidePanel {
         y += fonts.small.lineHeight + Theme.spacingL
 
         y = drawProbabilities(model, x: inner.x, y: y, width: inner.width, on: canvas)
+        if model.showTimeline {
+            y += Theme.spacingL
+            y = TimelineStrip(fonts: fonts).draw(model.timeline, x: inner.x, y: y, width: inner.width, on: canvas)
+        }
         if model.showPerformance {
             y += Theme.spacingXL
             y = drawRates(model, x: inner.x, y: y, width: inner.width, on: canvas)

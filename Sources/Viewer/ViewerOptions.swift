@@ -16,6 +16,8 @@ public struct ViewerOptions: Sendable {
     public var persistSettings = true
     /// Where snapshots go; nil: `$XDG_PICTURES_DIR/Emoscope`.
     public var snapshotDirectory: URL?
+    /// Where recordings go; nil: `$XDG_VIDEOS_DIR/Emoscope`.
+    public var recordingDirectory: URL?
     /// The SDL renderer: by what the machine has, or forced.
     public var renderer = RendererChoice.automatic
     /// A .ttf file to draw text with instead of DejaVu Sans.

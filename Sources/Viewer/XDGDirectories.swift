@@ -21,19 +21,27 @@ public struct XDGDirectories: Sendable {
 
     /// The user's pictures folder: XDG_PICTURES_DIR from the environment or from `user-dirs.dirs`
     /// (as xdg-user-dirs writes it, e.g. `XDG_PICTURES_DIR="$HOME/Bilder"`), else `~/Pictures`.
-    public var picturesDirectory: URL {
-        if let value = environment["XDG_PICTURES_DIR"], value.hasPrefix("/") { return URL(fileURLWithPath: value) }
-        let configBase = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
-            ?? home.appendingPathComponent(".config")
-        let file = configBase.appendingPathComponent("user-dirs.dirs")
-        if let text = try? String(contentsOf: file, encoding: .utf8), let path = XDGDirectories.parseUserDir("XDG_PICTURES_DIR", in: text, home: home.path) {
-            return URL(fileURLWithPath: path)
-        }
-        return home.appendingPathComponent("Pictures")
-    }
+    public var picturesDirectory: URL { userDirectory("XDG_PICTURES_DIR", fallback: "Pictures") }
+
+    /// The user's videos folder, found the same way (`XDG_VIDEOS_DIR`, else `~/Videos`).
+    public var videosDirectory: URL { userDirectory("XDG_VIDEOS_DIR", fallback: "Videos") }
 
     /// Snapshots go to `Emoscope/` inside the pictures folder.
     public var snapshotDirectory: URL { picturesDirectory.appendingPathComponent("Emoscope") }
+
+    /// Recordings go to `Emoscope/` inside the videos folder.
+    public var recordingDirectory: URL { videosDirectory.appendingPathComponent("Emoscope") }
+
+    private func userDirectory(_ name: String, fallback: String) -> URL {
+        if let value = environment[name], value.hasPrefix("/") { return URL(fileURLWithPath: value) }
+        let configBase = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
+            ?? home.appendingPathComponent(".config")
+        let file = configBase.appendingPathComponent("user-dirs.dirs")
+        if let text = try? String(contentsOf: file, encoding: .utf8), let path = XDGDirectories.parseUserDir(name, in: text, home: home.path) {
+            return URL(fileURLWithPath: path)
+        }
+        return home.appendingPathComponent(fallback)
+    }
 
     /// Reads one `NAME="value"` line of user-dirs.dirs; `$HOME` is the only variable the format allows.
     static func parseUserDir(_ name: String, in text: String, home: String) -> String? {

@@ -24,7 +24,7 @@ BIN=$EMOSCOPE_E2E_BIN
 OUT=${EMOSCOPE_E2E_OUT:-$(mktemp -d /tmp/emoscope-e2e.XXXXXX)}
 mkdir -p "$OUT"
 # Keep the user's settings and pictures out of it.
-export XDG_CONFIG_HOME=$OUT/config XDG_PICTURES_DIR=$OUT/pictures
+export XDG_CONFIG_HOME=$OUT/config XDG_PICTURES_DIR=$OUT/pictures XDG_VIDEOS_DIR=$OUT/videos
 FAILED=0
 SKIPPED=()
 APP=
@@ -108,7 +108,26 @@ PY
         HELP=$(wait_snapshot 10 2) && cp "$HELP" "$OUT/help-overlay.png" || fail "no snapshot with the help overlay"
         press "$W" h Tab; sleep 2; press "$W" s
         BROWSER=$(wait_snapshot 10 3) && cp "$BROWSER" "$OUT/dataset-browser.png" || fail "no snapshot of the dataset browser"
-        press "$W" Tab q
+        press "$W" Tab r; sleep 3; press "$W" s
+        RECORDING=$(wait_snapshot 10 4) && cp "$RECORDING" "$OUT/recording.png" || fail "no snapshot while recording"
+        press "$W" r; sleep 1.5
+        python3 - "$OUT/videos/Emoscope" <<'PY' || FAILED=1
+import csv, glob, json, sys, collections
+folder = sys.argv[1]
+csvs = glob.glob(folder + '/emoscope-*.csv')
+assert len(csvs) == 1, f'recordings in {folder}: {csvs}'
+base = csvs[0][:-4]
+rows = list(csv.DictReader(open(base + '.csv', newline='')))
+summary = json.load(open(base + '.json'))
+assert open(base + '.png', 'rb').read(8) == b'\x89PNG\r\n\x1a\n', 'no timeline plot'
+assert rows, 'the recording has no rows'
+per_track = collections.Counter(r['track'] for r in rows)
+assert {str(t['track']): t['frames'] for t in summary['tracks']} == dict(per_track), 'summary and CSV disagree'
+times = [float(r['time_s']) for r in rows]
+assert times == sorted(times) and times[-1] > 1, f'times {times[:3]}…{times[-3:]}'
+print(f"E2E: ok: r … r recorded {len(rows)} rows over {times[-1]:.1f} s for {len(per_track)} faces; CSV, summary and plot agree")
+PY
+        press "$W" q
         for _ in $(seq 1 30); do kill -0 $APP 2>/dev/null || break; sleep 0.2; done
         if kill -0 $APP 2>/dev/null; then fail "q did not quit the app"; else
             wait $APP; code=$?
