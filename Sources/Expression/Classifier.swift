@@ -63,7 +63,8 @@ public final class Classifier: @unchecked Sendable {
                            mirrored: averagesFlip) { all.baseAddress! + $0 * side * side }
         }
         let logits = model.network.logits(input, training: false)
-        return FaceBatch.probabilities(logits: logits, count: faces.count, mirrored: averagesFlip)
+        return FaceBatch.probabilities(logits: logits, count: faces.count, mirrored: averagesFlip,
+                                       bias: DecisionBias(notes: model.notes, classes: model.classNames.count))
             .map { averaged in outputIndex.map { averaged[$0] } }
     }
 }

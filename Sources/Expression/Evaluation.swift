@@ -12,7 +12,7 @@ public enum Evaluation {
     /// The probabilities of every face, in the network's class order, batch by batch through `FaceBatch`;
     /// with `flip`, each face's are averaged with its mirror image's.
     public static func probabilities(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                                     flip: Bool = false, batchSize: Int = 256) -> [[Float]] {
+                                     flip: Bool = false, bias: DecisionBias? = nil, batchSize: Int = 256) -> [[Float]] {
         let side = LabeledFaces.side, area = side * side
         network.prepareForInference()
         let input = Tensor(shape: [0])
@@ -27,7 +27,7 @@ public enum Evaluation {
                 }
             }
             let logits = network.logits(input, training: false)
-            result += FaceBatch.probabilities(logits: logits, count: count, mirrored: flip)
+            result += FaceBatch.probabilities(logits: logits, count: count, mirrored: flip, bias: bias)
             start += count
         }
         return result
@@ -35,8 +35,8 @@ public enum Evaluation {
 
     /// Accuracy, confusion matrix and loss; the network's classes must be in `Emotion.allCases` order.
     public static func run(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                           flip: Bool = false, batchSize: Int = 256) -> Result {
-        let all = probabilities(network, on: faces, normalization: normalization, flip: flip, batchSize: batchSize)
+                           flip: Bool = false, bias: DecisionBias? = nil, batchSize: Int = 256) -> Result {
+        let all = probabilities(network, on: faces, normalization: normalization, flip: flip, bias: bias, batchSize: batchSize)
         var confusion = ConfusionMatrix(classCount: network.outputShape[0])
         var totalLoss = 0.0
         for (n, p) in all.enumerated() {

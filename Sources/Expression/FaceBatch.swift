@@ -24,8 +24,9 @@ public enum FaceBatch {
     }
 
     /// The probabilities of each of `count` faces from the network's logits for a batch made by `fill`:
-    /// softmax of each copy, averaged over the copies.
-    public static func probabilities(logits: Tensor, count: Int, mirrored: Bool) -> [[Float]] {
+    /// softmax of each copy, averaged over the copies, then shifted by the model's decision bias when it has
+    /// one (p ∝ p · e^bias, per class in the network's order).
+    public static func probabilities(logits: Tensor, count: Int, mirrored: Bool, bias: DecisionBias? = nil) -> [[Float]] {
         let k = logits.sampleCount
         let copies = mirrored ? 2 : 1
         var row = [Float](repeating: 0, count: k)
@@ -37,7 +38,7 @@ public enum FaceBatch {
                 }
                 for j in 0..<k { averaged[j] += row[j] / Float(copies) }
             }
-            return averaged
+            return bias?.apply(to: averaged) ?? averaged
         }
     }
 }

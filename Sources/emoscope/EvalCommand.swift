@@ -36,7 +36,8 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
         }
         let start = Date()
-        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip)
+        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip,
+                                    bias: DecisionBias(notes: file.notes, classes: file.classNames.count))
         let seconds = Date().timeIntervalSince(start)
         let confusion = result.confusion
         if json {
