@@ -192,9 +192,7 @@ public final class App {
             if let file = event.drop.file {
                 let path = String(cString: file)
                 SDL_free(file)
-                let lower = path.lowercased()
-                let isImage = [".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"].contains { lower.hasSuffix($0) }
-                switchSource(isImage ? .image(path) : .video(path))
+                open(DroppedPath(path))
             }
         default:
             break
@@ -236,6 +234,18 @@ public final class App {
         case .toggleTimeline: model.showTimeline.toggle()
         case .left, .right, .up, .down, .pageUp, .pageDown, .filter:
             if showBrowser { browser?.perform(command) }
+        }
+    }
+
+    private func open(_ dropped: DroppedPath) {
+        switch dropped {
+        case let .image(path): showBrowser = false; switchSource(.image(path))
+        case let .video(path): showBrowser = false; switchSource(.video(path))
+        case let .dataset(path):
+            options.dataRoot = path
+            browser = DatasetBrowser(root: URL(fileURLWithPath: path), fonts: screen.fonts)
+            showBrowser = true
+        case let .unusable(reason): showToast("Cannot open that: \(reason)", seconds: 6)
         }
     }
 

@@ -79,7 +79,7 @@ public final class LiveScreen {
             if hasFrame { canvas.fill(area, Theme.overlayScrim) }
             title = model.sourceDescription.hasPrefix("camera") ? "No picture from \(model.sourceDescription)" : "Cannot show \(model.sourceDescription)"
             detail = message
-            hint = "Retrying every second.  Press c to try another camera; start with --demo or --video FILE to use no camera."
+            hint = "Retrying every second.  Press c to try another camera, or drop a video, an image or a dataset folder here."
         case .ended:
             title = "End of \(model.sourceDescription)"; detail = ""; hint = ""
         }
