@@ -5,12 +5,14 @@ import Foundation
 ///
 /// Waiting matters: a process that exits while a worker is still inside a library (OpenBLAS, OpenCV) runs
 /// that library's exit handlers under it, and crashes.
-final class WorkerThread: @unchecked Sendable {
+public final class WorkerThread: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var isRunning = false
 
     /// Starts `body` on a new thread named `name`.
-    func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    public init() {}
+
+    public func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread { [finished] in
             body()
             finished.signal()
@@ -21,7 +23,7 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Waits (up to `timeout` seconds) for the loop to return; the caller has already told it to stop.
-    func join(timeout: Double = 5) {
+    public func join(timeout: Double = 5) {
         guard isRunning else { return }
         _ = finished.wait(timeout: .now() + timeout)
         isRunning = false

@@ -232,7 +232,7 @@ public final class App {
             showToast("Smoothing \(worker.smoothing ? "on" : "off")")
         case .toggleRecording: recording == nil ? startRecording() : stopRecording()
         case .toggleTimeline: model.showTimeline.toggle()
-        case .left, .right, .up, .down, .pageUp, .pageDown, .filter:
+        case .left, .right, .up, .down, .pageUp, .pageDown, .filter, .cycleOutcome, .cycleOrder:
             if showBrowser { browser?.perform(command) }
         }
     }

@@ -16,7 +16,9 @@ final class DatasetBrowser {
     private let root: URL
     private let fonts: Fonts
     private let state = LatestSlot<Loading>()
-    private var filter: Emotion?
+    private var query = PredictionQuery()
+    private var batchPredictions: SplitPredictions?
+    private var predictionsSeen = 0
     private var visible: [Int] = []       // indices into faces, after the filter
     private var visibleIsCurrent = false  // false until the faces have loaded, and after the filter changes
     private var selected = 0              // index into `visible`
@@ -50,6 +52,8 @@ final class DatasetBrowser {
         if case let .failed(message) = state.latest()?.value { return message }
         return nil
     }
+    /// Faces predicted by the background pass so far (for tests).
+    var predictedCount: Int { batchPredictions?.done ?? 0 }
     /// Faces the filter lets through (for tests).
     var visibleCount: Int { refreshVisible(); return visible.count }
 
@@ -61,9 +65,11 @@ final class DatasetBrowser {
     // MARK: Input
 
     func perform(_ command: KeyCommand) {
-        if case let .filter(n) = command {
-            setFilter(n == 0 ? nil : Emotion(rawValue: n - 1))
-            return
+        switch command {
+        case let .filter(n): setQuery { $0.trueClass = n == 0 ? nil : Emotion(rawValue: n - 1) }; return
+        case .cycleOutcome: setQuery { $0.outcome = $0.outcome.next }; return
+        case .cycleOrder: setQuery { $0.order = $0.order.next }; return
+        default: break
         }
         refreshVisible()
         guard !visible.isEmpty else { return }
@@ -87,7 +93,7 @@ final class DatasetBrowser {
 
     func click(at point: Point, canvasSize: Size) {
         if let chip = layout.chips.first(where: { $0.rect.contains(point) }) {
-            setFilter(chip.emotion)
+            setQuery { $0.trueClass = chip.emotion }
             return
         }
         guard layout.grid.contains(point) else { return }
@@ -97,8 +103,8 @@ final class DatasetBrowser {
         if index < visible.count { selected = index }
     }
 
-    private func setFilter(_ emotion: Emotion?) {
-        filter = emotion
+    private func setQuery(_ change: (inout PredictionQuery) -> Void) {
+        change(&query)
         visibleIsCurrent = false
         selected = 0
         scrollRow = 0
@@ -107,8 +113,13 @@ final class DatasetBrowser {
 
     /// The faces the filter lets through, once the folder has loaded.
     private func refreshVisible() {
+        // Predictions arriving change what a query over them shows.
+        if query.needsPredictions, let batch = batchPredictions, batch.done != predictionsSeen {
+            predictionsSeen = batch.done
+            visibleIsCurrent = false
+        }
         guard !visibleIsCurrent, let faces else { return }
-        visible = faces.labels.indices.filter { filter == nil || faces.labels[$0] == filter }
+        visible = query.indices(labels: faces.labels, probabilities: batchPredictions?.probabilities ?? [])
         visibleIsCurrent = true
         clampSelection()
     }
@@ -144,8 +155,13 @@ final class DatasetBrowser {
                 canvas.text(line, font: fonts.body, color: Theme.textDim, x: main.x, y: main.y + 64 + i * fonts.body.lineHeight)
             }
         case let .loaded(split, faces):
-            canvas.text("\(root.lastPathComponent)/\(split) · \(faces.count) faces", font: fonts.body, color: Theme.textDim,
-                        x: main.x + 110, y: main.y + 4)
+            if batchPredictions == nil, let classifier {
+                batchPredictions = SplitPredictions(faces: faces, classifier: classifier)
+            }
+            let shown = query.outcome == .all ? "\(visible.count) faces" : "\(visible.count) \(query.outcome.rawValue)"
+            canvas.text("\(root.lastPathComponent)/\(split) · \(shown) · by \(query.order.rawValue)   (e: all/wrong/right, o: order)",
+                        font: fonts.body, color: Theme.textDim, x: main.x + 110, y: main.y + 4)
+            drawProgress(x: main.x + 110, y: main.y + 4 + fonts.body.lineHeight, width: main.width - 110, on: canvas)
             refreshVisible()
             let chipsBottom = drawChips(faces, x: main.x, y: main.y + fonts.title.lineHeight + Theme.spacingM, width: main.width, on: canvas)
             let grid = PixelRect(x: main.x, y: chipsBottom + Theme.spacingM, width: main.width, height: main.maxY - chipsBottom - Theme.spacingM)
@@ -153,7 +169,7 @@ final class DatasetBrowser {
             drawDetail(faces, classifier: classifier, in: panel, on: canvas)
         }
         if case .loaded = loading {} else { canvas.fill(panel, Theme.panel) }
-        canvas.text("Tab live view   ←↑→↓ move   0–7 filter", font: fonts.small, color: Theme.textFaint,
+        canvas.text("Tab live view   ←↑→↓ move   0–7 class", font: fonts.small, color: Theme.textFaint,
                     x: panel.x + Theme.spacingL, y: panel.maxY - Theme.spacingL - fonts.small.lineHeight)
         if let toast {
             let size = fonts.body.measure(toast)
@@ -174,13 +190,22 @@ final class DatasetBrowser {
             let size = fonts.small.measure(text)
             var rect = PixelRect(x: cx, y: cy, width: size.width + 2 * Theme.spacingM, height: size.height + Theme.spacingS)
             if rect.maxX > x + width { cx = x; cy += rect.height + Theme.spacingS; rect.x = cx; rect.y = cy }
-            let active = emotion == filter
+            let active = emotion == query.trueClass
             canvas.fillRoundedRect(rect, radius: rect.height / 2, active ? color : Theme.panelRaised)
             canvas.text(text, font: fonts.small, color: active ? Theme.textColor(on: color) : color, in: rect, align: .center)
             layout.chips.append((rect, emotion))
             cx = rect.maxX + Theme.spacingS
         }
         return cy + fonts.small.lineHeight + Theme.spacingS
+    }
+
+    /// A thin bar under the header while the split is being predicted.
+    private func drawProgress(x: Int, y: Int, width: Int, on canvas: Canvas) {
+        guard let batch = batchPredictions, batch.done < batch.count, batch.count > 0 else { return }
+        let bar = PixelRect(x: x, y: y + 2, width: min(width, 240), height: 4)
+        canvas.fill(bar, Theme.panelRaised)
+        canvas.fill(PixelRect(x: bar.x, y: bar.y, width: bar.width * batch.done / batch.count, height: bar.height), Theme.accent)
+        canvas.text("predicting \(batch.done) / \(batch.count)", font: fonts.small, color: Theme.textDim, x: bar.maxX + Theme.spacingM, y: y - 4)
     }
 
     private func drawGrid(_ faces: LabeledFaces, in grid: PixelRect, on canvas: Canvas) throws {
@@ -205,6 +230,11 @@ final class DatasetBrowser {
                 canvas.draw(texture, in: rect)
                 let color = Theme.color(for: faces.labels[index])
                 canvas.fill(PixelRect(x: rect.x, y: rect.maxY - 4, width: rect.width, height: 4), color)
+                if let p = batchPredictions?.probabilities(index), let predicted = Emotion(rawValue: p.indices.max { p[$0] < p[$1] }!) {
+                    // The prediction's colour in the top right corner; a red frame when it is wrong.
+                    canvas.fill(PixelRect(x: rect.maxX - 14, y: rect.y, width: 14, height: 14), Theme.color(for: predicted))
+                    if predicted != faces.labels[index] { canvas.stroke(rect, Theme.error, thickness: 2) }
+                }
                 if position == selected { canvas.stroke(rect.insetBy(dx: -3, dy: -3), Theme.text, thickness: 2) }
             }
         }
@@ -241,6 +271,7 @@ final class DatasetBrowser {
         y += fonts.body.lineHeight + Theme.spacingXS
         var probabilities: [Float] = []
         if let classifier {
+            if let batch = batchPredictions?.probabilities(index) { predictions[index] = batch }
             if predictions[index] == nil { predictions[index] = classifier.probabilities(for: [faces.face(index)]).first }
             probabilities = predictions[index] ?? []
         }

@@ -19,6 +19,7 @@ struct HelpOverlay {
         ("r", "Record emotions over time (CSV, summary, plot)"),
         ("g", "Timeline of the face under the bars on / off"),
         ("d", "Debug overlay"),
+        ("0–7, e, o", "Browser: class, all / wrong / right, order (file, confidence, loss)"),
         ("Click", "Select a face"),
         ("h, ?", "This help"),
         ("q, Ctrl+Q", "Quit"),

@@ -5,7 +5,7 @@ import CSDL2
 /// What a key press asks the viewer to do (mpv and GNOME habits).
 public enum KeyCommand: Equatable, Sendable {
     case pause, snapshot, toggleFullscreen, escape, quit, toggleBrowser, nextCamera, mirror, togglePanel
-    case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleTimeline
+    case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleTimeline, cycleOutcome, cycleOrder
     case left, right, up, down, pageUp, pageDown, filter(Int)
 
     public static func from(keycode: Int32, modifiers: UInt16) -> KeyCommand? {
@@ -27,6 +27,8 @@ public enum KeyCommand: Equatable, Sendable {
         case key(SDLK_t): return .toggleSmoothing
         case key(SDLK_r): return .toggleRecording
         case key(SDLK_g): return .toggleTimeline
+        case key(SDLK_e): return .cycleOutcome
+        case key(SDLK_o): return .cycleOrder
         case key(SDLK_h), key(SDLK_F1), key(SDLK_QUESTION): return .toggleHelp
         case key(SDLK_SLASH) where shift: return .toggleHelp // '?' on US layouts
         case key(SDLK_LEFT): return .left

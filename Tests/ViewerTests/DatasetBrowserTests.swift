@@ -2,6 +2,7 @@ import Expression
 import Foundation
 import Graphics
 import Imaging
+import Live
 import Testing
 import TestSupport
 @testable import Viewer
@@ -49,6 +50,35 @@ extension SDLSuite {
             let expected = digit == 0 ? 17 : [3, 0, 2, 5, 1, 4, 2][digit - 1]
             #expect(browser.visibleCount == expected, "filter \(digit)")
         }
+    }
+
+    /// Says "happy" for every face.
+    final class HappyClassifier: EmotionClassifying, @unchecked Sendable {
+        let modelName = "happy"
+        func probabilities(for faces: [GrayImage]) -> [[Float]] { faces.map { _ in [0, 0, 0, 0.9, 0.1, 0, 0] } }
+    }
+
+    /// The whole split is predicted in the background; `e` then shows the wrong faces, then the right ones.
+    @Test func misclassifiedAndCorrectFacesAfterBackgroundPredictions() throws {
+        let root = try Self.makeDataset(perClass: [0, 0, 0, 3, 0, 2, 0])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fonts = try Fonts()
+        let canvas = try Canvas(offscreenWidth: 900, height: 600)
+        let browser = try Self.loaded(root, fonts: fonts)
+        let classifier = HappyClassifier()
+        let deadline = Date(timeIntervalSinceNow: 10)
+        repeat {
+            try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
+            Thread.sleep(forTimeInterval: 0.01)
+        } while browser.predictedCount < 5 && Date() < deadline
+        #expect(browser.predictedCount == 5)
+        browser.perform(.cycleOutcome)
+        #expect(browser.visibleCount == 2, "the two sad faces, called happy")
+        browser.perform(.cycleOutcome)
+        #expect(browser.visibleCount == 3, "the three happy faces")
+        browser.perform(.cycleOrder)
+        try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
+        #expect(browser.visibleCount == 3)
     }
 
     /// Keys pressed before the folder has loaded are harmless too.

@@ -1,0 +1,52 @@
+import Expression
+import Foundation
+import Live
+import Synchronization
+
+/// The model's predictions for every face of a split, computed on a background thread in batches, so the
+/// browser's grid is usable at once and fills in. Read from the main loop without waiting.
+final class SplitPredictions: @unchecked Sendable {
+    private struct Shared {
+        var probabilities: [[Float]?]
+        var done = 0
+        var cancelled = false
+    }
+
+    let count: Int
+    private let shared: Mutex<Shared>
+    private let worker = WorkerThread()
+    static let batchSize = 256
+
+    /// `classifier` is shared with the live view's inference thread: its calls go through its lock.
+    init(faces: LabeledFaces, classifier: EmotionClassifying) {
+        let classifier = classifier as? LockedClassifier ?? LockedClassifier(classifier)
+        count = faces.count
+        shared = Mutex(Shared(probabilities: [[Float]?](repeating: nil, count: faces.count)))
+        worker.start(name: "emoscope.browser-predictions") { [self] in
+            var start = 0
+            while start < faces.count {
+                if shared.withLock({ $0.cancelled }) { return }
+                let end = min(faces.count, start + Self.batchSize)
+                let batch = classifier.probabilities(for: (start..<end).map(faces.face))
+                let first = start
+                shared.withLock { s in
+                    for (offset, p) in batch.enumerated() { s.probabilities[first + offset] = p }
+                    s.done = end
+                }
+                start = end
+            }
+        }
+    }
+
+    deinit { cancel() }
+
+    func cancel() {
+        shared.withLock { $0.cancelled = true }
+        worker.join()
+    }
+
+    /// Faces predicted so far (they are predicted in file order).
+    var done: Int { shared.withLock { $0.done } }
+    var probabilities: [[Float]?] { shared.withLock { $0.probabilities } }
+    func probabilities(_ index: Int) -> [Float]? { shared.withLock { $0.probabilities[index] } }
+}
