@@ -1,14 +1,16 @@
-#include "NeuralKernels.h"
+#include "level.h"
 
 // Winograd's input and output tile transforms, Bᵀ d B and Aᵀ M A (+ bias), for a block of tiles. Each is a
 // few weighted sums of channel vectors per tile element; they run over 32 channels at a time in registers,
-// and read pixels straight from the image, skipping those outside it instead of copying zeros.
+// and read pixels straight from the image, skipping those outside it instead of copying zeros. The portable
+// and AVX2 forms are the same C compiled for each; the AVX-512 form writes its sums with 16-lane registers
+// and finishes a channel count that is no multiple of 16 under a mask instead of one channel at a time.
 
 enum { LANES = 32 };
 
 // out[0..<c] = start[0..<c] (or 0) + Σ_j w[j] · rows[j][0..<c], skipping NULL rows and zero weights.
 static inline __attribute__((always_inline))
-void combine(int count, const float *const *rows, const float *w, const float *start, int c, float *out) {
+void combine_c(int count, const float *const *rows, const float *w, const float *start, int c, float *out) {
     int k = 0;
     for (; k + LANES <= c; k += LANES) {
         float acc[LANES];
@@ -27,9 +29,44 @@ void combine(int count, const float *const *rows, const float *w, const float *s
     }
 }
 
-static inline __attribute__((always_inline))
+#if NK_X86
+#include <immintrin.h>
+
+// As `combine_c`, 32 channels at a time in two registers, then 16 at a time, the last under a mask.
+NK_AVX512 NK_INLINE
+void combine_avx512(int count, const float *const *rows, const float *w, const float *start, int c, float *out) {
+    int k = 0;
+    for (; k + 32 <= c; k += 32) {
+        __m512 acc0 = start ? _mm512_loadu_ps(start + k) : _mm512_setzero_ps();
+        __m512 acc1 = start ? _mm512_loadu_ps(start + k + 16) : _mm512_setzero_ps();
+        for (int j = 0; j < count; j++) {
+            if (!rows[j] || w[j] == 0) continue;
+            const __m512 x = _mm512_set1_ps(w[j]);
+            acc0 = _mm512_fmadd_ps(x, _mm512_loadu_ps(rows[j] + k), acc0);
+            acc1 = _mm512_fmadd_ps(x, _mm512_loadu_ps(rows[j] + k + 16), acc1);
+        }
+        _mm512_storeu_ps(out + k, acc0);
+        _mm512_storeu_ps(out + k + 16, acc1);
+    }
+    for (; k < c; k += 16) {
+        const __mmask16 mask = c - k >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (c - k)) - 1);
+        __m512 acc = start ? _mm512_maskz_loadu_ps(mask, start + k) : _mm512_setzero_ps();
+        for (int j = 0; j < count; j++) {
+            if (!rows[j] || w[j] == 0) continue;
+            acc = _mm512_fmadd_ps(_mm512_set1_ps(w[j]), _mm512_maskz_loadu_ps(mask, rows[j] + k), acc);
+        }
+        _mm512_mask_storeu_ps(out + k, mask, acc);
+    }
+}
+#endif
+
+// The transforms take their `combine` as a constant argument: inlined into each level's function, it becomes
+// that level's code.
+typedef void (*combine_fn)(int count, const float *const *rows, const float *w, const float *start, int c, float *out);
+
+NK_INLINE
 void input_tiles(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
-                 long planeStride, float *scratch) {
+                 long planeStride, float *scratch, const combine_fn combine) {
     const int n = s.n, m = s.m, c = s.channels, h = s.height, w = s.width;
     const float *rows[8];
     for (int t = t0; t < t1; t++) {
@@ -54,9 +91,9 @@ void input_tiles(const NKWinogradShape s, const float *source, int t0, int t1, c
     }
 }
 
-static inline __attribute__((always_inline))
+NK_INLINE
 void output_tiles(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
-                  const float *bias, float *output, float *scratch) {
+                  const float *bias, float *output, float *scratch, const combine_fn combine) {
     const int n = s.n, m = s.m, c = s.channels, h = s.height, w = s.width;
     const long planeStride = (long)(t1 - t0) * c;
     const float *rows[8];
@@ -81,39 +118,54 @@ void output_tiles(const NKWinogradShape s, const float *products, int t0, int t1
 
 static void input_portable(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
                            long planeStride, float *scratch) {
-    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch);
+    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch, combine_c);
 }
 
 static void output_portable(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
                             const float *bias, float *output, float *scratch) {
-    output_tiles(s, products, t0, t1, at, bias, output, scratch);
+    output_tiles(s, products, t0, t1, at, bias, output, scratch, combine_c);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-#define AVX2 __attribute__((target("avx2,fma")))
-AVX2 static void input_avx2(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
-                            long planeStride, float *scratch) {
-    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch);
+#if NK_X86
+NK_AVX2 static void input_avx2(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
+                               long planeStride, float *scratch) {
+    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch, combine_c);
 }
 
-AVX2 static void output_avx2(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
-                             const float *bias, float *output, float *scratch) {
-    output_tiles(s, products, t0, t1, at, bias, output, scratch);
+NK_AVX2 static void output_avx2(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
+                                const float *bias, float *output, float *scratch) {
+    output_tiles(s, products, t0, t1, at, bias, output, scratch, combine_c);
+}
+
+NK_AVX512 static void input_avx512(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt,
+                                   float *v, long planeStride, float *scratch) {
+    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch, combine_avx512);
+}
+
+NK_AVX512 static void output_avx512(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
+                                    const float *bias, float *output, float *scratch) {
+    output_tiles(s, products, t0, t1, at, bias, output, scratch, combine_avx512);
 }
 #endif
 
 void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0, int t1, const float *bt, float *v,
                        long planeStride, float *scratch) {
-#if defined(__x86_64__) || defined(__i386__)
-    if (nk_uses_avx2()) { input_avx2(shape, source, t0, t1, bt, v, planeStride, scratch); return; }
+    switch (nk_dispatch_level()) {
+#if NK_X86
+    case NK_LEVEL_AVX512: input_avx512(shape, source, t0, t1, bt, v, planeStride, scratch); return;
+    case NK_LEVEL_AVX2: input_avx2(shape, source, t0, t1, bt, v, planeStride, scratch); return;
 #endif
-    input_portable(shape, source, t0, t1, bt, v, planeStride, scratch);
+    default: input_portable(shape, source, t0, t1, bt, v, planeStride, scratch);
+    }
 }
 
 void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,
                         const float *bias, float *output, float *scratch) {
-#if defined(__x86_64__) || defined(__i386__)
-    if (nk_uses_avx2()) { output_avx2(shape, products, t0, t1, at, bias, output, scratch); return; }
+    switch (nk_dispatch_level()) {
+#if NK_X86
+    case NK_LEVEL_AVX512: output_avx512(shape, products, t0, t1, at, bias, output, scratch); return;
+    case NK_LEVEL_AVX2: output_avx2(shape, products, t0, t1, at, bias, output, scratch); return;
 #endif
-    output_portable(shape, products, t0, t1, at, bias, output, scratch);
+    default: output_portable(shape, products, t0, t1, at, bias, output, scratch);
+    }
 }

@@ -13,8 +13,8 @@ extern "C" {
 
 /// C[rows×columns] = A[rows×inner] · B[inner×columns] (+ bias[column] on every row when `bias` is not NULL),
 /// row-major with leading dimensions; C is overwritten. Neither operand is packed: B is read in 16-column
-/// panels straight from memory, each panel once per 6 rows of A. AVX2 and FMA when the CPU has them,
-/// portable C otherwise.
+/// panels straight from memory, each panel once per block of rows of A. AVX-512, AVX2 or portable C
+/// by `nk_level()`.
 void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
               const float *bias, float *c, int ldc);
 
@@ -53,11 +53,43 @@ void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0,
 void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,
                         const float *bias, float *output, float *scratch);
 
-/// Whether the kernels run their AVX2/FMA forms on this CPU and thread (for benchmarks and tests to report).
-int nk_uses_avx2(void);
+/// The instruction-set levels every kernel has a form for, lowest first.
+typedef enum {
+    /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.
+    NK_LEVEL_PORTABLE = 0,
+    /// 8-lane AVX2 with FMA.
+    NK_LEVEL_AVX2 = 1,
+    /// 16-lane AVX-512 (F, BW, VL and DQ) with 32 vector registers.
+    NK_LEVEL_AVX512 = 2,
+} NKLevel;
 
-/// For tests: with `portable` non-zero, kernels called from this thread take their portable C forms.
-void nk_use_portable_kernels_on_this_thread(int portable);
+/// The highest level this CPU (and its operating system) supports, by what the CPU reports, never by its name.
+NKLevel nk_cpu_level(void);
+
+/// Caps the level of every thread of the process (NK_LEVEL_AVX512: no cap), to measure or test a lower level.
+void nk_set_max_level(NKLevel level);
+NKLevel nk_max_level(void);
+
+/// Caps the level of kernels called from this thread only (on top of the process's cap). `Compute` passes a
+/// thread's cap on to the workers running its loops, so that a test can force a level without touching others.
+void nk_set_thread_max_level(NKLevel level);
+NKLevel nk_thread_max_level(void);
+
+/// The level kernels called from this thread run: the CPU's, lowered by the process's and the thread's caps.
+/// Every kernel decides by this one function.
+NKLevel nk_level(void);
+
+/// The levels kernels called from this thread actually ran since the last reset, one bit per level
+/// (1 << NKLevel): for tests, to prove that the form they meant to check is the one that ran. `Compute` adds
+/// what its workers ran on a thread's behalf.
+unsigned nk_levels_run_on_this_thread(void);
+void nk_reset_levels_run_on_this_thread(void);
+void nk_add_levels_run_on_this_thread(unsigned levels);
+
+/// Runs `iterations` steps of `accumulators` independent chains of vector fused multiply-adds of `bits`
+/// (256 or 512) bits on this thread and returns the floating-point operations done (0 when the CPU lacks
+/// the width). Timed by the caller, it gives the core's peak, the figure kernels' speeds are fractions of.
+double nk_fma_loop(int bits, long iterations);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import NeuralKernels
 import Synchronization
 
 /// The two compute primitives everything else is built on: a matrix product and a parallel loop.
@@ -99,10 +100,23 @@ public enum Compute {
             return
         }
         let next = Atomic<Int>(0)
+        // The workers run the kernels at this thread's level (a test may have lowered it), not their own, and
+        // report the levels they ran back to this thread.
+        let level = nk_thread_max_level()
+        let levelsRun = Atomic<UInt32>(0)
         // The chunks touch disjoint ranges of raw buffers, which Swift cannot prove: vouch for it here, once.
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let (ownLevel, ownLevelsRun) = (nk_thread_max_level(), nk_levels_run_on_this_thread())
+                nk_set_thread_max_level(level)
+                nk_reset_levels_run_on_this_thread()
+                defer {
+                    levelsRun.bitwiseOr(nk_levels_run_on_this_thread(), ordering: .relaxed)
+                    nk_set_thread_max_level(ownLevel)
+                    nk_reset_levels_run_on_this_thread()
+                    nk_add_levels_run_on_this_thread(ownLevelsRun)
+                }
                 while true {
                     let start = next.add(step, ordering: .relaxed).oldValue
                     if start >= count { break }
@@ -110,6 +124,7 @@ public enum Compute {
                 }
             }
         }
+        nk_add_levels_run_on_this_thread(levelsRun.load(ordering: .relaxed))
     }
 }
 
