@@ -24,4 +24,9 @@ static inline NKLevel nk_dispatch_level(void) {
     return level;
 }
 
+// C (+)= op(A) · B with B packed by `nk_pack` and A read in place, transposed with `transposeA` (element (r, k)
+// at a[k·lda + r]): `nk_gemm`'s blocks.
+void nk_sgemm_packed_block(int transposeA, int rows, int columns, int inner, const float *a, int lda, const float *packed,
+                           int accumulate, float *c, int ldc);
+
 #endif

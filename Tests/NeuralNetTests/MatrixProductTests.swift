@@ -136,20 +136,58 @@ struct MatrixProductTests {
         }
     }
 
+    /// The large product (BLAS's sgemm) at every level, for every transpose, over the edges of its blocks
+    /// (256 of the inner dimension, 192 rows, 1024 columns) and empty ones, with alpha and beta of 1 and not.
+    @Test(arguments: KernelLevel.allCases, [(13, 37, 300), (200, 20, 5), (1, 1, 1), (3, 1030, 2), (17, 33, 513),
+                                            (0, 5, 3), (5, 0, 3), (4, 5, 0)])
+    func largeProductMatchesDirectLoops(level: KernelLevel, shape: (m: Int, n: Int, k: Int)) throws {
+        let (m, n, k) = shape
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.5, 2)] {
+                let lda = (transposeA ? m : k) + 1, ldb = (transposeB ? k : n) + 2, ldc = n + 3
+                let a = Self.random((transposeA ? k : m) * lda, seed: 4), b = Self.random((transposeB ? n : k) * ldb, seed: 5)
+                let initial = Self.random(m * ldc, seed: 6)
+                var c = initial
+                let status = try KernelLevels.run(at: level) {
+                    nk_gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda),
+                            b, Int32(ldb), beta, &c, Int32(ldc))
+                }
+                #expect(status == 0)
+                let product = Self.reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a,
+                                             lda: lda, b: b, ldb: ldb)
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        let expected = Double(alpha) * product[i * n + j] + Double(beta) * Double(initial[i * ldc + j])
+                        worst = max(worst, abs(Double(c[i * ldc + j]) - expected))
+                    }
+                    for j in n..<ldc { #expect(c[i * ldc + j] == initial[i * ldc + j]) }
+                }
+                #expect(worst < 1e-5 * Double(max(1, k)), "\(level) A\(transposeA ? "ᵀ" : "")B\(transposeB ? "ᵀ" : ""), alpha \(alpha), beta \(beta): max error \(worst)")
+            }
+        }
+    }
+
     /// Big enough to be split across threads, by rows (m ≥ n) and by columns, for every transpose and with
-    /// beta adding to what C holds.
-    @Test(arguments: [(130, 70, 120), (40, 300, 100)])
-    func splitProductMatchesDirectLoops(m: Int, n: Int, k: Int) {
+    /// beta adding to what C holds; at every level (AVX-512 by nk_gemm, below it by OpenBLAS).
+    @Test(arguments: KernelLevel.allCases, [(130, 70, 120), (40, 300, 100)])
+    func splitProductMatchesDirectLoops(level: KernelLevel, shape: (m: Int, n: Int, k: Int)) throws {
+        let (m, n, k) = shape
+        guard level <= KernelLevel.cpu else { try Test.cancel("this CPU has no \(level)") }
+        KernelLevel.resetLevelsRunOnThisThread()
+        defer { #expect(KernelLevel.levelsRunOnThisThread == (level == .avx512 ? [.avx512] : [])) }
         #expect(m * n * k >= 1 << 20, "the shape must be large enough for Compute.gemm to split it")
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
             let lda = (transposeA ? m : k) + 1, ldb = (transposeB ? k : n) + 2, ldc = n + 3
             let a = Self.random((transposeA ? k : m) * lda, seed: 4), b = Self.random((transposeB ? n : k) * ldb, seed: 5)
             let initial = Self.random(m * ldc, seed: 6)
             var c = initial
-            a.withUnsafeBufferPointer { a in
+            KernelLevel.withMaximum(level) {
+                a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     Compute.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
                                  a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 2, c: &c, ldc: ldc)
+                }
                 }
             }
             let product = Self.reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a,

@@ -58,7 +58,9 @@ struct WinogradTests {
         #expect(Self.relativeError(yFast, yReference) < 2e-6)
         let dxFast = fast.backward(dy).array, dxReference = reference.backward(dy).array
         #expect(Self.relativeError(dxFast, dxReference) < 2e-6)
-        #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 2e-6)
+        // Each kernel-gradient entry is a float32 sum over the batch's pixels (1728 at 24x24), summed in another
+        // order on each side: rounding alone reaches √1728 · 2⁻²⁴ ≈ 2.5e-6.
+        #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 4e-6)
         #expect(Self.relativeError(fast.bias!.gradient.array, reference.bias!.gradient.array) < 1e-6)
     }
 

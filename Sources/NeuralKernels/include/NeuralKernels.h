@@ -37,6 +37,12 @@ void nk_sgemm_packed(int rows, int columns, int inner, const float *a, int lda, 
 void nk_sgemm_packed_add(int rows, int columns, int inner, const float *a, int lda, const float *packed,
                          float *c, int ldc);
 
+/// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major, as BLAS's sgemm: for products too large for
+/// `nk_sgemm` to keep its operands in cache. Both operands are copied into blocks the packed kernel streams
+/// (so the level is `nk_level()`'s). Returns 0, or −1 when the blocks could not be allocated.
+int nk_gemm(int transposeA, int transposeB, int m, int n, int k, float alpha, const float *a, int lda,
+            const float *b, int ldb, float beta, float *c, int ldc);
+
 /// The geometry of a Winograd F(m×m, r×r) convolution over NHWC images: n = m + r − 1; tiles are numbered
 /// image by image, row by row.
 typedef struct {
