@@ -64,8 +64,10 @@ void combine_avx512(int count, const float *const *rows, const float *w, const f
 // that level's code.
 typedef void (*combine_fn)(int count, const float *const *rows, const float *w, const float *start, int c, float *out);
 
+// V[ξ][t − t0] = (L d Lᵀ)[ξ] for the window × window tile d of each tile t (L is n × window): the input
+// transform (window n, L = Bᵀ) and the kernel gradient's transform of dY (window m, L = A, no padding).
 NK_INLINE
-void input_tiles(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
+void input_tiles(const NKWinogradShape s, int window, const float *l, const float *source, int t0, int t1, float *v,
                  long planeStride, float *scratch, const combine_fn combine) {
     const int n = s.n, m = s.m, c = s.channels, h = s.height, w = s.width;
     const float *rows[8];
@@ -73,20 +75,20 @@ void input_tiles(const NKWinogradShape s, const float *source, int t0, int t1, c
         const int tx = t % s.tilesX, ty = (t / s.tilesX) % s.tilesY, image = t / (s.tilesX * s.tilesY);
         const int y0 = ty * m - s.pad, x0 = tx * m - s.pad;
         const float *pixels = source + (long)image * h * w * c;
-        // scratch[i][b] = Σ_a Bᵀ[i][a] d[a][b]
-        for (int b = 0; b < n; b++) {
+        // scratch[i][b] = Σ_a L[i][a] d[a][b]
+        for (int b = 0; b < window; b++) {
             const int x = x0 + b;
-            for (int a = 0; a < n; a++) {
+            for (int a = 0; a < window; a++) {
                 const int y = y0 + a;
                 rows[a] = (y >= 0 && y < h && x >= 0 && x < w) ? pixels + ((long)y * w + x) * c : 0;
             }
-            for (int i = 0; i < n; i++) combine(n, rows, bt + i * n, 0, c, scratch + (long)(i * n + b) * c);
+            for (int i = 0; i < n; i++) combine(window, rows, l + i * window, 0, c, scratch + (long)(i * window + b) * c);
         }
-        // V[i·n + j] = Σ_b scratch[i][b] Bᵀ[j][b]
+        // V[i·n + j] = Σ_b scratch[i][b] L[j][b]
         float *column = v + (long)(t - t0) * c;
         for (int i = 0; i < n; i++) {
-            for (int b = 0; b < n; b++) rows[b] = scratch + (long)(i * n + b) * c;
-            for (int j = 0; j < n; j++) combine(n, rows, bt + j * n, 0, c, column + (i * n + j) * planeStride);
+            for (int b = 0; b < window; b++) rows[b] = scratch + (long)(i * window + b) * c;
+            for (int j = 0; j < n; j++) combine(window, rows, l + j * window, 0, c, column + (i * n + j) * planeStride);
         }
     }
 }
@@ -116,9 +118,9 @@ void output_tiles(const NKWinogradShape s, const float *products, int t0, int t1
     }
 }
 
-static void input_portable(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
-                           long planeStride, float *scratch) {
-    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch, combine_c);
+static void input_portable(const NKWinogradShape s, int window, const float *l, const float *source, int t0, int t1,
+                           float *v, long planeStride, float *scratch) {
+    input_tiles(s, window, l, source, t0, t1, v, planeStride, scratch, combine_c);
 }
 
 static void output_portable(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
@@ -127,9 +129,9 @@ static void output_portable(const NKWinogradShape s, const float *products, int 
 }
 
 #if NK_X86
-NK_AVX2 static void input_avx2(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt, float *v,
-                               long planeStride, float *scratch) {
-    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch, combine_c);
+NK_AVX2 static void input_avx2(const NKWinogradShape s, int window, const float *l, const float *source, int t0, int t1,
+                               float *v, long planeStride, float *scratch) {
+    input_tiles(s, window, l, source, t0, t1, v, planeStride, scratch, combine_c);
 }
 
 NK_AVX2 static void output_avx2(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
@@ -137,9 +139,9 @@ NK_AVX2 static void output_avx2(const NKWinogradShape s, const float *products, 
     output_tiles(s, products, t0, t1, at, bias, output, scratch, combine_c);
 }
 
-NK_AVX512 static void input_avx512(const NKWinogradShape s, const float *source, int t0, int t1, const float *bt,
-                                   float *v, long planeStride, float *scratch) {
-    input_tiles(s, source, t0, t1, bt, v, planeStride, scratch, combine_avx512);
+NK_AVX512 static void input_avx512(const NKWinogradShape s, int window, const float *l, const float *source, int t0,
+                                   int t1, float *v, long planeStride, float *scratch) {
+    input_tiles(s, window, l, source, t0, t1, v, planeStride, scratch, combine_avx512);
 }
 
 NK_AVX512 static void output_avx512(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
@@ -148,15 +150,20 @@ NK_AVX512 static void output_avx512(const NKWinogradShape s, const float *produc
 }
 #endif
 
-void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0, int t1, const float *bt, float *v,
-                       long planeStride, float *scratch) {
+void nk_winograd_tiles(const NKWinogradShape shape, int window, const float *l, const float *source, int t0, int t1,
+                       float *v, long planeStride, float *scratch) {
     switch (nk_dispatch_level()) {
 #if NK_X86
-    case NK_LEVEL_AVX512: input_avx512(shape, source, t0, t1, bt, v, planeStride, scratch); return;
-    case NK_LEVEL_AVX2: input_avx2(shape, source, t0, t1, bt, v, planeStride, scratch); return;
+    case NK_LEVEL_AVX512: input_avx512(shape, window, l, source, t0, t1, v, planeStride, scratch); return;
+    case NK_LEVEL_AVX2: input_avx2(shape, window, l, source, t0, t1, v, planeStride, scratch); return;
 #endif
-    default: input_portable(shape, source, t0, t1, bt, v, planeStride, scratch);
+    default: input_portable(shape, window, l, source, t0, t1, v, planeStride, scratch);
     }
+}
+
+void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0, int t1, const float *bt, float *v,
+                       long planeStride, float *scratch) {
+    nk_winograd_tiles(shape, shape.n, bt, source, t0, t1, v, planeStride, scratch);
 }
 
 void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,

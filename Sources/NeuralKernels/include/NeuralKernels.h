@@ -54,6 +54,12 @@ typedef struct {
 void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0, int t1, const float *bt, float *v,
                        long planeStride, float *scratch);
 
+/// The generalisation of `nk_winograd_input`: V[ξ][t − t0] = (L d Lᵀ)[ξ] for the window×window tile d at
+/// (ty·m − pad, tx·m − pad) of each tile t (zero outside the image), L being n×window (row-major); `scratch`
+/// holds n·window·channels. With window m, pad 0 and L = A it transforms dY's tiles for the kernel gradient.
+void nk_winograd_tiles(const NKWinogradShape shape, int window, const float *l, const float *source, int t0, int t1,
+                       float *v, long planeStride, float *scratch);
+
 /// The m×m output tile Aᵀ M A (+ bias) of each tile t in t0 ..< t1, clipped to the image, where M[ξ] is at
 /// products + ξ·(t1 − t0)·channels + (t − t0)·channels. `at` is Aᵀ (m×n); `scratch` holds m·n·channels.
 void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,

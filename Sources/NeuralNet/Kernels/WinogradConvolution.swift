@@ -189,50 +189,20 @@ final class WinogradConvolution {
         }
     }
 
-    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t (A = (Aᵀ)ᵀ, n×m).
+    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t (A = (Aᵀ)ᵀ, n×m), clipped to the
+    /// image, by the C tile transform.
     private func transformGradientForKernel(_ gradient: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
-        let (n, m, h, w, tilesY, tilesX, tiles, c) = (n, m, height, width, tilesY, tilesX, tileCount, outChannels)
-        transform.at.withUnsafeBufferPointer { at in
-            let at = at.baseAddress!
+        let (n, m, tiles, c) = (n, m, tileCount, outChannels)
+        var tileShape = shape(channels: c)
+        tileShape.pad = 0
+        let a = (0..<n).flatMap { i in (0..<m).map { j in transform.at[j * n + i] } }
+        a.withUnsafeBufferPointer { a in
+            let a = a.baseAddress!
             Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
-                let d = UnsafeMutablePointer<Float>.allocate(capacity: (m * m + n * m) * c)
-                defer { d.deallocate() }
-                let tmp = d + m * m * c
-                for t in range {
-                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
-                    for a in 0..<m {
-                        for b in 0..<m {
-                            let y = ty * m + a, x = tx * m + b, dst = d + (a * m + b) * c
-                            if y < h && x < w { dst.update(from: gradient + ((image * h + y) * w + x) * c, count: c) }
-                            else { dst.update(repeating: 0, count: c) }
-                        }
-                    }
-                    // tmp[i][b] = Σ_a A[i][a] d[a][b], A[i][a] = Aᵀ[a][i]
-                    for i in 0..<n {
-                        for b in 0..<m {
-                            let out = tmp + (i * m + b) * c
-                            out.update(repeating: 0, count: c)
-                            for a in 0..<m {
-                                let coefficient = at[a * n + i]
-                                if coefficient == 0 { continue }
-                                let source = d + (a * m + b) * c
-                                for k in 0..<c { out[k] += coefficient * source[k] }
-                            }
-                        }
-                    }
-                    for i in 0..<n {
-                        for j in 0..<n {
-                            let out = v + ((i * n + j) * tiles + t) * c
-                            out.update(repeating: 0, count: c)
-                            for b in 0..<m {
-                                let coefficient = at[b * n + j]
-                                if coefficient == 0 { continue }
-                                let source = tmp + (i * m + b) * c
-                                for k in 0..<c { out[k] += coefficient * source[k] }
-                            }
-                        }
-                    }
-                }
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: n * m * c)
+                defer { scratch.deallocate() }
+                nk_winograd_tiles(tileShape, Int32(m), a, gradient, Int32(range.lowerBound), Int32(range.upperBound),
+                                  v + range.lowerBound * c, tiles * c, scratch)
             }
         }
     }
