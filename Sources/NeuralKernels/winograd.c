@@ -118,6 +118,57 @@ void output_tiles(const NKWinogradShape s, const float *products, int t0, int t1
     }
 }
 
+// out[i][j] = Σ_p Σ_q L[i][p] x[p][q] L[j][q] elementwise over `count` values of planes `plane` apart, L being
+// outer × inner. Slices of SLICE values keep the intermediate (outer × inner × SLICE) in L1.
+enum { SLICE = 256 };
+
+NK_INLINE
+void sandwich(int outer, int inner, const float *l, const float *x, long plane, long count, float *out, float *scratch,
+              const combine_fn combine) {
+    const float *rows[8];
+    for (long e = 0; e < count; e += SLICE) {
+        const int width = count - e < SLICE ? (int)(count - e) : SLICE;
+        // scratch[i][q] = Σ_p L[i][p] x[p][q]
+        for (int q = 0; q < inner; q++) {
+            for (int p = 0; p < inner; p++) rows[p] = x + (p * inner + q) * plane + e;
+            for (int i = 0; i < outer; i++) combine(inner, rows, l + i * inner, 0, width, scratch + (i * inner + q) * SLICE);
+        }
+        // out[i][j] = Σ_q scratch[i][q] L[j][q]
+        for (int i = 0; i < outer; i++) {
+            for (int q = 0; q < inner; q++) rows[q] = scratch + (i * inner + q) * SLICE;
+            for (int j = 0; j < outer; j++) combine(inner, rows, l + j * inner, 0, width, out + (i * outer + j) * plane + e);
+        }
+    }
+}
+
+static void sandwich_portable(int outer, int inner, const float *l, const float *x, long plane, long count, float *out,
+                              float *scratch) {
+    sandwich(outer, inner, l, x, plane, count, out, scratch, combine_c);
+}
+
+#if NK_X86
+NK_AVX2 static void sandwich_avx2(int outer, int inner, const float *l, const float *x, long plane, long count, float *out,
+                                  float *scratch) {
+    sandwich(outer, inner, l, x, plane, count, out, scratch, combine_c);
+}
+
+NK_AVX512 static void sandwich_avx512(int outer, int inner, const float *l, const float *x, long plane, long count,
+                                      float *out, float *scratch) {
+    sandwich(outer, inner, l, x, plane, count, out, scratch, combine_avx512);
+}
+#endif
+
+void nk_winograd_sandwich(int outer, int inner, const float *l, const float *x, long plane, long count, float *out,
+                          float *scratch) {
+    switch (nk_dispatch_level()) {
+#if NK_X86
+    case NK_LEVEL_AVX512: sandwich_avx512(outer, inner, l, x, plane, count, out, scratch); return;
+    case NK_LEVEL_AVX2: sandwich_avx2(outer, inner, l, x, plane, count, out, scratch); return;
+#endif
+    default: sandwich_portable(outer, inner, l, x, plane, count, out, scratch);
+    }
+}
+
 static void input_portable(const NKWinogradShape s, int window, const float *l, const float *source, int t0, int t1,
                            float *v, long planeStride, float *scratch) {
     input_tiles(s, window, l, source, t0, t1, v, planeStride, scratch, combine_c);

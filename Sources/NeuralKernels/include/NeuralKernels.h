@@ -65,6 +65,12 @@ void nk_winograd_tiles(const NKWinogradShape shape, int window, const float *l, 
 void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,
                         const float *bias, float *output, float *scratch);
 
+/// out[i][j] = Σ_p Σ_q L[i][p] x[p][q] L[j][q] for `count` values of each plane, where x is an inner × inner grid
+/// and out an outer × outer grid of planes `plane` floats apart and L is outer × inner (row-major, at most 8 × 8):
+/// the kernel transform G g Gᵀ and its adjoint Gᵀ M G. `scratch` holds outer·inner·256 floats.
+void nk_winograd_sandwich(int outer, int inner, const float *l, const float *x, long plane, long count, float *out,
+                          float *scratch);
+
 /// The instruction-set levels every kernel has a form for, lowest first.
 typedef enum {
     /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.

@@ -216,40 +216,20 @@ final class WinogradConvolution {
 
     /// out = L x Lᵀ for every element of the plane, where x is a k×k grid of planes ([k][k][plane]) and L is
     /// the rows×columns matrix `matrix` (or its transpose, with `transposed`). The kernel transform (G g Gᵀ)
-    /// and its adjoint for the kernel gradient (Gᵀ M G) are both this product.
+    /// and its adjoint for the kernel gradient (Gᵀ M G) are both this product, run by the C kernels.
     private static func sandwich(_ x: UnsafePointer<Float>, by matrix: UnsafePointer<Float>, rows: Int, columns: Int,
                                  transposed: Bool, plane: Int, into out: UnsafeMutablePointer<Float>) {
         let (outer, inner) = transposed ? (columns, rows) : (rows, columns)
-        let l = { (i: Int, k: Int) -> Float in transposed ? matrix[k * columns + i] : matrix[i * columns + k] }
-        Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
-            let count = range.count
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: outer * inner * count)
-            defer { tmp.deallocate() }
-            // tmp[i][q] = Σ_p L[i][p] x[p][q]
-            for i in 0..<outer {
-                for q in 0..<inner {
-                    let row = tmp + (i * inner + q) * count
-                    row.update(repeating: 0, count: count)
-                    for p in 0..<inner {
-                        let coefficient = l(i, p)
-                        if coefficient == 0 { continue }
-                        let source = x + (p * inner + q) * plane + range.lowerBound
-                        for e in 0..<count { row[e] += coefficient * source[e] }
-                    }
-                }
-            }
-            // out[i][j] = Σ_q tmp[i][q] L[j][q]
-            for i in 0..<outer {
-                for j in 0..<outer {
-                    let target = out + (i * outer + j) * plane + range.lowerBound
-                    target.update(repeating: 0, count: count)
-                    for q in 0..<inner {
-                        let coefficient = l(j, q)
-                        if coefficient == 0 { continue }
-                        let source = tmp + (i * inner + q) * count
-                        for e in 0..<count { target[e] += coefficient * source[e] }
-                    }
-                }
+        let l = (0..<outer).flatMap { i in
+            (0..<inner).map { k in transposed ? matrix[k * columns + i] : matrix[i * columns + k] }
+        }
+        l.withUnsafeBufferPointer { l in
+            let l = l.baseAddress!
+            Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: outer * inner * 256)
+                defer { scratch.deallocate() }
+                nk_winograd_sandwich(Int32(outer), Int32(inner), l, x + range.lowerBound, plane, range.count,
+                                     out + range.lowerBound, scratch)
             }
         }
     }
