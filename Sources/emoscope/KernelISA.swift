@@ -38,7 +38,8 @@ struct KernelPeaks {
 
     var summary: String {
         func figure(_ value: Double?) -> String { value.map { String(format: "%.0f GFLOP/s", $0) } ?? "not supported" }
-        return "kernels: \(level) (CPU: \(KernelLevel.cpu)); FMA peak on \(Compute.threads) threads: "
+        let threads = Compute.threads == 1 ? "1 thread" : "\(Compute.threads) threads"
+        return "kernels: \(level) (CPU: \(KernelLevel.cpu)); FMA peak on \(threads): "
             + "256-bit \(figure(peak256)), 512-bit \(figure(peak512))"
     }
 
