@@ -53,6 +53,31 @@ struct KernelLevelTests {
         #expect(KernelLevel.current == before)
     }
 
+    /// Whether a product on this thread runs, and runs at `expected`.
+    static func runs(_ expected: KernelLevel) -> Bool {
+        KernelLevel.resetLevelsRunOnThisThread()
+        var c: Float = 0
+        nk_sgemm(1, 1, 1, [2], 1, [3], 1, nil, &c, 1)
+        return c == 6 && KernelLevel.current == expected && KernelLevel.levelsRunOnThisThread == [expected]
+    }
+
+    /// The process-wide cap (`KernelLevel.maximum`, what `--isa` sets) holds on every thread, a thread's own cap
+    /// cannot raise it, and lifted it gives the CPU's level back. Run in a child process, so that lowering the
+    /// whole process cannot disturb the tests running beside it.
+    @Test func honoursAProcessWideCap() async {
+        await #expect(processExitsWith: .success) {
+            for level in KernelLevel.allCases where level <= KernelLevel.cpu {
+                KernelLevel.maximum = level
+                let other = Thread { if !KernelLevelTests.runs(level) { exit(2) } }
+                other.start()
+                while !other.isFinished { usleep(1000) }
+                guard KernelLevelTests.runs(level), KernelLevel.withMaximum(.avx512, { KernelLevelTests.runs(level) }) else { exit(1) }
+            }
+            KernelLevel.maximum = .avx512
+            exit(KernelLevelTests.runs(KernelLevel.cpu) ? 0 : 3)
+        }
+    }
+
     /// A few training steps of a small network through every kernel family (the thin first layer by
     /// `nk_sgemm`, Winograd's transforms and packed products, dense layers by BLAS) give the same losses at
     /// every level the CPU has, to 1e-5 relative.
