@@ -168,9 +168,10 @@ struct MatrixProductTests {
         }
     }
 
-    /// Big enough to be split across threads, by rows (m ≥ n) and by columns, for every transpose and with
-    /// beta adding to what C holds; at every level (AVX-512 by nk_gemm, below it by OpenBLAS).
-    @Test(arguments: KernelLevel.allCases, [(130, 70, 120), (40, 300, 100)])
+    /// Big enough to be split across threads, by rows (m ≥ n, or nk_gemm with fewer than 32 columns) and by
+    /// columns, for every transpose and with beta adding to what C holds; at every level (AVX-512 by nk_gemm,
+    /// below it by OpenBLAS).
+    @Test(arguments: KernelLevel.allCases, [(130, 70, 120), (40, 300, 100), (600, 20, 100)])
     func splitProductMatchesDirectLoops(level: KernelLevel, shape: (m: Int, n: Int, k: Int)) throws {
         let (m, n, k) = shape
         guard level <= KernelLevel.cpu else { try Test.cancel("this CPU has no \(level)") }

@@ -45,7 +45,14 @@ public enum Compute {
         // Two slabs per thread, so that a thread slowed by another process can leave its second one to the
         // others; more would repack the shared operand once per slab for little gain.
         let slabs = m * n * k < (1 << 18) ? 1 : min(2 * threads, max(m, n) / 16)
-        if m >= n {
+        if ownProduct && n >= 32 {
+            // nk_gemm packs only B and reads A in place: slabs of columns (16 at a time, its panels) pack
+            // disjoint parts of B, where slabs of rows would each pack all of it.
+            let panels = (n + 15) / 16
+            parallelChunks(panels, chunks: min(slabs, panels)) { _, share in
+                product(0..<m, share.lowerBound * 16..<min(n, share.upperBound * 16))
+            }
+        } else if m >= n {
             parallelChunks(m, chunks: slabs) { _, rows in product(rows, 0..<n) }
         } else {
             parallelChunks(n, chunks: slabs) { _, columns in product(0..<m, columns) }
