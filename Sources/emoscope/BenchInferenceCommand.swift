@@ -14,10 +14,12 @@ struct BenchInferenceCommand: ParsableCommand {
     @Option(help: "Batch-64 runs.") var batchRuns = 10
     @OptionGroup var compute: ComputeOptions
     @Flag(help: "Also time each layer (batch 1 and 64, forward and backward).") var layers = false
+    @Option(help: "Kernel instruction set: auto, avx512, avx2, portable.") var isa = KernelISA.auto
 
     func run() throws {
         compute.apply()
         let threads = compute.threads
+        let peaks = KernelPeaks.measure(level: try isa.apply(), threads: threads)
         let network = try Sequential(arch.architecture, seed: 1)
         let gflop = Double(network.flopsPerSample) / 1e9
         print("\(arch.rawValue): \(network.parameterCount) parameters, \(String(format: "%.3f", gflop)) GFLOP per image; "
@@ -26,19 +28,20 @@ struct BenchInferenceCommand: ParsableCommand {
         print("(the network's GFLOP/s are effective: direct-convolution operations over the time taken)")
         let reference = GemmReference.measure(threads: threads)
         print(String(format: "cblas_sgemm 1024x1024x1024: %.1f GFLOP/s (median of %d)", reference, GemmReference.runs))
+        print(peaks.summary)
 
         network.prepareForInference()
         let one = Self.randomInput(batch: 1)
         let single = Stopwatch.samples(runs: runs, warmup: 20) { _ = network(one) }
         let median1 = Stopwatch.median(single)
         print(String(format: "batch 1:  median %.2f ms, min %.2f ms (%d runs)  = %.1f GFLOP/s", median1 * 1e3,
-                     single[0] * 1e3, runs, gflop / median1))
+                     single[0] * 1e3, runs, gflop / median1) + peaks.fraction(gflop / median1))
 
         let batch = Self.randomInput(batch: 64)
         let many = Stopwatch.samples(runs: batchRuns, warmup: 2) { _ = network(batch) }
         let median64 = Stopwatch.median(many)
         print(String(format: "batch 64: median %.1f ms = %.0f images/s = %.1f GFLOP/s (%d runs)", median64 * 1e3,
-                     64 / median64, 64 * gflop / median64, batchRuns))
+                     64 / median64, 64 * gflop / median64, batchRuns) + peaks.fraction(64 * gflop / median64))
 
         let labels = (0..<64).map { $0 % 7 }
         let loss = CrossEntropyLoss()
@@ -52,7 +55,7 @@ struct BenchInferenceCommand: ParsableCommand {
         }
         let step = Stopwatch.median(steps)
         print(String(format: "training step, batch 64 (forward, backward, Adam): median %.0f ms = %.1f images/s = %.1f GFLOP/s",
-                     step * 1e3, 64 / step, 3 * 64 * gflop / step))
+                     step * 1e3, 64 / step, 3 * 64 * gflop / step) + peaks.fraction(3 * 64 * gflop / step))
         if layers {
             Self.profileLayers(network, one, title: "batch 1")
             Self.profileLayers(network, batch, title: "batch 64")

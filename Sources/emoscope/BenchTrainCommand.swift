@@ -14,9 +14,11 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Batch size.") var batch = 64
     @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 20
     @OptionGroup var compute: ComputeOptions
+    @Option(help: "Kernel instruction set: auto, avx512, avx2, portable.") var isa = KernelISA.auto
 
     func run() throws {
         compute.apply()
+        let peaks = KernelPeaks.measure(level: try isa.apply(), threads: compute.threads)
         let root = try DatasetLocator.requireRoot(data, for: "bench train")
         let dataset = try Dataset.open(root)
         guard let split = dataset.trainingSplitName else { throw ValidationError("\(root.path) has no train split") }
@@ -45,8 +47,12 @@ struct BenchTrainCommand: ParsableCommand {
         times.sort()
         let median = Stopwatch.median(times)
         print("\(arch.rawValue), batch \(batch), real faces from \(root.path) with flip/shift/rotation/zoom/erasing:")
+        print(peaks.summary)
         print(String(format: "training step: median %.0f ms, min %.0f ms over %d steps = %.1f images/s (best %.1f)",
                      median * 1e3, times[0] * 1e3, times.count, Double(batch) / median, Double(batch) / times[0]))
+        // Forward and backward: about three times the forward's operations (the network's effective count).
+        let gflops = 3 * Double(batch * network.flopsPerSample) / 1e9 / median
+        print(String(format: "= %.1f GFLOP/s", gflops) + peaks.fraction(gflops))
         print(String(format: "one epoch of %d faces: %@", faces.count,
                      ProgressLine.duration(Double(faces.count) / (Double(batch) / median))))
     }

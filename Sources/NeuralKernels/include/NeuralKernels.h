@@ -13,8 +13,8 @@ extern "C" {
 
 /// C[rows×columns] = A[rows×inner] · B[inner×columns] (+ bias[column] on every row when `bias` is not NULL),
 /// row-major with leading dimensions; C is overwritten. Neither operand is packed: B is read in 16-column
-/// panels straight from memory, each panel once per 6 rows of A. AVX2 and FMA when the CPU has them,
-/// portable C otherwise.
+/// panels straight from memory, each panel once per block of rows of A. AVX-512, AVX2 or portable C
+/// by `nk_level()`.
 void nk_sgemm(int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
               const float *bias, float *c, int ldc);
 
@@ -37,6 +37,12 @@ void nk_sgemm_packed(int rows, int columns, int inner, const float *a, int lda, 
 void nk_sgemm_packed_add(int rows, int columns, int inner, const float *a, int lda, const float *packed,
                          float *c, int ldc);
 
+/// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major, as BLAS's sgemm: for products too large for
+/// `nk_sgemm` to keep its operands in cache. Both operands are copied into blocks the packed kernel streams
+/// (so the level is `nk_level()`'s). Returns 0, or −1 when the blocks could not be allocated.
+int nk_gemm(int transposeA, int transposeB, int m, int n, int k, float alpha, const float *a, int lda,
+            const float *b, int ldb, float beta, float *c, int ldc);
+
 /// The geometry of a Winograd F(m×m, r×r) convolution over NHWC images: n = m + r − 1; tiles are numbered
 /// image by image, row by row.
 typedef struct {
@@ -48,16 +54,60 @@ typedef struct {
 void nk_winograd_input(const NKWinogradShape shape, const float *source, int t0, int t1, const float *bt, float *v,
                        long planeStride, float *scratch);
 
+/// The generalisation of `nk_winograd_input`: V[ξ][t − t0] = (L d Lᵀ)[ξ] for the window×window tile d at
+/// (ty·m − pad, tx·m − pad) of each tile t (zero outside the image), L being n×window (row-major); `scratch`
+/// holds n·window·channels. With window m, pad 0 and L = A it transforms dY's tiles for the kernel gradient.
+void nk_winograd_tiles(const NKWinogradShape shape, int window, const float *l, const float *source, int t0, int t1,
+                       float *v, long planeStride, float *scratch);
+
 /// The m×m output tile Aᵀ M A (+ bias) of each tile t in t0 ..< t1, clipped to the image, where M[ξ] is at
 /// products + ξ·(t1 − t0)·channels + (t − t0)·channels. `at` is Aᵀ (m×n); `scratch` holds m·n·channels.
 void nk_winograd_output(const NKWinogradShape shape, const float *products, int t0, int t1, const float *at,
                         const float *bias, float *output, float *scratch);
 
-/// Whether the kernels run their AVX2/FMA forms on this CPU and thread (for benchmarks and tests to report).
-int nk_uses_avx2(void);
+/// out[i][j] = Σ_p Σ_q L[i][p] x[p][q] L[j][q] for `count` values of each plane, where x is an inner × inner grid
+/// and out an outer × outer grid of planes `plane` floats apart and L is outer × inner (row-major, at most 8 × 8):
+/// the kernel transform G g Gᵀ and its adjoint Gᵀ M G. `scratch` holds outer·inner·256 floats.
+void nk_winograd_sandwich(int outer, int inner, const float *l, const float *x, long plane, long count, float *out,
+                          float *scratch);
 
-/// For tests: with `portable` non-zero, kernels called from this thread take their portable C forms.
-void nk_use_portable_kernels_on_this_thread(int portable);
+/// The instruction-set levels every kernel has a form for, lowest first.
+typedef enum {
+    /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.
+    NK_LEVEL_PORTABLE = 0,
+    /// 8-lane AVX2 with FMA.
+    NK_LEVEL_AVX2 = 1,
+    /// 16-lane AVX-512 (F, BW, VL and DQ) with 32 vector registers.
+    NK_LEVEL_AVX512 = 2,
+} NKLevel;
+
+/// The highest level this CPU (and its operating system) supports, by what the CPU reports, never by its name.
+NKLevel nk_cpu_level(void);
+
+/// Caps the level of every thread of the process (NK_LEVEL_AVX512: no cap), to measure or test a lower level.
+void nk_set_max_level(NKLevel level);
+NKLevel nk_max_level(void);
+
+/// Caps the level of kernels called from this thread only (on top of the process's cap). `Compute` passes a
+/// thread's cap on to the workers running its loops, so that a test can force a level without touching others.
+void nk_set_thread_max_level(NKLevel level);
+NKLevel nk_thread_max_level(void);
+
+/// The level kernels called from this thread run: the CPU's, lowered by the process's and the thread's caps.
+/// Every kernel decides by this one function.
+NKLevel nk_level(void);
+
+/// The levels kernels called from this thread actually ran since the last reset, one bit per level
+/// (1 << NKLevel): for tests, to prove that the form they meant to check is the one that ran. `Compute` adds
+/// what its workers ran on a thread's behalf.
+unsigned nk_levels_run_on_this_thread(void);
+void nk_reset_levels_run_on_this_thread(void);
+void nk_add_levels_run_on_this_thread(unsigned levels);
+
+/// Runs `iterations` steps of `accumulators` independent chains of vector fused multiply-adds of `bits`
+/// (256 or 512) bits on this thread and returns the floating-point operations done (0 when the CPU lacks
+/// the width). Timed by the caller, it gives the core's peak, the figure kernels' speeds are fractions of.
+double nk_fma_loop(int bits, long iterations);
 
 #ifdef __cplusplus
 }

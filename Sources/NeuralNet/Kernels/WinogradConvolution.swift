@@ -189,50 +189,20 @@ final class WinogradConvolution {
         }
     }
 
-    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t (A = (Aᵀ)ᵀ, n×m).
+    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t (A = (Aᵀ)ᵀ, n×m), clipped to the
+    /// image, by the C tile transform.
     private func transformGradientForKernel(_ gradient: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
-        let (n, m, h, w, tilesY, tilesX, tiles, c) = (n, m, height, width, tilesY, tilesX, tileCount, outChannels)
-        transform.at.withUnsafeBufferPointer { at in
-            let at = at.baseAddress!
+        let (n, m, tiles, c) = (n, m, tileCount, outChannels)
+        var tileShape = shape(channels: c)
+        tileShape.pad = 0
+        let a = (0..<n).flatMap { i in (0..<m).map { j in transform.at[j * n + i] } }
+        a.withUnsafeBufferPointer { a in
+            let a = a.baseAddress!
             Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
-                let d = UnsafeMutablePointer<Float>.allocate(capacity: (m * m + n * m) * c)
-                defer { d.deallocate() }
-                let tmp = d + m * m * c
-                for t in range {
-                    let tx = t % tilesX, ty = (t / tilesX) % tilesY, image = t / (tilesX * tilesY)
-                    for a in 0..<m {
-                        for b in 0..<m {
-                            let y = ty * m + a, x = tx * m + b, dst = d + (a * m + b) * c
-                            if y < h && x < w { dst.update(from: gradient + ((image * h + y) * w + x) * c, count: c) }
-                            else { dst.update(repeating: 0, count: c) }
-                        }
-                    }
-                    // tmp[i][b] = Σ_a A[i][a] d[a][b], A[i][a] = Aᵀ[a][i]
-                    for i in 0..<n {
-                        for b in 0..<m {
-                            let out = tmp + (i * m + b) * c
-                            out.update(repeating: 0, count: c)
-                            for a in 0..<m {
-                                let coefficient = at[a * n + i]
-                                if coefficient == 0 { continue }
-                                let source = d + (a * m + b) * c
-                                for k in 0..<c { out[k] += coefficient * source[k] }
-                            }
-                        }
-                    }
-                    for i in 0..<n {
-                        for j in 0..<n {
-                            let out = v + ((i * n + j) * tiles + t) * c
-                            out.update(repeating: 0, count: c)
-                            for b in 0..<m {
-                                let coefficient = at[b * n + j]
-                                if coefficient == 0 { continue }
-                                let source = tmp + (i * m + b) * c
-                                for k in 0..<c { out[k] += coefficient * source[k] }
-                            }
-                        }
-                    }
-                }
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: n * m * c)
+                defer { scratch.deallocate() }
+                nk_winograd_tiles(tileShape, Int32(m), a, gradient, Int32(range.lowerBound), Int32(range.upperBound),
+                                  v + range.lowerBound * c, tiles * c, scratch)
             }
         }
     }
@@ -246,40 +216,20 @@ final class WinogradConvolution {
 
     /// out = L x Lᵀ for every element of the plane, where x is a k×k grid of planes ([k][k][plane]) and L is
     /// the rows×columns matrix `matrix` (or its transpose, with `transposed`). The kernel transform (G g Gᵀ)
-    /// and its adjoint for the kernel gradient (Gᵀ M G) are both this product.
+    /// and its adjoint for the kernel gradient (Gᵀ M G) are both this product, run by the C kernels.
     private static func sandwich(_ x: UnsafePointer<Float>, by matrix: UnsafePointer<Float>, rows: Int, columns: Int,
                                  transposed: Bool, plane: Int, into out: UnsafeMutablePointer<Float>) {
         let (outer, inner) = transposed ? (columns, rows) : (rows, columns)
-        let l = { (i: Int, k: Int) -> Float in transposed ? matrix[k * columns + i] : matrix[i * columns + k] }
-        Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
-            let count = range.count
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: outer * inner * count)
-            defer { tmp.deallocate() }
-            // tmp[i][q] = Σ_p L[i][p] x[p][q]
-            for i in 0..<outer {
-                for q in 0..<inner {
-                    let row = tmp + (i * inner + q) * count
-                    row.update(repeating: 0, count: count)
-                    for p in 0..<inner {
-                        let coefficient = l(i, p)
-                        if coefficient == 0 { continue }
-                        let source = x + (p * inner + q) * plane + range.lowerBound
-                        for e in 0..<count { row[e] += coefficient * source[e] }
-                    }
-                }
-            }
-            // out[i][j] = Σ_q tmp[i][q] L[j][q]
-            for i in 0..<outer {
-                for j in 0..<outer {
-                    let target = out + (i * outer + j) * plane + range.lowerBound
-                    target.update(repeating: 0, count: count)
-                    for q in 0..<inner {
-                        let coefficient = l(j, q)
-                        if coefficient == 0 { continue }
-                        let source = tmp + (i * inner + q) * count
-                        for e in 0..<count { target[e] += coefficient * source[e] }
-                    }
-                }
+        let l = (0..<outer).flatMap { i in
+            (0..<inner).map { k in transposed ? matrix[k * columns + i] : matrix[i * columns + k] }
+        }
+        l.withUnsafeBufferPointer { l in
+            let l = l.baseAddress!
+            Compute.parallelChunks(plane, minimumPerChunk: 1024) { range in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: outer * inner * 256)
+                defer { scratch.deallocate() }
+                nk_winograd_sandwich(Int32(outer), Int32(inner), l, x + range.lowerBound, plane, range.count,
+                                     out + range.lowerBound, scratch)
             }
         }
     }

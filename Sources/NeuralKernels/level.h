@@ -1,0 +1,32 @@
+#ifndef NEURAL_KERNELS_LEVEL_H
+#define NEURAL_KERNELS_LEVEL_H
+
+#include "NeuralKernels.h"
+
+// Shared by the kernel files: the target attributes of each level, and the one call that picks a kernel's form.
+
+#if defined(__x86_64__) || defined(__i386__)
+#define NK_X86 1
+#define NK_AVX2 __attribute__((target("avx2,fma")))
+#define NK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+#else
+#define NK_X86 0
+#endif
+
+#define NK_INLINE static inline __attribute__((always_inline))
+
+extern _Thread_local unsigned nk_levels_run;
+
+// The level a kernel about to run takes, recorded for tests.
+static inline NKLevel nk_dispatch_level(void) {
+    const NKLevel level = nk_level();
+    nk_levels_run |= 1u << level;
+    return level;
+}
+
+// C (+)= op(A) · B with B packed by `nk_pack` and A read in place, transposed with `transposeA` (element (r, k)
+// at a[k·lda + r]): `nk_gemm`'s blocks.
+void nk_sgemm_packed_block(int transposeA, int rows, int columns, int inner, const float *a, int lda, const float *packed,
+                           int accumulate, float *c, int ldc);
+
+#endif
