@@ -35,6 +35,9 @@ struct TrainCommand: ParsableCommand {
     var mixup: Float = 0
     @Option(help: "CutMix: alpha of the Beta distribution of kept areas (0 switches it off; 1 is usual).")
     var cutmix: Float = 0
+    @Option(help: "Distil from this model: the network also learns its soft probabilities.") var teacher: String?
+    @Option(help: "With --teacher: the share of the teacher's soft targets in the loss.") var distillWeight: Float = 0.5
+    @Option(help: "With --teacher: the temperature that softens both models' probabilities.") var temperature: Float = 2
     @Option(help: "Validate and save a moving average of the weights with this decay (0: the weights as trained; 0.999 is usual).")
     var averageDecay: Float = 0
     @Option(help: "Where the best model is written.") var out = "model.safetensors"
@@ -46,6 +49,9 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if !(0..<1).contains(averageDecay) { throw ValidationError("--average-decay must be at least 0 and below 1") }
         if mixup < 0 || cutmix < 0 { throw ValidationError("--mixup and --cutmix take an alpha of 0 or more") }
+        if !(0...1).contains(distillWeight) || temperature <= 0 {
+            throw ValidationError("--distill-weight takes 0 to 1 and --temperature a positive value")
+        }
     }
 
     func run() throws {
@@ -69,6 +75,9 @@ struct TrainCommand: ParsableCommand {
         config.augmentation.erasingProbability = erasing
         config.mixing = BatchMixing(mixupAlpha: mixup, cutMixAlpha: cutmix)
         config.averageDecay = averageDecay
+        config.teacher = teacher.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        config.distillationWeight = distillWeight
+        config.temperature = temperature
 
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {

@@ -53,13 +53,18 @@ struct TrainerTests {
         #expect(Self.weights(a.network) != Self.weights(c.network))
     }
 
-    /// Plain, and with a weight average and mixed batches (whose state must travel in the checkpoint too).
+    /// Plain, and with a weight average, mixed batches and a teacher (whose state must travel in the
+    /// checkpoint too, or be rebuilt the same way).
     @Test(arguments: [false, true])
     func checkpointThenResumeMatchesAnUninterruptedRun(averagedAndMixed: Bool) throws {
         var config = TrainingTestData.configuration(epochs: 2)
         if averagedAndMixed {
             config.averageDecay = 0.99
             config.mixing = BatchMixing(mixupAlpha: 0.4, cutMixAlpha: 1)
+            let teacher = try TestData.temporaryDirectory("teacher").appendingPathComponent("teacher.safetensors")
+            try ModelFile(network: Sequential(EmotionArchitecture.tiny.architecture, seed: 3), classNames: Emotion.classNames,
+                          normalization: InputNormalization(scale: 2 / 255, offset: -1)).save(to: teacher)
+            config.teacher = teacher.path
         }
         let (straight, _) = try train(config, in: try TestData.temporaryDirectory("train"))
 

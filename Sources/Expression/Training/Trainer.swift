@@ -36,6 +36,7 @@ public final class Trainer: @unchecked Sendable {
     private let stopLock = NSLock()
     private var stopRequested = false
     private let loss: CrossEntropyLoss
+    private let teacher: Teacher?
     private let gradient = Tensor(shape: [0])
 
     public init(configuration: TrainingConfiguration, training: LabeledFaces, validation: LabeledFaces,
@@ -79,6 +80,10 @@ public final class Trainer: @unchecked Sendable {
             classWeights = counts.map { $0 == 0 ? 0 : Float(training.count) / Float(counts.count * $0) }
         }
         loss = CrossEntropyLoss(labelSmoothing: configuration.labelSmoothing, classWeights: classWeights)
+        teacher = try configuration.teacher.map {
+            try Teacher(url: URL(fileURLWithPath: $0), studentNormalization: configuration.normalization,
+                        distillation: Distillation(weight: configuration.distillationWeight, temperature: configuration.temperature))
+        }
         if var resumed = resumedState, let resumeFrom {
             try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer, average: average)
             optimizer.step = resumed.optimizerStep
@@ -123,8 +128,9 @@ public final class Trainer: @unchecked Sendable {
                 optimizer.learningRate = rate
                 network.reseedDropout(BatchStream.mix(config.seed, UInt64(state.epoch), UInt64(batch.index), 0xD0))
                 let logits = network.logits(batch.inputs, training: true)
-                let batchLoss = loss(logits: logits, labels: batch.labels, partners: batch.mix?.partners,
+                var batchLoss = loss(logits: logits, labels: batch.labels, partners: batch.mix?.partners,
                                      weights: batch.mix?.weights, gradient: gradient)
+                if let teacher { batchLoss = teacher.distil(inputs: batch.inputs, logits: logits, hardLoss: batchLoss, gradient: gradient) }
                 state.epochCorrect += Trainer.correctCount(logits, batch.labels)
                 network.backwardFromLogits(gradient)
                 optimizer.update(network.trainableParameters)
@@ -200,6 +206,10 @@ public final class Trainer: @unchecked Sendable {
         if configuration.averageDecay > 0 { notes["weight_average_decay"] = "\(configuration.averageDecay)" }
         if configuration.mixing.mixupAlpha > 0 { notes["mixup_alpha"] = "\(configuration.mixing.mixupAlpha)" }
         if configuration.mixing.cutMixAlpha > 0 { notes["cutmix_alpha"] = "\(configuration.mixing.cutMixAlpha)" }
+        if let teacher = configuration.teacher {
+            notes["teacher"] = URL(fileURLWithPath: teacher).lastPathComponent
+            notes["distillation"] = "weight \(configuration.distillationWeight), temperature \(configuration.temperature)"
+        }
         notes["optimizer"] = configuration.optimizer.rawValue
         notes["schedule"] = configuration.schedule.rawValue
         let file = ModelFile(network: network, classNames: Emotion.classNames, normalization: configuration.normalization,

@@ -35,6 +35,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var averageDecay: Float = 0
     /// How batches are mixed (mixup, CutMix) before the network sees them.
     public var mixing = BatchMixing()
+    /// A model file whose soft outputs the network also learns (knowledge distillation), with the share α of
+    /// the soft targets and their temperature.
+    public var teacher: String?
+    public var distillationWeight: Float = 0.5
+    public var temperature: Float = 2
 
     public init() {}
 }
@@ -44,6 +49,7 @@ extension TrainingConfiguration {
         case architecture, epochs, batchSize, seed, optimizer, learningRate, momentum, weightDecay, schedule
         case warmupEpochs, plateauPatience, plateauFactor, earlyStoppingPatience, labelSmoothing
         case balancedClassWeights, augmentation, validateWithFlip, normalization, averageDecay, mixing
+        case teacher, distillationWeight, temperature
     }
 
     /// Settings added after a checkpoint was written take their defaults (the run continues as it started).
@@ -70,6 +76,9 @@ extension TrainingConfiguration {
         normalization = try c.decode(InputNormalization.self, forKey: .normalization)
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? 0
         mixing = try c.decodeIfPresent(BatchMixing.self, forKey: .mixing) ?? BatchMixing()
+        teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
+        distillationWeight = try c.decodeIfPresent(Float.self, forKey: .distillationWeight) ?? 0.5
+        temperature = try c.decodeIfPresent(Float.self, forKey: .temperature) ?? 2
     }
 }
 
