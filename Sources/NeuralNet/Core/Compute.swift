@@ -8,8 +8,7 @@ import Synchronization
 /// One pool of threads does all the parallel work. Products run by `nk_gemm` at the AVX-512 level, by
 /// OpenBLAS below it; OpenBLAS runs single-threaded inside the pool, and a large
 /// product is split across the pool here: OpenBLAS's own workers busy-wait (sched_yield) for a while after
-/// each call, and on a 2-core machine they took the cores from the loops and small products that follow
-/// (one face went from 5.0 to 6.7 ms with them).
+/// each call, and on a 2-core machine they take the cores from the loops and small products that follow.
 public enum Compute {
     /// Threads for the parallel loops and products; defaults to the core count.
     nonisolated(unsafe) public static var threads: Int = System.coreCount

@@ -10,9 +10,9 @@ import NeuralKernels
 /// F(4×4, 3×3) needs 36 multiplications per 16 outputs instead of 144, F(2×2, 5×5) 36 per 4 instead of 100.
 ///
 /// The forward and the input gradient run block by block: a block of tiles is transformed, multiplied and
-/// transformed back while it is in cache, one block per core at a time. Done layer-wide instead, the
-/// transformed tiles of a batch (85 MB in and 170 MB out for the 24x24x64→128 layer at batch 64) go through
-/// memory three times and the layer is bound by memory, not arithmetic.
+/// transformed back while it is in cache, one block per core at a time. Done layer-wide instead, a batch's
+/// transformed tiles (tens to hundreds of MB for the wider layers at batch 64) go through memory three times
+/// and the layer is bound by memory, not arithmetic.
 final class WinogradConvolution {
     let height, width, inChannels, outChannels, r, m, n, pad, tilesY, tilesX: Int
     let transform: WinogradTransform
@@ -162,8 +162,8 @@ final class WinogradConvolution {
     }
 
     /// Tiles per block: about 1 MB of transformed tiles and products, 6 to 96 tiles (the kernel works 6 rows
-    /// at a time). Measured against 0.5 and 4 MB in alternating runs at batch 64: smaller blocks stream the transformed
-    /// kernel from L3 more often, larger ones spill the block. `tileValues`: floats one tile occupies.
+    /// at a time): smaller blocks stream the transformed kernel from L3 more often, larger ones spill the block
+    /// out of cache. `tileValues`: floats one tile occupies.
     static func tilesPerBlock(tileValues: Int) -> Int { max(6, min(96, (1 << 18) / max(1, tileValues))) }
 
     /// The tile geometry the C transforms take, for images of `channels` channels.
