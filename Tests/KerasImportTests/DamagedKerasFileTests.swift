@@ -121,3 +121,17 @@ extension DamagedKerasFileTests {
         #expect(error.layer == "dense" && error.message.contains("parameters"), "\(error)")
     }
 }
+
+extension DamagedKerasFileTests {
+    /// Issue 16, item 5: sizes beyond Int's range in model.json are refused with a message, not a trap in
+    /// the size check itself.
+    @Test func sizesBeyondIntAreRefused() throws {
+        let cases = [(#""units": 8"#, #""units": 4611686018427387904"#, "dense"),
+                     (#""filters": 4"#, #""filters": 4611686018427387904"#, "conv2d"),
+                     (#""kernel_size": [3, 3]"#, #""kernel_size": [1099511627776, 1099511627776]"#, "conv2d")]
+        for (original, replacement, layer) in cases {
+            let error = try #require(importError(json: try editedJSON(original, replacement)))
+            #expect(error.layer?.hasPrefix(layer) == true, "\(error)")
+        }
+    }
+}
