@@ -53,9 +53,7 @@ public final class Trainer: @unchecked Sendable {
         }
         guard !training.isEmpty else { throw TrainingError.noData("the training split has no faces") }
         guard !validation.isEmpty else { throw TrainingError.noData("the validation split has no faces") }
-        guard configuration.batchSize > 0, configuration.epochs > 0 else {
-            throw TrainingError.badSetting("batch size and epochs must be positive")
-        }
+        try TrainingLimits.check(configuration)
         self.configuration = configuration
         self.training = training
         self.validation = validation
@@ -75,6 +73,7 @@ public final class Trainer: @unchecked Sendable {
         }
         loss = CrossEntropyLoss(labelSmoothing: configuration.labelSmoothing, classWeights: classWeights)
         if var resumed = resumedState, let resumeFrom {
+            try TrainingLimits.check(resumed, batchesPerEpoch: batches, file: resumeFrom)
             try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer)
             optimizer.step = resumed.optimizerStep
             resumed.configuration = configuration
