@@ -32,7 +32,7 @@ struct DatasetCache: Sendable {
 
     /// The cached faces and skipped files of `listing`, or nil when there is no valid cache for it.
     func read(_ listing: DatasetListing) -> (faces: LabeledFaces, skipped: [SkippedFile])? {
-        guard var bytes = Self.readFile(fileURL(for: listing).path) else { return nil }
+        guard var bytes = Self.readFile(fileURL(for: listing).path, limit: Self.largestFile(for: listing)) else { return nil }
         return Self.decode(&bytes, listing: listing)
     }
 
@@ -135,13 +135,21 @@ struct DatasetCache: Sendable {
         return (LabeledFaces(pixels: bytes, labels: labels, paths: paths), skipped)
     }
 
-    /// The whole file in one array, read straight into it (tens of MB: no intermediate copies).
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY)
+    /// The most a valid cache of `listing` can take: every face, its status, a generous reason and the trailer.
+    /// Anything larger is not ours, and is not read.
+    private static func largestFile(for listing: DatasetListing) -> Int {
+        listing.entries.count * (LabeledFaces.faceSize + 1 + 4 + 8192) + (1 << 20)
+    }
+
+    /// The whole file in one array, read straight into it (tens of MB: no intermediate copies). Opened
+    /// without blocking and used only when it is a regular file within `limit` bytes: whatever is found in
+    /// the cache folder (a named pipe, a device, a huge sparse file) means only "no cache".
+    private static func readFile(_ path: String, limit: Int) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0, info.st_size <= limit else { return nil }
         let size = Int(info.st_size)
         var complete = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in

@@ -101,7 +101,7 @@ import TestSupport
         let empty = try writeTemporary("empty.h5", Data())
         #expect(importError(weights: empty)?.message.contains("not an HDF5 file") == true)
         let missing = URL(fileURLWithPath: "/nonexistent/weights.h5")
-        #expect(importError(weights: missing)?.message.contains("cannot be read") == true)
+        #expect(importError(weights: missing)?.message.contains("does not exist") == true)
     }
 
     @Test func weightsFromAnotherModel() throws {

@@ -16,7 +16,10 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <fcntl.h>
+#include <new>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -34,9 +37,27 @@ template <typename T> T *failNull(const std::string &message) {
 }
 
 std::string describe(const std::exception &error) {
-    // cv::Exception's what() spans lines and repeats the source location; keep its message only.
-    if (auto cvError = dynamic_cast<const cv::Exception *>(&error)) return cvError->err;
+    // cv::Exception's what() spans lines and repeats the source location; keep its message only, in words
+    // for the checks a user can meet (OpenCV states them as the failed assertion).
+    if (auto cvError = dynamic_cast<const cv::Exception *>(&error)) {
+        const std::string &message = cvError->err;
+        if (message.find("CV_IO_MAX_IMAGE") != std::string::npos) return "the image is larger than OpenCV decodes";
+        if (message.find("checkVector") != std::string::npos) return "the file holds no image data";
+        if (message.find("Insufficient memory") != std::string::npos || message.find("Failed to allocate") != std::string::npos)
+            return "not enough memory to decode the image";
+        return message;
+    }
+    if (dynamic_cast<const std::bad_alloc *>(&error)) return "not enough memory to decode the image";
     return error.what();
+}
+
+const char *fileKind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a named pipe (FIFO)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
 }
 
 // Runs `body`, turning any exception into the error code `failure` with `context` in the message.
@@ -63,24 +84,37 @@ void quietOpenCVLogs() {
 }
 
 // Reads a whole file, so that "missing", "unreadable" and "empty" get their own messages before decoding.
+// Opened without blocking and refused unless it is a regular file of at most CVB_MAX_IMAGE_FILE_BYTES: a named
+// pipe would block for ever, a device never ends, and a sparse file can claim gigabytes.
 bool readFile(const char *path, std::vector<uint8_t> &bytes, std::string &problem) {
     if (path == nullptr) { problem = "no path given"; return false; }
-    FILE *file = std::fopen(path, "rb");
-    if (file == nullptr) {
+    int descriptor = ::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (descriptor < 0) {
         problem = std::string("cannot open image ") + path + ": " + std::strerror(errno);
         return false;
     }
     struct stat info {};
-    if (fstat(fileno(file), &info) != 0 || S_ISDIR(info.st_mode)) {
-        std::fclose(file);
-        problem = std::string("cannot read image ") + path + ": it is a directory or not a regular file";
+    if (fstat(descriptor, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(descriptor);
+        problem = std::string("cannot read image ") + path + ": it is " + fileKind(info.st_mode) + ", not a regular file";
+        return false;
+    }
+    if (info.st_size > CVB_MAX_IMAGE_FILE_BYTES) {
+        ::close(descriptor);
+        problem = std::string("cannot read image ") + path + ": it is " + std::to_string(info.st_size) +
+                  " bytes, more than the " + std::to_string(CVB_MAX_IMAGE_FILE_BYTES >> 20) + " MB an image file may have";
         return false;
     }
     bytes.resize(static_cast<size_t>(info.st_size));
-    size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), file);
-    bool readError = std::ferror(file) != 0;
-    std::fclose(file);
-    if (readError || got != bytes.size()) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t got = ::read(descriptor, bytes.data() + done, bytes.size() - done);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        done += static_cast<size_t>(got);
+    }
+    ::close(descriptor);
+    if (done != bytes.size()) {
         problem = std::string("cannot read image ") + path + ": read error";
         return false;
     }
@@ -89,6 +123,18 @@ bool readFile(const char *path, std::vector<uint8_t> &bytes, std::string &proble
         return false;
     }
     return true;
+}
+
+// Refuses an image whose header declares more than CVB_MAX_IMAGE_PIXELS, before the decoder allocates:
+// a few hundred kilobytes of PNG can declare 30000x30000 pixels.
+bool checkPixelCount(const std::vector<uint8_t> &bytes, const std::string &name, std::string &problem) {
+    int64_t width = 0, height = 0;
+    if (!cvb_image_dimensions(bytes.data(), bytes.size(), &width, &height)) return true;
+    // An empty size is left to the decoder, which refuses it with its own message.
+    if (width <= 0 || height <= 0 || width <= CVB_MAX_IMAGE_PIXELS / height) return true;
+    problem = "cannot decode image " + name + ": it declares " + std::to_string(width) + "x" + std::to_string(height) +
+              " pixels, more than the " + std::to_string(CVB_MAX_IMAGE_PIXELS / 1000000) + " megapixels Emoscope decodes";
+    return false;
 }
 
 // Brings any decoded depth to 8 bits (16-bit PNG/TIFF, float EXR/HDR).
@@ -114,6 +160,8 @@ int copyOut(const cv::Mat &image, int32_t *width, int32_t *height, uint8_t **pix
 
 int decodeGray(const std::vector<uint8_t> &bytes, const std::string &name, int32_t *width, int32_t *height,
                uint8_t **pixels) {
+    std::string problem;
+    if (!checkPixelCount(bytes, name, problem)) return fail(problem);
     cv::Mat image = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
     if (image.empty())
         return fail("cannot decode image " + name + ": not a recognised image format or corrupt");
@@ -225,6 +273,7 @@ int cvb_decode_bgra_file(const char *path, int32_t *width, int32_t *height, uint
         std::vector<uint8_t> bytes;
         std::string problem;
         if (!readFile(path, bytes, problem)) return fail(problem);
+        if (!checkPixelCount(bytes, name, problem)) return fail(problem);
         cv::Mat image = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
         if (image.empty())
             return fail("cannot decode image " + name + ": not a recognised image format or corrupt");
@@ -323,8 +372,15 @@ cvb_capture *cvb_capture_open_file(const char *path) {
     return guarded<cvb_capture *>(nullptr, "cannot open video " + name, [&]() -> cvb_capture * {
         quietOpenCVLogs();
         // Image-sequence patterns such as frame%03d.png name no single file, so only plain names are checked.
-        if (name.find('%') == std::string::npos && !exists(name))
-            return failNull<cvb_capture>("cannot open video " + name + ": " + std::strerror(ENOENT));
+        if (name.find('%') == std::string::npos) {
+            struct stat info {};
+            if (stat(name.c_str(), &info) != 0)
+                return failNull<cvb_capture>("cannot open video " + name + ": " + std::strerror(errno));
+            // A named pipe would keep the decoder waiting for ever; a camera is opened by index, not here.
+            if (!S_ISREG(info.st_mode))
+                return failNull<cvb_capture>("cannot open video " + name + ": it is " + fileKind(info.st_mode) +
+                                             ", not a regular file");
+        }
         auto capture = new cvb_capture();
         capture->name = name;
         if (!capture->source.open(name, cv::CAP_ANY)) {

@@ -58,17 +58,7 @@ public enum SafeTensors {
 
     public static func read(_ url: URL) throws -> Contents {
         let size: Int
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            guard (attributes[.type] as? FileAttributeType) == .typeRegular else {
-                throw ModelFileError(url, "not a regular file")
-            }
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch let error as ModelFileError {
-            throw error
-        } catch {
-            throw ModelFileError(url, "cannot be read: \(FileManager.default.fileExists(atPath: url.path) ? "permission denied" : "no such file")")
-        }
+        do throws(RegularFile.Problem) { size = try RegularFile.size(of: url.path) } catch { throw ModelFileError(url, error.description) }
         guard size >= 8 else {
             throw ModelFileError(url, size == 0 ? "the file is empty (0 bytes)" : "the file is only \(size) bytes, too short for a safetensors header")
         }
