@@ -31,9 +31,12 @@ public enum KerasImporter {
         }
         let file = try KerasWeights(contentsOf: weights)
         try file.load(description.layers, into: network, modelFile: modelJSON)
+        let normalization = InputNormalization(scale: inputScale, offset: 0)
+        if let problem = ModelFile.problemWithValues(of: network, normalization: normalization) {
+            throw KerasImportError(weights, problem)
+        }
         var notes = ["imported_from": "Keras \(modelJSON.lastPathComponent) + \(weights.lastPathComponent)"]
         notes["keras_version"] = file.kerasVersion
-        return ModelFile(network: network, classNames: classNames,
-                         normalization: InputNormalization(scale: inputScale, offset: 0), notes: notes)
+        return ModelFile(network: network, classNames: classNames, normalization: normalization, notes: notes)
     }
 }

@@ -22,18 +22,21 @@ struct EvalCommand: ParsableCommand {
         let file = try ModelFile.load(modelURL)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let splitName = split ?? dataset.validationSplitName else {
-            throw ValidationError("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
+            throw ValidationErrorText("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
         // The dataset's labels follow Emotion order; a model with another class order is evaluated through
         // the Classifier mapping instead of the raw network.
         guard file.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
-            throw ValidationError("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
+            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
         }
         let start = Date()
         let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip)
         let seconds = Date().timeIntervalSince(start)
+        guard result.loss.isFinite else {
+            throw ValidationErrorText("\(modelURL.path): the model gives NaN or infinite outputs on \(splitName): its weights are damaged")
+        }
         let confusion = result.confusion
         if json {
             let report = EvaluationReport(model: modelURL.path, split: splitName, faces: confusion.total,
