@@ -8,6 +8,7 @@ public enum ImageFile {
     /// and a failed write leaves what was there.
     public static func writePNG(to url: URL, pixels: [UInt8], width: Int, height: Int, channels: Int) throws {
         try checkGeometry(pixels: pixels, width: width, height: height, channels: channels, path: url.path)
+        removeStaleTemporaries(of: url)
         // The encoder is chosen by extension, so the temporary name must end in .png too.
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString.prefix(8)).png")
@@ -23,6 +24,18 @@ public enum ImageFile {
             let message = String(cString: strerror(errno))
             unlink(temporary.path)
             throw ImageError(path: url.path, reason: message, action: "write PNG")
+        }
+    }
+
+    /// Removes `.NAME.PID.TOKEN.png` temporaries of `url` left by writers that died (`kill -9` mid-write).
+    static func removeStaleTemporaries(of url: URL) {
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent)."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".png") {
+            let parts = name.dropFirst(prefix.count).split(separator: ".")
+            guard parts.count == 3, let pid = pid_t(parts[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder.appendingPathComponent(name).path)
         }
     }
 

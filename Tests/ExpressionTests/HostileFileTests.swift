@@ -120,3 +120,16 @@ final class Mutex<Value>: @unchecked Sendable {
     func set(_ newValue: Value) { lock.lock(); value = newValue; lock.unlock() }
     func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
 }
+
+extension HostileFileTests {
+    /// A PNG write killed mid-way leaves `.NAME.PID.TOKEN.png`; the next write of that PNG removes it.
+    @Test func stalePNGTemporariesAreRemovedByTheNextWrite() throws {
+        let folder = try TestData.temporaryDirectory("hostile")
+        var dead: pid_t = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        let stale = folder.appendingPathComponent(".r.png.\(dead).abcd1234.png")
+        try Data(count: 1000).write(to: stale)
+        try GrayImage(width: 4, height: 4).writePNG(to: folder.appendingPathComponent("r.png"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["r.png"])
+    }
+}
