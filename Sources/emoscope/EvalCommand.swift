@@ -14,11 +14,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
+    @Flag(help: "Replace the --png file if it exists.") var force = false
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
         compute.apply()
         let modelURL = try ModelLocator.url(for: model)
+        if let png { try OutputFile.reading([modelURL.path, data], force: force).check([URL(fileURLWithPath: png)]) }
         let file = try ModelFile.load(modelURL)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let splitName = split ?? dataset.validationSplitName else {
