@@ -21,6 +21,10 @@ public enum KerasImporter {
         guard inputScale.isFinite, inputScale > 0 else {
             throw KerasImportError(modelJSON, "input scale \(inputScale) must be a positive number")
         }
+        if let executable = KerasIsolation.executable {
+            return try KerasIsolation.load(using: executable, modelJSON: modelJSON, weights: weights,
+                                           classNames: classNames, inputScale: inputScale)
+        }
         let description = try KerasModelJSON(contentsOf: modelJSON)
         let network: Sequential
         do { network = try Sequential(description.architecture) } catch {
