@@ -40,10 +40,16 @@ struct SnapshotCommand: ParsableCommand {
         }
         let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
-        let record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
+        let record: SnapshotRecord
+        do {
+            record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
                                                  to: output, detector: setup.detector, classifier: setup.classifier,
                                                  mirrored: mirror, showPanel: !noPanel,
                                                  fontFile: EmoscopeEnvironment.current.font)
+        } catch {
+            // Drawing errors (SDL's "Out of memory") name no file: say which picture was being drawn.
+            throw ValidationErrorText("cannot draw the snapshot of \(image) to \(output.path): \(error)")
+        }
         print("wrote \(output.path) and \(sidecar.lastPathComponent): "
               + "\(record.faces.count) face\(record.faces.count == 1 ? "" : "s")")
         for face in record.faces {
