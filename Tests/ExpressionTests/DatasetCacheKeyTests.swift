@@ -67,3 +67,27 @@ struct DatasetCacheKeyTests {
         #expect(cached.fromCache && cached.faces == fresh.faces)
     }
 }
+
+extension DatasetCacheKeyTests {
+    /// Issue 16, items 7 and 11: whatever sits where the cache file should be (a named pipe, a 4 GB sparse
+    /// file) is "no cache": the split is decoded, without blocking and without reading it.
+    @Test func aPipeOrAHugeFileInPlaceOfTheCacheIsIgnored() throws {
+        let (root, _) = try Self.dataset(fill: 10)
+        let cache = try TestData.temporaryDirectory("cache")
+        let dataset = try Dataset(root: root, cacheDirectory: cache)
+        _ = try dataset.load(split: "train")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.path).first)
+        let file = cache.appendingPathComponent(name)
+        try FileManager.default.removeItem(at: file)
+        #expect(mkfifo(file.path, 0o600) == 0)
+        let piped = Mutex<DatasetLoad?>(nil)
+        guard HostileFileTests.finishes("loading with a pipe as the cache", { piped.set(try? dataset.load(split: "train")) }) else { return }
+        #expect(piped.get()?.fromCache == false && piped.get()?.faces.count == 2)
+
+        try? FileManager.default.removeItem(at: file)
+        #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
+        #expect(truncate(file.path, off_t(4) << 30) == 0)
+        let load = try dataset.load(split: "train", useCache: true)
+        #expect(!load.fromCache && load.faces.count == 2)
+    }
+}
