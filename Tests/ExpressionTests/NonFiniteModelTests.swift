@@ -45,3 +45,12 @@ struct NonFiniteModelTests {
         #expect(error.path == url.path && error.problem.contains("NaN"), "\(error)")
     }
 }
+
+/// The size limits (issue 16, item 1) leave room for every architecture Emoscope trains.
+@Test func everyArchitectureFitsTheNetworkLimits() throws {
+    for architecture in EmotionArchitecture.allCases {
+        let totals = try NetworkLimits.check(inputShape: architecture.architecture.inputShape, layers: architecture.architecture.layers)
+        #expect(totals.parameters * 10 < NetworkLimits.maximumParameters, "\(architecture)")
+        #expect(totals.multiplyAccumulatesPerSample * 10 < NetworkLimits.maximumMultiplyAccumulates, "\(architecture)")
+    }
+}
