@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 BUILD=.build-fuzz
-TARGETS=${*:-safetensors architecture checkpoint keras csv}
+TARGETS=${*:-safetensors architecture checkpoint keras csv image}
 
-"$SWIFT" build --build-path "$BUILD" --target Expression -Xswiftc -sanitize=fuzzer,address
+# Swift, C and C++ (CVBridge's header reading, the kernels) instrumented alike; libFuzzer's main comes at the link.
+"$SWIFT" build --build-path "$BUILD" --target Expression -Xswiftc -sanitize=fuzzer,address \
+    -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address
 DEBUG="$BUILD/debug"
 OBJECTS=$(ls "$DEBUG"/NeuralNet.build/*.o "$DEBUG"/NeuralKernels.build/*.o "$DEBUG"/KerasImport.build/*.o \
               "$DEBUG"/Imaging.build/*.o "$DEBUG"/CVBridge.build/*.o "$DEBUG"/Expression.build/*.o)

@@ -5,9 +5,11 @@
 //   checkpoint    a checkpoint's training-state JSON and its validation (TrainingLimits)
 //   keras         a Keras model.json (KerasImporter.architecture), then building it
 //   csv           fer2013.csv (Dataset(csv:))
+//   image         an image file: CVBridge's header reading and pixel limit, then OpenCV's decoder
 // With FUZZ_SEEDS=DIR set, the harness writes seed inputs for FUZZ_TARGET to DIR and exits.
 import Expression
 import Foundation
+import Imaging
 import KerasImport
 import NeuralNet
 
@@ -47,6 +49,9 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         if let dataset = try? Dataset(csv: file("fer2013.csv", data)) {
             for split in dataset.splitNames { _ = try? dataset.load(split: split) }
         }
+    case "image":
+        _ = ImageLimits.declaredSize(of: [UInt8](data))
+        _ = try? GrayImage(contentsOf: file("image", data))
     default:
         fatalError("unknown FUZZ_TARGET \(target)")
     }

@@ -1,5 +1,6 @@
 import Expression
 import Foundation
+import Imaging
 import NeuralNet
 
 /// Valid inputs for each target, so the fuzzer starts from files that get past the first checks.
@@ -37,6 +38,13 @@ enum Seeds {
         case "csv":
             let pixels = (0..<LabeledFaces.faceSize).map { String($0 % 256) }.joined(separator: " ")
             save("fer2013.csv", Data("emotion,pixels,Usage\n0,\(pixels),Training\n3,\(pixels),PublicTest\n6,\(pixels),PrivateTest\n".utf8))
+        case "image":
+            let face = GrayImage(width: 12, height: 9, fill: 77)
+            try? face.writePNG(to: folder.appendingPathComponent("face.png"))
+            save("face.pgm", Data(Array("P5\n12 9\n255\n".utf8) + face.pixels))
+            var bmp = Data("BM".utf8) + Data(count: 12) + Data([40, 0, 0, 0, 12, 0, 0, 0, 9, 0, 0, 0, 1, 0, 8, 0])
+            bmp += Data(count: 40)
+            save("face.bmp", bmp)
         default:
             break
         }
