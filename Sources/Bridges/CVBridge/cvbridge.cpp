@@ -68,7 +68,8 @@ template <typename R, typename F> R guarded(R failure, const std::string &contex
     return failure;
 }
 
-// OpenCV's warnings (V4L2 probing, codec chatter) are noise next to our own messages; the user can
+// OpenCV's warnings (V4L2 probing, codec chatter, "imdecode_: can't read header" for every damaged image)
+// are noise next to our own messages, which name the file; the user can
 // still ask for them with OPENCV_LOG_LEVEL.
 void quietOpenCVLogs() {
     static const bool done = [] {
@@ -193,6 +194,7 @@ void cvb_set_num_threads(int count) {
 int cvb_decode_gray_file(const char *path, int32_t *width, int32_t *height, uint8_t **pixels) {
     std::string name = path ? path : "(null)";
     return guarded(-1, "cannot decode image " + name, [&] {
+        quietOpenCVLogs();
         std::vector<uint8_t> bytes;
         std::string problem;
         if (!readFile(path, bytes, problem)) return fail(problem);
@@ -203,6 +205,7 @@ int cvb_decode_gray_file(const char *path, int32_t *width, int32_t *height, uint
 int cvb_decode_gray_memory(const uint8_t *bytes, size_t count, int32_t *width, int32_t *height,
                            uint8_t **pixels) {
     return guarded(-1, "cannot decode image in memory", [&] {
+        quietOpenCVLogs();
         if (bytes == nullptr || count == 0) return fail("cannot decode image in memory: no bytes");
         std::vector<uint8_t> copy(bytes, bytes + count);
         return decodeGray(copy, "in memory", width, height, pixels);
@@ -212,6 +215,7 @@ int cvb_decode_gray_memory(const uint8_t *bytes, size_t count, int32_t *width, i
 int cvb_decode_bgra_file(const char *path, int32_t *width, int32_t *height, uint8_t **pixels) {
     std::string name = path ? path : "(null)";
     return guarded(-1, "cannot decode image " + name, [&] {
+        quietOpenCVLogs();
         std::vector<uint8_t> bytes;
         std::string problem;
         if (!readFile(path, bytes, problem)) return fail(problem);
