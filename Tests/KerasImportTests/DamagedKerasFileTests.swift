@@ -135,3 +135,18 @@ extension DamagedKerasFileTests {
         }
     }
 }
+
+extension DamagedKerasFileTests {
+    /// Issue 16: a dataset declaring 2^40 rows is shown as stored, not as -1. The fixture's Dense kernel
+    /// [36, 8] has its first dimension patched in the dataspace message (two little-endian 64-bit sizes).
+    @Test func aHugeDimensionIsShownAsStored() throws {
+        var bytes = try Data(contentsOf: Files.weights)
+        var pattern = Data()
+        for value in [UInt64(36), 8] { withUnsafeBytes(of: value.littleEndian) { pattern.append(contentsOf: $0) } }
+        let range = try #require(bytes.range(of: pattern))
+        withUnsafeBytes(of: (UInt64(1) << 40).littleEndian) { bytes.replaceSubrange(range.lowerBound..<(range.lowerBound + 8), with: $0) }
+        let url = try writeTemporary("weights.h5", bytes)
+        let error = try #require(importError(weights: url))
+        #expect(error.layer == "dense" && error.message.contains("[1099511627776, 8]"), "\(error)")
+    }
+}
