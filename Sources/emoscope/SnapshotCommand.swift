@@ -17,7 +17,7 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out the side panel.") var noPanel = false
     @Flag(name: .long, help: "Instead: draw Emoscope's icon to --out (how Resources/Icons/emoscope.png is made).") var icon = false
     @Option(name: .long, help: "Icon size in pixels (with --icon).") var size = 256
-    @Flag(name: .long, help: "Replace --out and its JSON if they exist.") var force = false
+    @Flag(name: .long, help: "Replace --out and its JSON if they exist (also to redraw the icon over Resources/Icons/emoscope.png).") var force = false
 
     func validate() throws {
         if !icon && image == nil { throw ValidationError("give --image IN (or --icon)") }
