@@ -8,6 +8,8 @@ public enum ImageFile {
     /// and a failed write leaves what was there.
     public static func writePNG(to url: URL, pixels: [UInt8], width: Int, height: Int, channels: Int) throws {
         try checkGeometry(pixels: pixels, width: width, height: height, channels: channels, path: url.path)
+        // Like model files, a PNG may go to a folder that does not exist yet.
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         removeStaleTemporaries(of: url)
         // The encoder is chosen by extension, so the temporary name must end in .png too.
         let temporary = url.deletingLastPathComponent()
@@ -18,7 +20,9 @@ public enum ImageFile {
         }
         guard status == 0 else {
             unlink(temporary.path)
-            throw ImageError.fromBridge(path: url.path, action: "write PNG", message: String(cString: cvb_last_error()))
+            // The bridge's message names the temporary file; the user knows only the PNG.
+            let reason = ImageError.fromBridge(path: temporary.path, action: "write PNG", message: String(cString: cvb_last_error())).reason
+            throw ImageError(path: url.path, reason: reason, action: "write PNG")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let message = String(cString: strerror(errno))

@@ -46,6 +46,8 @@ struct SnapshotCommand: ParsableCommand {
                                                  to: output, detector: setup.detector, classifier: setup.classifier,
                                                  mirrored: mirror, showPanel: !noPanel,
                                                  fontFile: EmoscopeEnvironment.current.font)
+        } catch let error as ImageError {
+            throw ValidationErrorText("\(error)")
         } catch {
             // Drawing errors (SDL's "Out of memory") name no file: say which picture was being drawn.
             throw ValidationErrorText("cannot draw the snapshot of \(image) to \(output.path): \(error)")
