@@ -29,7 +29,7 @@ enum DatasetCSV {
         }
         guard let emotionColumn = header.firstIndex(of: "emotion"), let pixelsColumn = header.firstIndex(of: "pixels"),
               let usageColumn = header.firstIndex(of: "usage") else {
-            throw DatasetError.csv(path: path, problem: "the header is \"\(header.joined(separator: ","))\"; "
+            throw DatasetError.csv(path: path, problem: "the header is \"\(visible(header.joined(separator: ",")))\"; "
                 + "expected the columns emotion, pixels and Usage of fer2013.csv")
         }
 
@@ -122,6 +122,15 @@ enum DatasetCSV {
 
     private static func text(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces.union(["\""]))
+    }
+
+    /// Text with its invisible characters shown as \u{XX}, so a header that looks right but is not says why.
+    private static func visible(_ text: String) -> String {
+        text.unicodeScalars.map { scalar in
+            scalar.properties.isWhitespace && scalar != " " || scalar.properties.generalCategory == .format
+                || scalar.properties.generalCategory == .control
+                ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+        }.joined()
     }
 
     /// Lines as byte ranges, without their "\n" or "\r\n".

@@ -110,6 +110,15 @@ extension HostileFileTests {
         #expect(dataset.splitNames == ["train"])
         #expect(try dataset.load(split: "train").faces.labels == [.happy])
     }
+
+    /// A header that only looks right says which invisible character is in the way.
+    @Test func anInvisibleCharacterInTheCSVHeaderIsShown() throws {
+        let folder = try TestData.temporaryDirectory("hostile")
+        let url = folder.appendingPathComponent("fer2013.csv")
+        try Data("emo\u{200B}tion,pixels,Usage\n".utf8).write(to: url)
+        let error = try #require(throws: DatasetError.self) { try Dataset(csv: url) }
+        #expect("\(error)".contains("emo\\u{200B}tion") && "\(error)".contains(url.path), "\(error)")
+    }
 }
 
 /// A value shared with the thread a test runs a load on.
