@@ -1,5 +1,6 @@
 import Imaging
 import Foundation
+import NeuralNet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,15 +57,12 @@ struct DatasetCache: Sendable {
         let checksum = data.withUnsafeBytes { Self.checksum($0) }
         Self.append(checksum, to: &data)
         data.append(contentsOf: Self.magic)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let url = fileURL(for: listing)
-            try data.write(to: url, options: .atomic)
-            removeOlderVersions(of: listing.folder, keeping: url.lastPathComponent)
-            return nil
-        } catch {
-            return "the decoded faces were not cached in \(directory.path): \(error.localizedDescription)"
+        let url = fileURL(for: listing)
+        do throws(RegularFile.Problem) { try AtomicFile.write(data, to: url) } catch {
+            return "the decoded faces were not cached: \(url.path) \(error.description)"
         }
+        removeOlderVersions(of: listing.folder, keeping: url.lastPathComponent)
+        return nil
     }
 
     /// Old caches of the same folder are dead weight (tens of MB each): drop them.
@@ -73,6 +71,11 @@ struct DatasetCache: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for other in names where other.hasPrefix(prefix) && other != name {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(other))
+        }
+        // Temporaries of writers killed while caching an older version (".NAME.PID.partial").
+        for other in names where other.hasPrefix("." + prefix) && other.hasSuffix(".partial") {
+            let target = other.dropFirst().split(separator: ".").dropLast(2).joined(separator: ".")
+            AtomicFile.removeStaleTemporaries(of: directory.appendingPathComponent(target))
         }
     }
 

@@ -91,3 +91,21 @@ extension DatasetCacheKeyTests {
         #expect(!load.fromCache && load.faces.count == 2)
     }
 }
+
+extension DatasetCacheKeyTests {
+    /// A cache write killed mid-way leaves `.NAME.PID.partial`; the next cache write of that folder removes it.
+    @Test func staleCacheTemporariesAreRemoved() throws {
+        let (root, face) = try Self.dataset(fill: 10)
+        let cache = try TestData.temporaryDirectory("cache")
+        let dataset = try Dataset(root: root, cacheDirectory: cache)
+        _ = try dataset.load(split: "train")
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.path).first)
+        var dead: pid_t = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        try Data(count: 4096).write(to: cache.appendingPathComponent(".\(first).\(dead).partial"))
+        try Self.writeFace(face, fill: 99)
+        _ = try dataset.load(split: "train")
+        let names = try FileManager.default.contentsOfDirectory(atPath: cache.path)
+        #expect(names.count == 1 && names[0] != first, "\(names)")
+    }
+}
