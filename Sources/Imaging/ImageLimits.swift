@@ -8,7 +8,7 @@ public enum ImageLimits {
     /// The largest image file read: 256 MB.
     public static let maximumFileBytes = Int(CVB_MAX_IMAGE_FILE_BYTES)
 
-    /// The width and height an image's header declares (PNG, JPEG, BMP, WebP, PNM, Sun raster), or nil.
+    /// The width and height an image's header declares (PNG, JPEG, BMP, WebP, PNM, Sun raster, TIFF, Radiance HDR), or nil.
     public static func declaredSize(of bytes: [UInt8]) -> (width: Int64, height: Int64)? {
         var width: Int64 = 0, height: Int64 = 0
         guard cvb_image_dimensions(bytes, bytes.count, &width, &height) == 1 else { return nil }

@@ -77,7 +77,12 @@ struct HostileFileTests {
         var bmp: [UInt8] = Array("BM".utf8) + Array(repeating: 0, count: 12) + [40, 0, 0, 0]
         bmp += [0x30, 0x75, 0, 0, 0x30, 0x75, 0, 0] + Array(repeating: 0, count: 64)
         let pgm = Array("P5\n# a comment\n30000 30000\n255\n".utf8) + Array(repeating: 0, count: 64)
-        for (name, bytes) in [("bomb.png", png), ("bomb.jpg", jpeg), ("bomb.bmp", bmp), ("bomb.pgm", pgm)] {
+        // Little-endian TIFF: one directory of two LONG entries, ImageWidth and ImageLength.
+        var tif: [UInt8] = Array("II".utf8) + [42, 0, 8, 0, 0, 0, 2, 0]
+        tif += [0, 1, 4, 0, 1, 0, 0, 0, 0x30, 0x75, 0, 0] + [1, 1, 4, 0, 1, 0, 0, 0, 0x30, 0x75, 0, 0] + Array(repeating: 0, count: 64)
+        let hdr = Array("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 30000 +X 30000\n".utf8) + Array(repeating: 0, count: 64)
+        for (name, bytes) in [("bomb.png", png), ("bomb.jpg", jpeg), ("bomb.bmp", bmp), ("bomb.pgm", pgm), ("bomb.tif", tif),
+                              ("bomb.hdr", hdr)] {
             let url = folder.appendingPathComponent(name)
             try Data(bytes).write(to: url)
             for decode in [{ _ = try GrayImage(contentsOf: url) }, { _ = try BGRAImage(contentsOf: url) }] as [() throws -> Void] {
@@ -96,6 +101,26 @@ struct HostileFileTests {
         let size = try #require(ImageLimits.declaredSize(of: bytes))
         #expect(size.width == 37 && size.height == 21)
         #expect(try GrayImage(contentsOf: url).width == 37)
+    }
+
+    /// A hand-made big-endian TIFF (SHORT sizes, one strip): the header reader and OpenCV agree.
+    @Test func tiffHeaderMatchesTheDecoder() throws {
+        func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
+        func entry(_ tag: Int, _ type: Int, _ value: Int) -> [UInt8] {
+            be16(tag) + be16(type) + [0, 0, 0, 1] + (type == 3 ? be16(value) + [0, 0] : [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+        }
+        let entries = [entry(256, 3, 37), entry(257, 3, 21), entry(258, 3, 8), entry(259, 3, 1), entry(262, 3, 1),
+                       entry(273, 4, 8 + 2 + 10 * 12 + 4), entry(277, 3, 1), entry(278, 3, 21), entry(279, 4, 37 * 21)]
+        var tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8] + be16(entries.count)
+        for e in entries { tiff += e }
+        tiff += [0, 0, 0, 0] + Array(repeating: 0, count: 12) // next directory: none; pad to the strip
+        tiff = Array(tiff.prefix(8 + 2 + 10 * 12 + 4)) + Array(repeating: 90, count: 37 * 21)
+        let size = try #require(ImageLimits.declaredSize(of: tiff))
+        #expect(size.width == 37 && size.height == 21)
+        let url = try TestData.temporaryDirectory("hostile").appendingPathComponent("small.tif")
+        try Data(tiff).write(to: url)
+        let image = try GrayImage(contentsOf: url)
+        #expect(image.width == 37 && image.height == 21 && image.pixels[0] == 90)
     }
 }
 

@@ -122,6 +122,54 @@ bool sunRaster(const Reader &r, int64_t &w, int64_t &h) {
     return true;
 }
 
+// TIFF: the first image file directory's ImageWidth (256) and ImageLength (257) tags.
+bool tiff(const Reader &r, int64_t &w, int64_t &h) {
+    bool little = r.starts(0, "II*");
+    if (!little && !r.starts(0, "MM")) return false;
+    auto u16 = [&](size_t at) { return little ? r.le16(at) : r.be16(at); };
+    auto u32 = [&](size_t at) { return little ? r.le32(at) : r.be32(at); };
+    if (!r.has(0, 8) || u16(2) != 42) return false;
+    size_t directory = u32(4);
+    if (!r.has(directory, 2)) return false;
+    uint32_t entries = u16(directory);
+    bool haveWidth = false, haveHeight = false;
+    for (uint32_t i = 0; i < entries; i++) {
+        size_t at = directory + 2 + size_t(i) * 12;
+        if (!r.has(at, 12)) return false;
+        uint32_t tag = u16(at), type = u16(at + 2);
+        if (tag != 256 && tag != 257) continue;
+        int64_t value = type == 3 ? int64_t(u16(at + 8)) : type == 4 ? int64_t(u32(at + 8)) : -1;
+        if (value < 0) return false;
+        if (tag == 256) { w = value; haveWidth = true; } else { h = value; haveHeight = true; }
+    }
+    return haveWidth && haveHeight;
+}
+
+// Radiance HDR: text lines up to an empty one, then "-Y height +X width" (or another axis order).
+bool radiance(const Reader &r, int64_t &w, int64_t &h) {
+    if (!r.starts(0, "#?")) return false;
+    size_t at = 0;
+    // The header ends with an empty line; the resolution line follows.
+    while (r.has(at, 2) && !(r.bytes[at] == '\n' && r.bytes[at + 1] == '\n')) {
+        if (at > 65536) return false;
+        at++;
+    }
+    at += 2;
+    int64_t values[2] = {0, 0};
+    for (int64_t &value : values) {
+        while (r.has(at, 1) && (r.bytes[at] == ' ' || r.bytes[at] == '-' || r.bytes[at] == '+' || r.bytes[at] == 'X' || r.bytes[at] == 'Y')) at++;
+        int digits = 0;
+        while (r.has(at, 1) && r.bytes[at] >= '0' && r.bytes[at] <= '9') {
+            if (++digits > 12) return false;
+            value = value * 10 + (r.bytes[at++] - '0');
+        }
+        if (digits == 0) return false;
+    }
+    h = values[0];
+    w = values[1];
+    return true;
+}
+
 } // namespace
 
 extern "C" int cvb_image_dimensions(const uint8_t *bytes, size_t count, int64_t *width, int64_t *height) {
@@ -129,7 +177,7 @@ extern "C" int cvb_image_dimensions(const uint8_t *bytes, size_t count, int64_t 
     Reader reader{bytes, count};
     int64_t w = 0, h = 0;
     bool known = png(reader, w, h) || jpeg(reader, w, h) || bmp(reader, w, h) || webp(reader, w, h) ||
-                 pnm(reader, w, h) || sunRaster(reader, w, h);
+                 pnm(reader, w, h) || sunRaster(reader, w, h) || tiff(reader, w, h) || radiance(reader, w, h);
     if (!known) return 0;
     *width = w;
     *height = h;

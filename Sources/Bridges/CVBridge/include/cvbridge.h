@@ -28,8 +28,8 @@ void cvb_set_num_threads(int count);
 // ---- Images ----------------------------------------------------------------------------------
 /// The most pixels an image may declare: 40 megapixels, above any camera's photo. Larger images are
 /// refused from their header, before decoding, so that a small file cannot make the decoder allocate
-/// gigabytes (the header is read for PNG, JPEG, BMP, WebP, PNM and Sun raster; other formats keep OpenCV's
-/// own limit of 2^30 pixels).
+/// gigabytes (the header is read for PNG, JPEG, BMP, WebP, PNM, Sun raster, TIFF and Radiance HDR; other
+/// formats, such as OpenEXR and JPEG 2000, keep OpenCV's own limit of 2^30 pixels).
 #define CVB_MAX_IMAGE_PIXELS 40000000LL
 /// The largest image file read, in bytes.
 #define CVB_MAX_IMAGE_FILE_BYTES 268435456LL
