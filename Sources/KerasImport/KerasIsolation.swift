@@ -73,7 +73,11 @@ public enum KerasIsolation {
         }
         readAll.wait()
         if process.terminationReason == .uncaughtSignal {
-            let name = String(cString: strsignal(process.terminationStatus))
+            let signal = process.terminationStatus
+            let name = String(cString: strsignal(signal))
+            guard [SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE].contains(signal) else {
+                throw KerasImportError(weights, "reading it was stopped from outside (\(name))")
+            }
             throw KerasImportError(weights, "libhdf5 crashed reading it (\(name)): the HDF5 file is damaged")
         }
         guard process.terminationStatus == 0 else {
