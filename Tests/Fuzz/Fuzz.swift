@@ -60,6 +60,8 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    // The scratch folder holds one input at a time; it goes when the fuzzer exits.
+    atexit { try? FileManager.default.removeItem(at: scratch) }
     if let folder = ProcessInfo.processInfo.environment["FUZZ_SEEDS"] {
         Seeds.write(for: target, to: URL(fileURLWithPath: folder))
         exit(0)
