@@ -10,7 +10,7 @@ TEST_PACKAGES = $(RUN_PACKAGES) xvfb xauth xdotool desktop-file-utils
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN   = $(shell $(SWIFT) build -c release --show-bin-path)/emoscope
 
-.PHONY: run test build release deps test-deps bench install uninstall clean
+.PHONY: run test build release deps test-deps bench install uninstall clean fuzz
 
 run: deps release
 	$(RELEASE_BIN) $(RUN_ARGS)
@@ -32,6 +32,11 @@ deps:
 
 test-deps:
 	@./scripts/install-packages.sh $(TEST_PACKAGES)
+
+# libFuzzer on the parsers of untrusted bytes (Tests/Fuzz), FUZZ_SECONDS per target (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) ./scripts/fuzz.sh
 
 bench: deps release
 	$(RELEASE_BIN) bench inference

@@ -34,6 +34,13 @@ public final class Classifier: @unchecked Sendable {
         self.averagesFlip = averagesFlip
         outputIndex = indices
         model.network.prepareForInference()
+        // Weights that are each finite can still overflow together (a scale of 3e38): a model that gives
+        // NaN for plain gray faces would give NaN for every face, so it is refused here, once.
+        let probes = [0, 128, 255].map { GrayImage(width: inputSide, height: inputSide, fill: $0) }
+        guard probabilities(for: probes).joined().allSatisfy(\.isFinite) else {
+            throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
+                                 "it gives NaN or infinite probabilities: its weights or normalisation are damaged")
+        }
     }
 
     public convenience init(contentsOf url: URL, averagesFlip: Bool = true) throws {

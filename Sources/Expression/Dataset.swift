@@ -52,7 +52,8 @@ public struct Dataset: Sendable {
     public var trainingSplitName: String? { split(named: ["train", "training"]) }
 
     /// Loads one split as 48x48 faces, sorted by class then file name. Undecodable files are skipped and
-    /// reported; with `useCache`, decoded pixels are reused when no file of the split has changed.
+    /// reported; with `useCache`, decoded pixels are reused when no file of the split has changed (see
+    /// `DatasetListing` for what "changed" means); without it, the split is decoded and the cache refreshed.
     /// (A CSV was parsed when the dataset was opened: its loads report that time and the rows parsed.)
     public func load(split: String, useCache: Bool = true) throws -> DatasetLoad {
         let started = Date()
@@ -76,7 +77,8 @@ public struct Dataset: Sendable {
                                source: folder)
         }
         let decoded = DatasetDecoder.decode(listing)
-        let cacheProblem = useCache ? cache.write(listing, faces: decoded.faces, skipped: decoded.skipped) : nil
+        // Without the cache the split is decoded anew, and the result replaces what the cache held.
+        let cacheProblem = cache.write(listing, faces: decoded.faces, skipped: decoded.skipped)
         return DatasetLoad(split: split, faces: decoded.faces, skipped: listing.strayFiles + decoded.skipped,
                            fromCache: false, decodedFiles: listing.entries.count,
                            seconds: Date().timeIntervalSince(started), source: folder, cacheProblem: cacheProblem)

@@ -1,19 +1,20 @@
 import Imaging
 import Foundation
+import NeuralNet
 
 /// Reads the original FER2013 CSV: a header naming `emotion`, `pixels` and `Usage` (any order, any case),
 /// then one face per row as 2304 space-separated gray levels. Parsed on bytes: the file is about 290 MB.
 enum DatasetCSV {
     /// The Usage column's names for Emoscope's split names.
     static let splitForUsage = ["training": "train", "publictest": "val", "privatetest": "test"]
+    /// fer2013.csv is about 290 MB; a file several times larger is not one.
+    static let maximumBytes = 1 << 30
 
     static func read(_ url: URL) throws -> [String: (faces: LabeledFaces, skipped: [SkippedFile])] {
         let path = url.path
         let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError.csv(path: path, problem: (error as NSError).localizedDescription)
+        do throws(RegularFile.Problem) { data = try RegularFile.read(path, limit: Self.maximumBytes) } catch {
+            throw DatasetError.csv(path: path, problem: "it \(error.description)")
         }
         return try data.withUnsafeBytes { raw in try parse(raw.bindMemory(to: UInt8.self), path: path) }
     }
@@ -23,11 +24,12 @@ enum DatasetCSV {
         var lines = LineIterator(bytes: bytes)
         guard let headerLine = lines.next() else { throw DatasetError.csv(path: path, problem: "the file is empty") }
         let header = fields(of: headerLine, in: bytes).map {
-            String(decoding: bytes[$0], as: UTF8.self).trimmingCharacters(in: .whitespaces.union(["\""])).lowercased()
+            // A byte-order mark (spreadsheet programs write one) is not part of the first column's name.
+            String(decoding: bytes[$0], as: UTF8.self).trimmingCharacters(in: .whitespaces.union(["\"", "\u{FEFF}"])).lowercased()
         }
         guard let emotionColumn = header.firstIndex(of: "emotion"), let pixelsColumn = header.firstIndex(of: "pixels"),
               let usageColumn = header.firstIndex(of: "usage") else {
-            throw DatasetError.csv(path: path, problem: "the header is \"\(header.joined(separator: ","))\"; "
+            throw DatasetError.csv(path: path, problem: "the header is \"\(visible(header.joined(separator: ",")))\"; "
                 + "expected the columns emotion, pixels and Usage of fer2013.csv")
         }
 
@@ -120,6 +122,15 @@ enum DatasetCSV {
 
     private static func text(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces.union(["\""]))
+    }
+
+    /// Text with its invisible characters shown as \u{XX}, so a header that looks right but is not says why.
+    private static func visible(_ text: String) -> String {
+        text.unicodeScalars.map { scalar in
+            scalar.properties.isWhitespace && scalar != " " || scalar.properties.generalCategory == .format
+                || scalar.properties.generalCategory == .control
+                ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+        }.joined()
     }
 
     /// Lines as byte ranges, without their "\n" or "\r\n".

@@ -1,5 +1,6 @@
 import Imaging
 import Foundation
+import NeuralNet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +33,7 @@ struct DatasetCache: Sendable {
 
     /// The cached faces and skipped files of `listing`, or nil when there is no valid cache for it.
     func read(_ listing: DatasetListing) -> (faces: LabeledFaces, skipped: [SkippedFile])? {
-        guard var bytes = Self.readFile(fileURL(for: listing).path) else { return nil }
+        guard var bytes = Self.readFile(fileURL(for: listing).path, limit: Self.largestFile(for: listing)) else { return nil }
         return Self.decode(&bytes, listing: listing)
     }
 
@@ -56,15 +57,12 @@ struct DatasetCache: Sendable {
         let checksum = data.withUnsafeBytes { Self.checksum($0) }
         Self.append(checksum, to: &data)
         data.append(contentsOf: Self.magic)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let url = fileURL(for: listing)
-            try data.write(to: url, options: .atomic)
-            removeOlderVersions(of: listing.folder, keeping: url.lastPathComponent)
-            return nil
-        } catch {
-            return "the decoded faces were not cached in \(directory.path): \(error.localizedDescription)"
+        let url = fileURL(for: listing)
+        do throws(RegularFile.Problem) { try AtomicFile.write(data, to: url) } catch {
+            return "the decoded faces were not cached: \(url.path) \(error.description)"
         }
+        removeOlderVersions(of: listing.folder, keeping: url.lastPathComponent)
+        return nil
     }
 
     /// Old caches of the same folder are dead weight (tens of MB each): drop them.
@@ -73,6 +71,11 @@ struct DatasetCache: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for other in names where other.hasPrefix(prefix) && other != name {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(other))
+        }
+        // Temporaries of writers killed while caching an older version (".NAME.PID.partial").
+        for other in names where other.hasPrefix("." + prefix) && other.hasSuffix(".partial") {
+            let target = other.dropFirst().split(separator: ".").dropLast(2).joined(separator: ".")
+            AtomicFile.removeStaleTemporaries(of: directory.appendingPathComponent(target))
         }
     }
 
@@ -135,13 +138,21 @@ struct DatasetCache: Sendable {
         return (LabeledFaces(pixels: bytes, labels: labels, paths: paths), skipped)
     }
 
-    /// The whole file in one array, read straight into it (tens of MB: no intermediate copies).
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY)
+    /// The most a valid cache of `listing` can take: every face, its status, a generous reason and the trailer.
+    /// Anything larger is not ours, and is not read.
+    private static func largestFile(for listing: DatasetListing) -> Int {
+        listing.entries.count * (LabeledFaces.faceSize + 1 + 4 + 8192) + (1 << 20)
+    }
+
+    /// The whole file in one array, read straight into it (tens of MB: no intermediate copies). Opened
+    /// without blocking and used only when it is a regular file within `limit` bytes: whatever is found in
+    /// the cache folder (a named pipe, a device, a huge sparse file) means only "no cache".
+    private static func readFile(_ path: String, limit: Int) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0, info.st_size <= limit else { return nil }
         let size = Int(info.st_size)
         var complete = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in

@@ -4,21 +4,26 @@ import Foundation
 import Glibc
 #endif
 
-/// The files of one split folder (`SPLIT/CLASS/*`) in the canonical order, with the sizes and
-/// modification times that key the decoded-pixel cache.
+/// The files of one split folder (`SPLIT/CLASS/*`) in the canonical order, with what keys the
+/// decoded-pixel cache: each file's size, modification time, status-change time (ctime) and inode.
+/// The ctime is what makes the key safe: a program can put a file's mtime back after rewriting it
+/// (`touch -r`, `cp -p`, rsync), but not its ctime, which the kernel sets on every write and every
+/// change of the times. A file replaced by another gets a new inode.
 struct DatasetListing: Sendable {
     struct Entry: Sendable {
         let path: String
         let emotion: Emotion
         let size: Int64
         let modified: Int64 // nanoseconds since 1970
+        let changed: Int64 // ctime, nanoseconds since 1970
+        let inode: UInt64
     }
 
     let folder: String
     let entries: [Entry]
     /// Files found directly in the split folder, outside any class folder.
     let strayFiles: [SkippedFile]
-    /// A 128-bit digest of the listing (paths, classes, sizes, times) and of how faces are decoded:
+    /// A 128-bit digest of the listing (paths, classes, sizes, times, inodes) and of how faces are decoded:
     /// any added, removed, renamed, rewritten or touched file gives a new key.
     let key: String
 
@@ -51,7 +56,9 @@ struct DatasetListing: Sendable {
                 var info = stat()
                 guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
                 let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-                entries.append(Entry(path: path, emotion: emotion, size: Int64(info.st_size), modified: modified))
+                let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+                entries.append(Entry(path: path, emotion: emotion, size: Int64(info.st_size), modified: modified,
+                                     changed: changed, inode: UInt64(info.st_ino)))
                 files += 1
             }
             if files == 0 { throw DatasetError.emptyClassFolder(path: classPath) }
@@ -63,9 +70,9 @@ struct DatasetListing: Sendable {
 
     private static func digest(folder: String, entries: [Entry]) -> String {
         var digest = Digest128()
-        digest.add("emoscope-faces v1 side \(LabeledFaces.side) area\n\(folder)\n")
+        digest.add("emoscope-faces v2 side \(LabeledFaces.side) area\n\(folder)\n")
         for entry in entries {
-            digest.add("\(entry.path)\u{0}\(entry.emotion.rawValue)\u{0}\(entry.size)\u{0}\(entry.modified)\n")
+            digest.add("\(entry.path)\u{0}\(entry.emotion.rawValue)\u{0}\(entry.size)\u{0}\(entry.modified)\u{0}\(entry.changed)\u{0}\(entry.inode)\n")
         }
         return digest.hex
     }

@@ -8,6 +8,9 @@ public enum ImageFile {
     /// and a failed write leaves what was there.
     public static func writePNG(to url: URL, pixels: [UInt8], width: Int, height: Int, channels: Int) throws {
         try checkGeometry(pixels: pixels, width: width, height: height, channels: channels, path: url.path)
+        // Like model files, a PNG may go to a folder that does not exist yet.
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        removeStaleTemporaries(of: url)
         // The encoder is chosen by extension, so the temporary name must end in .png too.
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString.prefix(8)).png")
@@ -17,12 +20,26 @@ public enum ImageFile {
         }
         guard status == 0 else {
             unlink(temporary.path)
-            throw ImageError.fromBridge(path: url.path, action: "write PNG", message: String(cString: cvb_last_error()))
+            // The bridge's message names the temporary file; the user knows only the PNG.
+            let reason = ImageError.fromBridge(path: temporary.path, action: "write PNG", message: String(cString: cvb_last_error())).reason
+            throw ImageError(path: url.path, reason: reason, action: "write PNG")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary.path)
             throw ImageError(path: url.path, reason: message, action: "write PNG")
+        }
+    }
+
+    /// Removes `.NAME.PID.TOKEN.png` temporaries of `url` left by writers that died (`kill -9` mid-write).
+    static func removeStaleTemporaries(of url: URL) {
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent)."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".png") {
+            let parts = name.dropFirst(prefix.count).split(separator: ".")
+            guard parts.count == 3, let pid = pid_t(parts[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder.appendingPathComponent(name).path)
         }
     }
 

@@ -127,7 +127,8 @@ final class HDF5File {
         case H5T_STRING: "string"
         default: "HDF5 type class \(typeClass.rawValue)"
         }
-        let shape = dims.prefix(Int(rank)).map { $0 > hsize_t(Int32.max) ? -1 : Int($0) }
+        // Shown in messages as HDF5 stores them; only sizes beyond Int (never a real weight) are clamped.
+        let shape = dims.prefix(Int(rank)).map { $0 > hsize_t(Int.max) ? Int.max : Int($0) }
         return HDF5DatasetInfo(shape: shape, isFloat: typeClass == H5T_FLOAT, typeName: typeName)
     }
 

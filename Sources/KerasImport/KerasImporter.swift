@@ -21,6 +21,10 @@ public enum KerasImporter {
         guard inputScale.isFinite, inputScale > 0 else {
             throw KerasImportError(modelJSON, "input scale \(inputScale) must be a positive number")
         }
+        if let executable = KerasIsolation.executable {
+            return try KerasIsolation.load(using: executable, modelJSON: modelJSON, weights: weights,
+                                           classNames: classNames, inputScale: inputScale)
+        }
         let description = try KerasModelJSON(contentsOf: modelJSON)
         let network: Sequential
         do { network = try Sequential(description.architecture) } catch {
@@ -31,9 +35,12 @@ public enum KerasImporter {
         }
         let file = try KerasWeights(contentsOf: weights)
         try file.load(description.layers, into: network, modelFile: modelJSON)
+        let normalization = InputNormalization(scale: inputScale, offset: 0)
+        if let problem = ModelFile.problemWithValues(of: network, normalization: normalization) {
+            throw KerasImportError(weights, problem)
+        }
         var notes = ["imported_from": "Keras \(modelJSON.lastPathComponent) + \(weights.lastPathComponent)"]
         notes["keras_version"] = file.kerasVersion
-        return ModelFile(network: network, classNames: classNames,
-                         normalization: InputNormalization(scale: inputScale, offset: 0), notes: notes)
+        return ModelFile(network: network, classNames: classNames, normalization: normalization, notes: notes)
     }
 }

@@ -15,11 +15,12 @@ struct KerasModelJSON {
     /// The layers that have saved weights, in model order (the order Keras's h5 loader pairs them in).
     var weightedLayers: [KerasLayer] { layers.filter { !$0.variables.isEmpty } }
 
+    /// model.json files are tens of kilobytes; a larger one is not a model description.
+    static let maximumBytes = 64 << 20
+
     init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw KerasImportError(url, "cannot be read: \(error.localizedDescription)")
-        }
+        do throws(RegularFile.Problem) { data = try RegularFile.read(url.path, limit: Self.maximumBytes) } catch { throw KerasImportError(url, error.description) }
         try self.init(data: data, file: url)
     }
 

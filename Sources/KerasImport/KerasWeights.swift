@@ -13,7 +13,9 @@ struct KerasWeights {
 
     init(contentsOf url: URL) throws {
         self.url = url
-        guard FileManager.default.isReadableFile(atPath: url.path) else { throw KerasImportError(url, "cannot be read") }
+        // libhdf5 would block on a named pipe and read a device without end: only regular files reach it.
+        do throws(RegularFile.Problem) { try RegularFile.size(of: url.path) } catch { throw KerasImportError(url, error.description) }
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw KerasImportError(url, "cannot be read: permission denied") }
         do { file = try HDF5File(path: url.path) } catch let failure as HDF5Failure {
             throw KerasImportError(url, "is not a readable Keras weights file: \(failure)")
         }

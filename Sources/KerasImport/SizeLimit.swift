@@ -38,12 +38,18 @@ enum SizeLimit {
                     break
                 }
                 guard parameters <= maxParameters else {
-                    throw KerasImportError(file, layer: layer.name, "\(layer.className) brings the network to \(Int(parameters)) parameters, more than Emoscope loads (\(Int(maxParameters)))")
+                    throw KerasImportError(file, layer: layer.name, "\(layer.className) brings the network to \(whole(parameters)) parameters, more than Emoscope loads (\(whole(maxParameters)))")
                 }
                 guard shape.reduce(1, *) <= maxActivations else {
-                    throw KerasImportError(file, layer: layer.name, "\(layer.className) gives an output too large (\(shape.map { Int($0) }))")
+                    throw KerasImportError(file, layer: layer.name, "\(layer.className) gives an output too large ([\(shape.map(whole).joined(separator: ", "))])")
                 }
             }
         }
+    }
+
+    /// A count for a message. Counts here may be far beyond Int's range (2^62 filters times a kernel), where
+    /// converting the Double to Int would trap.
+    static func whole(_ value: Double) -> String {
+        value.isFinite && abs(value) < 1e15 ? String(format: "%.0f", value) : String(format: "%.3g", value)
     }
 }

@@ -3,6 +3,7 @@ import Live
 import Expression
 import Foundation
 import Graphics
+import NeuralNet
 
 /// `emoscope snapshot`: the live view of one picture, drawn without a window, as the app would show it.
 public enum HeadlessSnapshot {
@@ -34,7 +35,11 @@ public enum HeadlessSnapshot {
         try picture.writePNG(to: output)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(record).write(to: output.deletingPathExtension().appendingPathExtension("json"), options: .atomic)
+        let sidecar = output.deletingPathExtension().appendingPathExtension("json")
+        let json = try encoder.encode(record)
+        do throws(RegularFile.Problem) { try AtomicFile.write(json, to: sidecar) } catch {
+            throw ImageError(path: sidecar.path, reason: error.description, action: "write")
+        }
         return record
     }
 }

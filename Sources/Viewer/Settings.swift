@@ -1,6 +1,7 @@
 import Imaging
 import Live
 import Foundation
+import NeuralNet
 
 /// What the viewer remembers between runs, stored as JSON in `$XDG_CONFIG_HOME/emoscope/settings.json`.
 public struct Settings: Codable, Equatable, Sendable {
@@ -22,19 +23,26 @@ public struct Settings: Codable, Equatable, Sendable {
     /// The saved settings, or the defaults when there are none. A damaged file is reported and ignored
     /// (settings are a convenience; they must never keep the app from starting).
     public static func load(from url: URL = Settings.file()) -> (Settings, warning: String?) {
-        guard let data = try? Data(contentsOf: url) else { return (Settings(), nil) }
+        guard FileManager.default.fileExists(atPath: url.path) else { return (Settings(), nil) }
+        // Read like any file from outside: a named pipe or a device there must not keep the app from starting.
+        let data: Data
+        do throws(RegularFile.Problem) { data = try RegularFile.read(url.path, limit: 1 << 20) } catch {
+            return (Settings(), "Ignoring the settings file \(url.path): it \(error.description)")
+        }
         do {
             return (try JSONDecoder().decode(Settings.self, from: data), nil)
         } catch {
-            return (Settings(), "Ignoring damaged settings file \(url.path): \(error.localizedDescription)")
+            return (Settings(), "Ignoring damaged settings file \(url.path): \(DecodingProblem.describe(error))")
         }
     }
 
-    /// Writes atomically, creating the folder.
+    /// Writes atomically (`AtomicFile`), creating the folder.
     public func save(to url: URL = Settings.file()) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        let json = try encoder.encode(self)
+        do throws(RegularFile.Problem) { try AtomicFile.write(json, to: url) } catch {
+            throw RegularFile.Problem("\(url.path) \(error.description)")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Imaging
 import Live
 import Foundation
+import NeuralNet
 
 /// The freedesktop.org places for user files: where settings and snapshots go.
 public struct XDGDirectories: Sendable {
@@ -37,7 +38,8 @@ public struct XDGDirectories: Sendable {
         let configBase = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
             ?? home.appendingPathComponent(".config")
         let file = configBase.appendingPathComponent("user-dirs.dirs")
-        if let text = try? String(contentsOf: file, encoding: .utf8), let path = XDGDirectories.parseUserDir(name, in: text, home: home.path) {
+        if let data = try? RegularFile.read(file.path, limit: 1 << 20), case let text = String(decoding: data, as: UTF8.self),
+           let path = XDGDirectories.parseUserDir(name, in: text, home: home.path) {
             return URL(fileURLWithPath: path)
         }
         return home.appendingPathComponent(fallback)

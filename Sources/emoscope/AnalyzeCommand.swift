@@ -33,6 +33,8 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let outputs = [csv, summary, plot].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+        try OutputFile.reading(files + [classification.model], force: force).check(outputs)
         let setup = ViewerSetup.make(classification)
         guard let detector = setup.detector else { throw ValidationErrorText(setup.warnings.joined(separator: "\n")) }
         guard let classifier = setup.classifier else { throw ValidationErrorText(setup.warnings.joined(separator: "\n")) }
@@ -78,10 +80,11 @@ struct AnalyzeCommand: ParsableCommand {
             let report = AnalysisReport(files: files, model: try ModelLocator.url(for: classification.model).lastPathComponent,
                                         testTimeAugmentation: classification.tta.rawValue, every: every,
                                         smoothing: !noSmoothing, tracks: tracks.tracks)
-            try OutputFiles.write(try encoder.encode(report), to: summary, replacing: force)
+            do { try encoder.encode(report).write(to: URL(fileURLWithPath: summary), options: .atomic) } catch {
+                throw ValidationErrorText("cannot write \(summary): \(error.localizedDescription)")
+            }
         }
         if let plot {
-            try OutputFiles.refuseExisting(plot, replacing: force)
             try EmotionTimelineChart(tracks: tracks.tracks, title: "Emotions over time").writePNG(to: URL(fileURLWithPath: plot))
         }
     }

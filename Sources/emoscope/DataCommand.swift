@@ -25,7 +25,11 @@ struct DataCommand: ParsableCommand {
                                    valueName: "file"))
         var png: String?
 
+        @Flag(help: "Replace the --png file if it exists.")
+        var force = false
+
         func run() throws {
+            if let png { try OutputFile.reading([root], force: force).check([URL(fileURLWithPath: png)]) }
             let dataset = try Dataset.open(URL(fileURLWithPath: root))
             let stats = try DatasetStats(dataset: dataset, useCache: !noCache)
             print(stats.table, terminator: "")

@@ -14,9 +14,11 @@ struct DemoVideoCommand: ParsableCommand {
     @Option(name: .long, help: "Length in seconds.") var seconds: Double = 20
     @Option(name: .long, help: "Faces in the scene.") var faces: Int = 3
     @Option(name: .long, help: "FER2013-style folder (default: the one opened last, else $EMOSCOPE_FER2013).") var data: String?
+    @Flag(name: .long, help: "Replace --out if it exists.") var force = false
 
     func run() throws {
         let root = try DatasetLocator.requireRoot(data, for: "demo-video")
+        try OutputFile.reading([root.path], force: force).check([URL(fileURLWithPath: out)])
         let scene = try DemoScene(root: root, faceCount: max(1, faces))
         let writer = try VideoWriter(path: out, size: DemoScene.frameSize, fps: 30)
         let count = Int((seconds * 30).rounded())

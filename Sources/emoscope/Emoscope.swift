@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct Emoscope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emoscope",

@@ -17,14 +17,16 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Whole photos: find the faces as the app does, classify the largest (no face found counts as wrong).")
     var detect = false
     @Option(help: "With --detect: side of the classified square over the detected box's width.") var framing: Double?
+    @Flag(help: "Replace the --png file if it exists.") var force = false
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
         compute.apply()
         let modelURL = try ModelLocator.url(for: model)
+        if let png { try OutputFile.reading([modelURL.path, data], force: force).check([URL(fileURLWithPath: png)]) }
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let splitName = split ?? dataset.validationSplitName else {
-            throw ValidationError("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
+            throw ValidationErrorText("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         if detect { return try evaluatePhotos(modelURL: modelURL, dataset: dataset, split: splitName) }
         let file = try ModelFile.load(modelURL)
@@ -33,12 +35,15 @@ struct EvalCommand: ParsableCommand {
         // The dataset's labels follow Emotion order; a model with another class order is evaluated through
         // the Classifier mapping instead of the raw network.
         guard file.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
-            throw ValidationError("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
+            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
         }
         let start = Date()
         let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip,
                                     bias: DecisionBias(notes: file.notes, classes: file.classNames.count))
         let seconds = Date().timeIntervalSince(start)
+        guard result.loss.isFinite else {
+            throw ValidationErrorText("\(modelURL.path): the model gives NaN or infinite outputs on \(splitName): its weights are damaged")
+        }
         let confusion = result.confusion
         if json {
             let report = EvaluationReport(model: modelURL.path, split: splitName, faces: confusion.total,

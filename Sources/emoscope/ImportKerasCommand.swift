@@ -19,8 +19,10 @@ struct ImportKerasCommand: ParsableCommand {
     @Option(help: "Network input = pixel (0-255) x this. The tutorial fed raw pixels: 1; use 0.00392157 (1/255) for models trained with rescale=1./255.")
     var inputScale: Float = KerasImporter.tutorialInputScale
     @Option(help: "The Emoscope model file to write (.safetensors).") var out: String
+    @Flag(help: "Replace --out if it exists.") var force = false
 
     func run() throws {
+        try OutputFile.reading([model, weights], force: force).check([URL(fileURLWithPath: out)])
         let file = try KerasImporter.load(modelJSON: URL(fileURLWithPath: model), weights: URL(fileURLWithPath: weights),
                                           classNames: Emotion.allCases.map(\.name), inputScale: inputScale)
         let url = URL(fileURLWithPath: out)

@@ -7,9 +7,15 @@ final class JSONLinesLog {
     init(url: URL, truncate: Bool) throws {
         self.url = url
         if truncate || !FileManager.default.fileExists(atPath: url.path) {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw ValidationErrorText("cannot create the log \(url.path)")
+            let folder = url.deletingLastPathComponent()
+            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw ValidationErrorText("cannot create the log \(url.path): its folder cannot be made (\((error as NSError).localizedDescription))")
             }
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw ValidationErrorText("cannot create the log \(url.path): \(String(cString: strerror(errno)))")
+            }
+            close(descriptor)
         }
     }
 

@@ -33,6 +33,11 @@ struct PredictCommand: ParsableCommand {
                 continue
             }
             let probabilities = classifier.probabilities(for: [face])[0]
+            guard probabilities.allSatisfy(\.isFinite) else {
+                failures += 1
+                FileHandle.standardError.write(Data("emoscope: \(path): the model gives NaN or infinite probabilities for this image\n".utf8))
+                continue
+            }
             let best = Emotion.allCases[probabilities.indices.max { probabilities[$0] < probabilities[$1] }!]
             if json {
                 let named = Dictionary(uniqueKeysWithValues: zip(Emotion.allCases.map(\.name), probabilities))

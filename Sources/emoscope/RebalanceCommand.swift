@@ -25,10 +25,7 @@ struct RebalanceCommand: ParsableCommand {
     func run() throws {
         compute.apply()
         let modelURL = try ModelLocator.url(for: model)
-        try OutputFiles.refuseExisting(out, replacing: force)
-        guard URL(fileURLWithPath: out).standardizedFileURL != modelURL.standardizedFileURL else {
-            throw ValidationErrorText("--out would replace the model it is made from: choose another name")
-        }
+        try OutputFile.reading([modelURL.path, data], force: force).check([URL(fileURLWithPath: out)])
         var file = try ModelFile.load(modelURL)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let split = dataset.trainingSplitName else { throw ValidationErrorText("\(data) has no train split") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Expression
 import Foundation
 import Imaging
 import Viewer
@@ -16,6 +17,7 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out the side panel.") var noPanel = false
     @Flag(name: .long, help: "Instead: draw Emoscope's icon to --out (how Resources/Icons/emoscope.png is made).") var icon = false
     @Option(name: .long, help: "Icon size in pixels (with --icon).") var size = 256
+    @Flag(name: .long, help: "Replace --out and its JSON if they exist (also to redraw the icon over Resources/Icons/emoscope.png).") var force = false
 
     func validate() throws {
         if !icon && image == nil { throw ValidationError("give --image IN (or --icon)") }
@@ -23,6 +25,9 @@ struct SnapshotCommand: ParsableCommand {
 
     func run() throws {
         let output = URL(fileURLWithPath: out)
+        let sidecar = output.deletingPathExtension().appendingPathExtension("json")
+        let models = classification.model.map { [$0] + ModelOpening.kerasWeightCandidates(for: URL(fileURLWithPath: $0)).map(\.path) } ?? []
+        try OutputFile.reading([image] + models, force: force).check(icon ? [output] : [output, sidecar])
         if icon {
             try AppIcon.image(size: size).writePNG(to: output)
             print("wrote \(output.path)")
@@ -31,15 +36,23 @@ struct SnapshotCommand: ParsableCommand {
         guard let image else { return }
         let picture: BGRAImage
         do { picture = try BGRAImage(contentsOf: URL(fileURLWithPath: image)) } catch {
-            throw ValidationError("\(error)")
+            throw ValidationErrorText("\(error)")
         }
         let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
-        let record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
+        let record: SnapshotRecord
+        do {
+            record = try HeadlessSnapshot.render(image: picture, sourceName: URL(fileURLWithPath: image).lastPathComponent,
                                                  to: output, detector: setup.detector, classifier: setup.classifier,
                                                  mirrored: mirror, showPanel: !noPanel,
                                                  fontFile: EmoscopeEnvironment.current.font)
-        print("wrote \(output.path) and \(output.deletingPathExtension().appendingPathExtension("json").lastPathComponent): "
+        } catch let error as ImageError {
+            throw ValidationErrorText("\(error)")
+        } catch {
+            // Drawing errors (SDL's "Out of memory") name no file: say which picture was being drawn.
+            throw ValidationErrorText("cannot draw the snapshot of \(image) to \(output.path): \(error)")
+        }
+        print("wrote \(output.path) and \(sidecar.lastPathComponent): "
               + "\(record.faces.count) face\(record.faces.count == 1 ? "" : "s")")
         for face in record.faces {
             let b = face.box

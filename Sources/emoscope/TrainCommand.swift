@@ -10,6 +10,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Validates on the `val` (or `test`) split after every epoch and keeps the most accurate model in --out.
             A checkpoint is written after every epoch and on Ctrl-C / SIGTERM; --resume continues exactly.
+            An interrupted run exits with status 130. An existing model, checkpoint or log is not replaced
+            unless --resume names that run's checkpoint, or with --force.
             """)
 
     @Option(help: "Dataset folder (ROOT/train/CLASS/*, ROOT/val/CLASS/*) or a fer2013.csv file.")
@@ -44,6 +46,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
     @Option(help: "Resume from this checkpoint.") var resume: String?
     @Option(help: "Per-epoch log, JSON lines (default: OUT with .log.jsonl).") var log: String?
+    @Flag(help: "Replace the model, checkpoint and log of an earlier run.") var force = false
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -79,20 +82,22 @@ struct TrainCommand: ParsableCommand {
         config.distillationWeight = distillWeight
         config.temperature = temperature
 
+        let outURL = URL(fileURLWithPath: out)
+        let checkpointURL = URL(fileURLWithPath: checkpoint ?? outURL.deletingPathExtension().path + ".ckpt")
+        let logURL = URL(fileURLWithPath: log ?? outURL.deletingPathExtension().path + ".log.jsonl")
+        try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)],
+                                checkpoint: checkpointURL, data: data, resume: resume, force: force)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {
-            throw ValidationError("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")
+            throw ValidationErrorText("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         guard let validationSplit = dataset.validationSplitName else {
-            throw ValidationError("\(data) has no val or test split to validate on (found: \(dataset.splitNames.joined(separator: ", ")))")
+            throw ValidationErrorText("\(data) has no val or test split to validate on (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         let training = try dataset.load(split: trainSplit)
         let validation = try dataset.load(split: validationSplit)
         for load in [training, validation] { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
 
-        let outURL = URL(fileURLWithPath: out)
-        let checkpointURL = URL(fileURLWithPath: checkpoint ?? outURL.deletingPathExtension().path + ".ckpt")
-        let logURL = URL(fileURLWithPath: log ?? outURL.deletingPathExtension().path + ".log.jsonl")
         let trainer = try Trainer(configuration: config, training: training.faces, validation: validation.faces,
                                   modelURL: outURL, checkpointURL: checkpointURL,
                                   resumeFrom: resume.map { URL(fileURLWithPath: $0) })
@@ -132,8 +137,7 @@ struct TrainCommand: ParsableCommand {
         case .interrupted:
             Console.line("Interrupted: checkpoint written to \(checkpointURL.path). Continue with --resume \(checkpointURL.path)")
         }
-        Console.line(String(format: "Best validation accuracy %.2f%% (epoch %d), model in %@; %@ of training",
-                     trainer.state.bestAccuracy * 100, trainer.state.bestEpoch, outURL.path,
-                     ProgressLine.duration(trainer.state.elapsedSeconds)))
+        Console.line(TrainingSummary.text(state: trainer.state, model: outURL))
+        if outcome == .interrupted { throw ExitCode(130) }
     }
 }

@@ -67,7 +67,7 @@ wait_snapshot() {
 if [ ! -d "$EMOSCOPE_E2E_FER/val" ] && [ ! -d "$EMOSCOPE_E2E_FER/train" ]; then
     SKIPPED+=("live video with faces: needs the FER2013 folders at $EMOSCOPE_E2E_FER (a fresh clone has none)")
 else
-    "$BIN" demo-video --data "$EMOSCOPE_E2E_FER" --out "$OUT/faces.avi" --seconds 8 >/dev/null || fail "demo-video could not write $OUT/faces.avi"
+    "$BIN" demo-video --data "$EMOSCOPE_E2E_FER" --out "$OUT/faces.avi" --force --seconds 8 >/dev/null || fail "demo-video could not write $OUT/faces.avi"
     "$BIN" view --video "$OUT/faces.avi" --data "$EMOSCOPE_E2E_FER" 2>"$OUT/app-video.log" &
     APP=$!
     if W=$(wait_window $APP 30); then

@@ -101,7 +101,7 @@ import TestSupport
         let empty = try writeTemporary("empty.h5", Data())
         #expect(importError(weights: empty)?.message.contains("not an HDF5 file") == true)
         let missing = URL(fileURLWithPath: "/nonexistent/weights.h5")
-        #expect(importError(weights: missing)?.message.contains("cannot be read") == true)
+        #expect(importError(weights: missing)?.message.contains("does not exist") == true)
     }
 
     @Test func weightsFromAnotherModel() throws {
@@ -119,5 +119,34 @@ extension DamagedKerasFileTests {
         let json = try editedJSON(#""units": 8"#, #""units": 900000000"#)
         let error = try #require(importError(json: json))
         #expect(error.layer == "dense" && error.message.contains("parameters"), "\(error)")
+    }
+}
+
+extension DamagedKerasFileTests {
+    /// Issue 16, item 5: sizes beyond Int's range in model.json are refused with a message, not a trap in
+    /// the size check itself.
+    @Test func sizesBeyondIntAreRefused() throws {
+        let cases = [(#""units": 8"#, #""units": 4611686018427387904"#, "dense"),
+                     (#""filters": 4"#, #""filters": 4611686018427387904"#, "conv2d"),
+                     (#""kernel_size": [3, 3]"#, #""kernel_size": [1099511627776, 1099511627776]"#, "conv2d")]
+        for (original, replacement, layer) in cases {
+            let error = try #require(importError(json: try editedJSON(original, replacement)))
+            #expect(error.layer?.hasPrefix(layer) == true, "\(error)")
+        }
+    }
+}
+
+extension DamagedKerasFileTests {
+    /// Issue 16: a dataset declaring 2^40 rows is shown as stored, not as -1. The fixture's Dense kernel
+    /// [36, 8] has its first dimension patched in the dataspace message (two little-endian 64-bit sizes).
+    @Test func aHugeDimensionIsShownAsStored() throws {
+        var bytes = try Data(contentsOf: Files.weights)
+        var pattern = Data()
+        for value in [UInt64(36), 8] { withUnsafeBytes(of: value.littleEndian) { pattern.append(contentsOf: $0) } }
+        let range = try #require(bytes.range(of: pattern))
+        withUnsafeBytes(of: (UInt64(1) << 40).littleEndian) { bytes.replaceSubrange(range.lowerBound..<(range.lowerBound + 8), with: $0) }
+        let url = try writeTemporary("weights.h5", bytes)
+        let error = try #require(importError(weights: url))
+        #expect(error.layer == "dense" && error.message.contains("[1099511627776, 8]"), "\(error)")
     }
 }

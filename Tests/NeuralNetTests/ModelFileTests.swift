@@ -160,8 +160,8 @@ struct ModelFileTests {
     @Test func aMissingFileAndAFolderAreReportedByName() throws {
         let folder = try TestData.temporaryDirectory("damaged")
         let missing = folder.appendingPathComponent("nope.safetensors")
-        #expect(throws: ModelFileError(missing, "cannot be read: no such file")) { try ModelFile.load(missing) }
-        #expect(throws: ModelFileError(folder, "not a regular file")) { try ModelFile.load(folder) }
+        #expect(throws: ModelFileError(missing, "does not exist")) { try ModelFile.load(missing) }
+        #expect(throws: ModelFileError(folder, "is a directory, not a regular file")) { try ModelFile.load(folder) }
     }
 
     @Test func nonFiniteWeightsAreRejected() throws {

@@ -1,6 +1,9 @@
 import Imaging
 import Live
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 @testable import Viewer
@@ -40,6 +43,18 @@ struct DesktopTests {
         let (loaded, warning) = Settings.load(from: url)
         #expect(loaded == Settings())
         #expect(warning?.contains(url.path) == true)
+    }
+
+    /// Issue 16, item 7: a named pipe where the settings file should be is reported, not waited on.
+    @Test func aPipeInPlaceOfTheSettingsDoesNotBlockStartUp() throws {
+        let folder = try TestData.temporaryDirectory("settings")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("settings.json")
+        #expect(mkfifo(url.path, 0o600) == 0)
+        let (loaded, warning) = Settings.load(from: url)
+        #expect(loaded == Settings())
+        #expect(warning?.contains("named pipe") == true, "\(warning ?? "")")
+        #expect(throws: (any Error).self) { try Settings().save(to: url.appendingPathComponent("inside-a-pipe")) }
     }
 
     @Test func keysFollowDesktopHabits() {

@@ -2,6 +2,7 @@
 // Every entry point catches every exception; failures leave a message naming the file or device
 // and the problem in a thread-local string, so callers on different threads never see each other's errors.
 #include "cvbridge.h"
+#include "imagefiles.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -16,10 +17,17 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <fcntl.h>
+#include <new>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
+
+using cvb_files::checkPixelCount;
+using cvb_files::fileKind;
+using cvb_files::readFile;
 
 thread_local std::string lastError;
 
@@ -34,8 +42,17 @@ template <typename T> T *failNull(const std::string &message) {
 }
 
 std::string describe(const std::exception &error) {
-    // cv::Exception's what() spans lines and repeats the source location; keep its message only.
-    if (auto cvError = dynamic_cast<const cv::Exception *>(&error)) return cvError->err;
+    // cv::Exception's what() spans lines and repeats the source location; keep its message only, in words
+    // for the checks a user can meet (OpenCV states them as the failed assertion).
+    if (auto cvError = dynamic_cast<const cv::Exception *>(&error)) {
+        const std::string &message = cvError->err;
+        if (message.find("CV_IO_MAX_IMAGE") != std::string::npos) return "the image is larger than OpenCV decodes";
+        if (message.find("checkVector") != std::string::npos) return "the file holds no image data";
+        if (message.find("Insufficient memory") != std::string::npos || message.find("Failed to allocate") != std::string::npos)
+            return "not enough memory to decode the image";
+        return message;
+    }
+    if (dynamic_cast<const std::bad_alloc *>(&error)) return "not enough memory to decode the image";
     return error.what();
 }
 
@@ -51,7 +68,8 @@ template <typename R, typename F> R guarded(R failure, const std::string &contex
     return failure;
 }
 
-// OpenCV's warnings (V4L2 probing, codec chatter) are noise next to our own messages; the user can
+// OpenCV's warnings (V4L2 probing, codec chatter, "imdecode_: can't read header" for every damaged image)
+// are noise next to our own messages, which name the file; the user can
 // still ask for them with OPENCV_LOG_LEVEL.
 void quietOpenCVLogs() {
     static const bool done = [] {
@@ -60,35 +78,6 @@ void quietOpenCVLogs() {
         return true;
     }();
     (void)done;
-}
-
-// Reads a whole file, so that "missing", "unreadable" and "empty" get their own messages before decoding.
-bool readFile(const char *path, std::vector<uint8_t> &bytes, std::string &problem) {
-    if (path == nullptr) { problem = "no path given"; return false; }
-    FILE *file = std::fopen(path, "rb");
-    if (file == nullptr) {
-        problem = std::string("cannot open image ") + path + ": " + std::strerror(errno);
-        return false;
-    }
-    struct stat info {};
-    if (fstat(fileno(file), &info) != 0 || S_ISDIR(info.st_mode)) {
-        std::fclose(file);
-        problem = std::string("cannot read image ") + path + ": it is a directory or not a regular file";
-        return false;
-    }
-    bytes.resize(static_cast<size_t>(info.st_size));
-    size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), file);
-    bool readError = std::ferror(file) != 0;
-    std::fclose(file);
-    if (readError || got != bytes.size()) {
-        problem = std::string("cannot read image ") + path + ": read error";
-        return false;
-    }
-    if (bytes.empty()) {
-        problem = std::string("cannot decode image ") + path + ": the file is empty";
-        return false;
-    }
-    return true;
 }
 
 // Brings any decoded depth to 8 bits (16-bit PNG/TIFF, float EXR/HDR).
@@ -114,6 +103,8 @@ int copyOut(const cv::Mat &image, int32_t *width, int32_t *height, uint8_t **pix
 
 int decodeGray(const std::vector<uint8_t> &bytes, const std::string &name, int32_t *width, int32_t *height,
                uint8_t **pixels) {
+    std::string problem;
+    if (!checkPixelCount(bytes, name, problem)) return fail(problem);
     cv::Mat image = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
     if (image.empty())
         return fail("cannot decode image " + name + ": not a recognised image format or corrupt");
@@ -203,6 +194,7 @@ void cvb_set_num_threads(int count) {
 int cvb_decode_gray_file(const char *path, int32_t *width, int32_t *height, uint8_t **pixels) {
     std::string name = path ? path : "(null)";
     return guarded(-1, "cannot decode image " + name, [&] {
+        quietOpenCVLogs();
         std::vector<uint8_t> bytes;
         std::string problem;
         if (!readFile(path, bytes, problem)) return fail(problem);
@@ -213,6 +205,7 @@ int cvb_decode_gray_file(const char *path, int32_t *width, int32_t *height, uint
 int cvb_decode_gray_memory(const uint8_t *bytes, size_t count, int32_t *width, int32_t *height,
                            uint8_t **pixels) {
     return guarded(-1, "cannot decode image in memory", [&] {
+        quietOpenCVLogs();
         if (bytes == nullptr || count == 0) return fail("cannot decode image in memory: no bytes");
         std::vector<uint8_t> copy(bytes, bytes + count);
         return decodeGray(copy, "in memory", width, height, pixels);
@@ -222,9 +215,11 @@ int cvb_decode_gray_memory(const uint8_t *bytes, size_t count, int32_t *width, i
 int cvb_decode_bgra_file(const char *path, int32_t *width, int32_t *height, uint8_t **pixels) {
     std::string name = path ? path : "(null)";
     return guarded(-1, "cannot decode image " + name, [&] {
+        quietOpenCVLogs();
         std::vector<uint8_t> bytes;
         std::string problem;
         if (!readFile(path, bytes, problem)) return fail(problem);
+        if (!checkPixelCount(bytes, name, problem)) return fail(problem);
         cv::Mat image = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
         if (image.empty())
             return fail("cannot decode image " + name + ": not a recognised image format or corrupt");
@@ -323,8 +318,15 @@ cvb_capture *cvb_capture_open_file(const char *path) {
     return guarded<cvb_capture *>(nullptr, "cannot open video " + name, [&]() -> cvb_capture * {
         quietOpenCVLogs();
         // Image-sequence patterns such as frame%03d.png name no single file, so only plain names are checked.
-        if (name.find('%') == std::string::npos && !exists(name))
-            return failNull<cvb_capture>("cannot open video " + name + ": " + std::strerror(ENOENT));
+        if (name.find('%') == std::string::npos) {
+            struct stat info {};
+            if (stat(name.c_str(), &info) != 0)
+                return failNull<cvb_capture>("cannot open video " + name + ": " + std::strerror(errno));
+            // A named pipe would keep the decoder waiting for ever; a camera is opened by index, not here.
+            if (!S_ISREG(info.st_mode))
+                return failNull<cvb_capture>("cannot open video " + name + ": it is " + fileKind(info.st_mode) +
+                                             ", not a regular file");
+        }
         auto capture = new cvb_capture();
         capture->name = name;
         if (!capture->source.open(name, cv::CAP_ANY)) {

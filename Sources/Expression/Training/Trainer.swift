@@ -56,9 +56,7 @@ public final class Trainer: @unchecked Sendable {
         }
         guard !training.isEmpty else { throw TrainingError.noData("the training split has no faces") }
         guard !validation.isEmpty else { throw TrainingError.noData("the validation split has no faces") }
-        guard configuration.batchSize > 0, configuration.epochs > 0 else {
-            throw TrainingError.badSetting("batch size and epochs must be positive")
-        }
+        try TrainingLimits.check(configuration)
         self.configuration = configuration
         self.training = training
         self.validation = validation
@@ -85,6 +83,7 @@ public final class Trainer: @unchecked Sendable {
                         distillation: Distillation(weight: configuration.distillationWeight, temperature: configuration.temperature))
         }
         if var resumed = resumedState, let resumeFrom {
+            try TrainingLimits.check(resumed, batchesPerEpoch: batches, file: resumeFrom)
             try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer, average: average)
             optimizer.step = resumed.optimizerStep
             average?.updates = resumed.averageUpdates ?? 0

@@ -50,9 +50,12 @@ public enum TrainingCheckpoint {
     public static func readState(_ url: URL) throws -> TrainingState {
         let contents = try SafeTensors.read(url)
         guard let json = contents.metadata[stateKey] else { throw ModelFileError(url, "not an Emoscope training checkpoint") }
-        do { return try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) } catch {
-            throw ModelFileError(url, "its training state is damaged: \(error)")
+        let state: TrainingState
+        do { state = try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) } catch {
+            throw ModelFileError(url, "its training state is damaged: \(DecodingProblem.describe(error))")
         }
+        try TrainingLimits.check(state, file: url)
+        return state
     }
 
     public static func restore(_ url: URL, into network: Sequential, optimizer: any Optimizer,
@@ -66,6 +69,7 @@ public enum TrainingCheckpoint {
                 throw ModelFileError(url, "tensor \"\(name)\" has shape \(entry.shape), expected \(tensor.shape)")
             }
             let values = try contents.values(name)
+            guard values.allSatisfy(\.isFinite) else { throw ModelFileError(url, "tensor \"\(name)\" holds NaN or infinite values") }
             values.withUnsafeBufferPointer { tensor.data.update(from: $0.baseAddress!, count: values.count) }
         }
     }

@@ -9,6 +9,8 @@ public final class Sequential {
             throw NetworkError.invalidArchitecture("input shape \(inputShape)")
         }
         guard !specs.isEmpty else { throw NetworkError.invalidArchitecture("no layers") }
+        // Sizes come from files: all are checked before the first layer allocates anything.
+        try NetworkLimits.check(inputShape: inputShape, layers: specs)
         var generator = SeededGenerator(seed: seed)
         var shape = inputShape
         var built: [any Layer] = []

@@ -78,15 +78,31 @@ public struct ModelFile {
             guard values.allSatisfy(\.isFinite) else { throw ModelFileError(url, "tensor \"\(name)\" holds NaN or infinite values") }
             values.withUnsafeBufferPointer { parameter.value.data.update(from: $0.baseAddress!, count: values.count) }
         }
+        if let problem = problemWithValues(of: network, normalization: normalization) { throw ModelFileError(url, problem) }
         var notes: [String: String] = [:]
         for (key, value) in metadata where key.hasPrefix(Key.notePrefix) { notes[String(key.dropFirst(Key.notePrefix.count))] = value }
         return ModelFile(network: network, classNames: classNames, normalization: normalization, notes: notes)
     }
 
+    /// Values a file can hold but a network cannot work with: a negative variance (its square root is NaN)
+    /// or an input normalisation that overflows for some pixel. Nil when all is well.
+    public static func problemWithValues(of network: Sequential, normalization: InputNormalization) -> String? {
+        let (scale, offset) = (normalization.scale, normalization.offset)
+        guard scale.isFinite, offset.isFinite, (255 * scale + offset).isFinite, scale != 0 else {
+            return "its input normalisation (scale \(scale), offset \(offset)) does not give finite, varying inputs"
+        }
+        for (name, parameter) in network.namedParameters where parameter.name == "moving_variance" {
+            if let index = (0..<parameter.value.count).first(where: { !(parameter.value[$0] >= 0) }) {
+                return "tensor \"\(name)\" holds the negative variance \(parameter.value[index])"
+            }
+        }
+        return nil
+    }
+
     private static func decode<T: Decodable>(_ key: String, _ metadata: [String: String], _ url: URL) throws -> T {
         guard let text = metadata[key] else { throw ModelFileError(url, "metadata \"\(key)\" is missing") }
         do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
-            throw ModelFileError(url, "metadata \"\(key)\" is not valid: \(error)")
+            throw ModelFileError(url, "metadata \"\(key)\" is not valid: \(DecodingProblem.describe(error))")
         }
     }
 }

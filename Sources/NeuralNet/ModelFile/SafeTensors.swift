@@ -58,17 +58,7 @@ public enum SafeTensors {
 
     public static func read(_ url: URL) throws -> Contents {
         let size: Int
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            guard (attributes[.type] as? FileAttributeType) == .typeRegular else {
-                throw ModelFileError(url, "not a regular file")
-            }
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch let error as ModelFileError {
-            throw error
-        } catch {
-            throw ModelFileError(url, "cannot be read: \(FileManager.default.fileExists(atPath: url.path) ? "permission denied" : "no such file")")
-        }
+        do throws(RegularFile.Problem) { size = try RegularFile.size(of: url.path) } catch { throw ModelFileError(url, error.description) }
         guard size >= 8 else {
             throw ModelFileError(url, size == 0 ? "the file is empty (0 bytes)" : "the file is only \(size) bytes, too short for a safetensors header")
         }
@@ -156,8 +146,8 @@ public enum SafeTensors {
         return result
     }
 
-    /// Writes tensors and metadata atomically (a temporary file renamed into place): an interrupted write
-    /// never leaves a half-written model where a good one was.
+    /// Writes tensors and metadata atomically (`AtomicFile`): an interrupted write never leaves a
+    /// half-written model where a good one was, nor a temporary file that the next save does not remove.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String],
                              dtype: DType = .f32, to url: URL) throws {
         var header: [String: Any] = [:]
@@ -182,12 +172,7 @@ public enum SafeTensors {
                 for value in tensor.buffer { withUnsafeBytes(of: Float16(value).bitPattern.littleEndian) { file.append(contentsOf: $0) } }
             }
         }
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.write(to: url, options: .atomic)
-        } catch {
-            throw ModelFileError(url, "cannot be written: \(error.localizedDescription)")
-        }
+        do throws(RegularFile.Problem) { try AtomicFile.write(file, to: url) } catch { throw ModelFileError(url, error.description) }
     }
 }
 

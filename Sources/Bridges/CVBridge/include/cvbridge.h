@@ -26,6 +26,16 @@ void cvb_free(void *pointer);
 void cvb_set_num_threads(int count);
 
 // ---- Images ----------------------------------------------------------------------------------
+/// The most pixels an image may declare: 40 megapixels, above any camera's photo. Larger images are
+/// refused from their header, before decoding, so that a small file cannot make the decoder allocate
+/// gigabytes (the header is read for PNG, JPEG, BMP, WebP, PNM, Sun raster, TIFF and Radiance HDR; other
+/// formats, such as OpenEXR and JPEG 2000, keep OpenCV's own limit of 2^30 pixels).
+#define CVB_MAX_IMAGE_PIXELS 40000000LL
+/// The largest image file read, in bytes.
+#define CVB_MAX_IMAGE_FILE_BYTES 268435456LL
+/// Width and height declared by an image's header, without decoding it. Returns 1 when the format was
+/// recognised and its header read, 0 otherwise (unknown format, or a header cut short).
+int cvb_image_dimensions(const uint8_t *bytes, size_t count, int64_t *width, int64_t *height);
 /// Decodes any image file OpenCV reads to 8-bit gray. Returns 0, or -1 with cvb_last_error set.
 int cvb_decode_gray_file(const char *path, int32_t *width, int32_t *height, uint8_t **pixels);
 /// The same from bytes in memory.

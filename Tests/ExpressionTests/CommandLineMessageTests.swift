@@ -1,0 +1,73 @@
+import Expression
+import Foundation
+import NeuralNet
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 16, the messages a user could not act on: control characters from a model file, an interrupted
+/// training run's summary and exit status.
+@Suite("Command line: messages", .enabled(if: EmoscopeBinary.url != nil, "needs the built emoscope beside the tests"))
+struct CommandLineMessageTests {
+    @Test func infoShowsControlCharactersEscaped() throws {
+        let folder = try TestData.temporaryDirectory("cli")
+        var classes = Emotion.classNames
+        classes[0] = "an\u{1B}[2Jgry\r"
+        let network = try Sequential(EmotionArchitecture.tiny.architecture, seed: 1)
+        try ModelFile(network: network, classNames: classes, normalization: .unitRange, notes: ["x\u{7}": "\u{202E}txt"])
+            .save(to: folder.appendingPathComponent("m.safetensors"))
+        let result = try CommandLineSafetyTests.run(["info", "m.safetensors"], in: folder)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E || $0.value == 0x0D })
+        #expect(result.output.contains("an\\u{1B}[2Jgry\\u{D}"), "\(result.output)")
+    }
+
+    /// A fer2013.csv of `rows` generated faces per class, all in Training, and a few in PublicTest.
+    static func csv(in folder: URL, rows: Int) throws -> URL {
+        var text = "emotion,pixels,Usage\n"
+        for row in 0..<rows {
+            for code in 0..<7 {
+                let pixels = (0..<(48 * 48)).map { String(($0 &* (code + 1) &+ row) % 256) }.joined(separator: " ")
+                text += "\(code),\(pixels),\(row < 2 ? "PublicTest" : "Training")\n"
+            }
+        }
+        let url = folder.appendingPathComponent("fer2013.csv")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    /// SIGTERM in the first epoch: a checkpoint, exit status 130, and no claim of a model that was not written.
+    @Test func anInterruptedRunSaysSoAndExitsNonZero() throws {
+        let folder = try TestData.temporaryDirectory("cli")
+        let data = try Self.csv(in: folder, rows: 80)
+        let log = folder.appendingPathComponent("out.txt")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = try #require(EmoscopeBinary.url)
+        process.arguments = ["train", "--data", data.path, "--arch", "compact", "--batch", "1", "--epochs", "3", "--threads", "1"]
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = folder.appendingPathComponent("cache").path
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The stop handler is installed right after the "Training" line; wait for it, then a little more.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !(String(data: (try? Data(contentsOf: log)) ?? Data(), encoding: .utf8) ?? "").contains("Training ") {
+            usleep(50_000)
+        }
+        usleep(500_000)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let output = String(decoding: try Data(contentsOf: log), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(process.terminationStatus): \(output)")
+        #expect(output.contains("Interrupted: checkpoint written"), "\(output)")
+        #expect(output.contains("No epoch finished, so no model was written"), "\(output)")
+        #expect(!output.contains("-100.00%"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.ckpt").path))
+    }
+}
