@@ -216,6 +216,7 @@ public final class App {
                 showToast("No dataset folder: start with --data ROOT (a FER2013-style folder) to browse it")
             } else {
                 showBrowser.toggle()
+                browser?.isActive = showBrowser
             }
         case .nextCamera:
             if case .camera = capture.spec {
@@ -239,8 +240,8 @@ public final class App {
 
     private func open(_ dropped: DroppedPath) {
         switch dropped {
-        case let .image(path): showBrowser = false; switchSource(.image(path))
-        case let .video(path): showBrowser = false; switchSource(.video(path))
+        case let .image(path): showBrowser = false; browser?.isActive = false; switchSource(.image(path))
+        case let .video(path): showBrowser = false; browser?.isActive = false; switchSource(.video(path))
         case let .dataset(path):
             options.dataRoot = path
             browser = DatasetBrowser(root: URL(fileURLWithPath: path), fonts: screen.fonts)

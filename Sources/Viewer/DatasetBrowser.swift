@@ -47,6 +47,11 @@ final class DatasetBrowser {
     }
 
     var isLoaded: Bool { faces != nil }
+
+    /// Whether the browser is on screen; its background predictions wait while it is not.
+    var isActive = true {
+        didSet { batchPredictions?.paused = !isActive }
+    }
     /// Why the folder could not be read, once that is known.
     var loadFailure: String? {
         if case let .failed(message) = state.latest()?.value { return message }
@@ -157,6 +162,7 @@ final class DatasetBrowser {
         case let .loaded(split, faces):
             if batchPredictions == nil, let classifier {
                 batchPredictions = SplitPredictions(faces: faces, classifier: classifier)
+                batchPredictions?.paused = !isActive
             }
             let shown = query.outcome == .all ? "\(visible.count) faces" : "\(visible.count) \(query.outcome.rawValue)"
             canvas.text("\(root.lastPathComponent)/\(split) · \(shown) · by \(query.order.rawValue)   (e: all/wrong/right, o: order)",
@@ -286,13 +292,4 @@ final class DatasetBrowser {
         y += fonts.body.lineHeight + Theme.spacingM
         ProbabilityBars.draw(probabilities, fonts: fonts, x: inner.x, y: y, width: inner.width, on: canvas)
     }
-}
-
-/// Where the browser drew its parts last frame, for mouse hit-testing.
-struct BrowserLayout {
-    var chips: [(rect: PixelRect, emotion: Emotion?)] = []
-    var grid = PixelRect(x: 0, y: 0, width: 0, height: 0)
-    var cell = 80
-    var columns = 1
-    var rows = 1
 }

@@ -10,6 +10,7 @@ final class SplitPredictions: @unchecked Sendable {
         var probabilities: [[Float]?]
         var done = 0
         var cancelled = false
+        var paused = false
     }
 
     let count: Int
@@ -25,6 +26,8 @@ final class SplitPredictions: @unchecked Sendable {
         worker.start(name: "emoscope.browser-predictions") { [self] in
             var start = 0
             while start < faces.count {
+                // Paused while the live view is shown: the classifier is theirs then.
+                while shared.withLock({ $0.paused && !$0.cancelled }) { Thread.sleep(forTimeInterval: 0.05) }
                 if shared.withLock({ $0.cancelled }) { return }
                 let end = min(faces.count, start + Self.batchSize)
                 let batch = classifier.probabilities(for: (start..<end).map(faces.face))
@@ -43,6 +46,11 @@ final class SplitPredictions: @unchecked Sendable {
     func cancel() {
         shared.withLock { $0.cancelled = true }
         worker.join()
+    }
+
+    var paused: Bool {
+        get { shared.withLock { $0.paused } }
+        set { shared.withLock { $0.paused = newValue } }
     }
 
     /// Faces predicted so far (they are predicted in file order).

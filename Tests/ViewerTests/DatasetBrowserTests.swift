@@ -81,6 +81,20 @@ extension SDLSuite {
         #expect(browser.visibleCount == 3)
     }
 
+    /// While the live view is shown the browser's predictions wait, so the live classifier is not starved.
+    @Test func backgroundPredictionsWaitWhilePaused() throws {
+        var faces = LabeledFaces()
+        for i in 0..<600 { faces.append([UInt8](repeating: UInt8(i % 256), count: 2304), label: .happy, path: "\(i)") }
+        let predictions = SplitPredictions(faces: faces, classifier: HappyClassifier())
+        predictions.paused = true
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(predictions.done <= SplitPredictions.batchSize, "at most the batch under way when paused")
+        predictions.paused = false
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while predictions.done < 600 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(predictions.done == 600)
+    }
+
     /// Keys pressed before the folder has loaded are harmless too.
     @Test func keysBeforeLoadingAreHarmless() throws {
         let browser = DatasetBrowser(root: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"), fonts: try Fonts())
