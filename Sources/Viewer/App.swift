@@ -87,6 +87,7 @@ public final class App {
         worker.start()
         defer { capture.stop(); worker.stop() }
         if let warning = startupWarnings.first { showToast(warning, seconds: 6) }
+        if options.recordFromStart { startRecording() }
 
         stats = LiveStats()
         let frameBudget = 1.0 / 60

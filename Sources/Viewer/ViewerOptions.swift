@@ -18,6 +18,8 @@ public struct ViewerOptions: Sendable {
     public var snapshotDirectory: URL?
     /// Where recordings go; nil: `$XDG_VIDEOS_DIR/Emoscope`.
     public var recordingDirectory: URL?
+    /// Start recording at once (the live benchmark measures the cost of a recording this way).
+    public var recordFromStart = false
     /// The SDL renderer: by what the machine has, or forced.
     public var renderer = RendererChoice.automatic
     /// A .ttf file to draw text with instead of DejaVu Sans.

@@ -16,6 +16,7 @@ struct BenchLiveCommand: ParsableCommand {
 
     @Option(name: .long, help: "The video to play (e.g. made by `emoscope demo-video`).") var video: String
     @Option(name: .long, help: "How long to measure, in seconds.") var seconds: Double = 30
+    @Option(name: .long, help: "Also record the whole run (CSV, summary, plot) into this folder, as r does.") var record: String?
     @OptionGroup var classification: ClassificationOptions
 
     func run() throws {
@@ -33,6 +34,10 @@ struct BenchLiveCommand: ParsableCommand {
         options.benchmarkSeconds = seconds
         options.persistSettings = false
         options.renderer = EmoscopeEnvironment.current.renderer
+        if let record {
+            options.recordingDirectory = URL(fileURLWithPath: record)
+            options.recordFromStart = true
+        }
         let app = App(options: options, settings: Settings(), detector: setup.detector, classifier: setup.classifier)
         let stats = try app.run()
         print(BenchLiveReport(stats: stats, hasClassifier: setup.classifier != nil).text)
