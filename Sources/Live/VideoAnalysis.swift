@@ -10,6 +10,8 @@ public struct VideoAnalysis {
     public let log: EmotionLog
     /// Asked between frames; true ends the file early (what was logged stays valid).
     public let stopped: () -> Bool
+    /// Called with each analysed frame's result (e.g. to write the annotated video).
+    public var onResult: ((LiveResult) throws -> Void)?
 
     static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "webp", "tif", "tiff", "pgm", "ppm"]
 
@@ -30,6 +32,7 @@ public struct VideoAnalysis {
             let image = try BGRAImage(contentsOf: url)
             let result = analyzer.analyse(Frame(image: image, sequence: 1, capturedAt: 0))
             try log.append(file: path, time: 0, frame: 0, faces: result.faces, now: MonotonicClock.now)
+            try onResult?(result)
             tracks.add(file: path, time: 0, faces: result.faces)
             progress(1, 1, 1 / max(1e-9, MonotonicClock.now - started))
             return
@@ -54,6 +57,7 @@ public struct VideoAnalysis {
                 let result = analyzer.analyse(Frame(image: image, sequence: index + 1, capturedAt: time))
                 let now = MonotonicClock.now
                 try log.append(file: path, time: time, frame: index, faces: result.faces, now: now)
+                try onResult?(result)
                 tracks.add(file: path, time: time, faces: result.faces)
                 analysed += 1
                 progress(index + 1, total, Double(analysed) / max(1e-9, now - started))

@@ -16,7 +16,8 @@ final class SplitPredictions: @unchecked Sendable {
     let count: Int
     private let shared: Mutex<Shared>
     private let worker = WorkerThread()
-    static let batchSize = 256
+    // Small enough that the live view gets the classifier back within a fraction of a second.
+    static let batchSize = 32
 
     /// `classifier` is shared with the live view's inference thread: its calls go through its lock.
     init(faces: LabeledFaces, classifier: EmotionClassifying) {

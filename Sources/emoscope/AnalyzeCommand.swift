@@ -23,6 +23,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "A JSON summary per face: first and last time, frames, dominant emotion, mean probabilities.")
     var summary: String?
     @Option(help: "A PNG with each face's probabilities over time.") var plot: String?
+    @Option(name: .customLong("video-out"), help: "The video as the live view shows it (boxes and labels), an MJPG .avi; one input file only.")
+    var videoOut: String?
     @Option(help: "Analyse every Nth frame.") var every = 1
     @Flag(help: "Report each frame's probabilities as they are, without smoothing over time.") var noSmoothing = false
     @Flag(help: "Replace output files that exist already.") var force = false
@@ -30,10 +32,11 @@ struct AnalyzeCommand: ParsableCommand {
 
     func validate() throws {
         if every < 1 { throw ValidationError("--every must be at least 1") }
+        if videoOut != nil && files.count != 1 { throw ValidationError("--video-out takes one input file") }
     }
 
     func run() throws {
-        let outputs = [csv, summary, plot].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+        let outputs = [csv, summary, plot, videoOut].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
         try OutputFile.reading(files + [classification.model], force: force).check(outputs)
         let setup = ViewerSetup.make(classification)
         guard let detector = setup.detector else { throw ValidationErrorText(setup.warnings.joined(separator: "\n")) }
@@ -49,7 +52,16 @@ struct AnalyzeCommand: ParsableCommand {
         for path in files {
             if stop.withLock({ $0 }) { break }
             let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: !noSmoothing)
-            let run = VideoAnalysis(path: path, every: every, log: log, stopped: { stop.withLock { $0 } })
+            var run = VideoAnalysis(path: path, every: every, log: log, stopped: { stop.withLock { $0 } })
+            var video: AnnotatedVideo?
+            defer { video?.finish() }
+            if let videoOut {
+                let fps = (try? VideoReader(file: path).framesPerSecond).flatMap { $0 > 0 ? $0 : nil } ?? 30
+                let annotated = try AnnotatedVideo(path: videoOut, fps: fps / Double(every), modelName: classifier.modelName,
+                                                   fontFile: EmoscopeEnvironment.current.font)
+                video = annotated
+                run.onResult = { try annotated.write($0) }
+            }
             do {
                 try run.analyse(with: analyzer, tracks: &tracks) { done, total, rate in
                     let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0

@@ -108,7 +108,7 @@ PY
         HELP=$(wait_snapshot 10 2) && cp "$HELP" "$OUT/help-overlay.png" || fail "no snapshot with the help overlay"
         press "$W" h Tab; sleep 2; press "$W" s
         BROWSER=$(wait_snapshot 10 3) && cp "$BROWSER" "$OUT/dataset-browser.png" || fail "no snapshot of the dataset browser"
-        press "$W" Tab r; sleep 3; press "$W" s
+        press "$W" Tab; sleep 2; press "$W" r; sleep 3; press "$W" s
         RECORDING=$(wait_snapshot 10 4) && cp "$RECORDING" "$OUT/recording.png" || fail "no snapshot while recording"
         press "$W" r; sleep 1.5
         python3 - "$OUT/videos/Emoscope" <<'PY' || FAILED=1

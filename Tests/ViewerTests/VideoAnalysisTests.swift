@@ -4,6 +4,7 @@ import Imaging
 import Live
 import Testing
 import TestSupport
+import Viewer
 
 /// `emoscope analyze`'s pipeline on a generated video with a detector and classifier whose answers are known.
 struct VideoAnalysisTests {
@@ -89,4 +90,43 @@ struct VideoAnalysisTests {
         try EmotionLog(url: url, includesFile: false, replacing: true).close()
         #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("time_s,"))
     }
+}
+
+extension SDLSuite {
+@Suite struct AnnotatedVideoTests {
+    final class BigFaceDetector: FaceDetecting, @unchecked Sendable {
+        func detectFaces(in image: GrayImage) -> [PixelRect] { [PixelRect(x: 40, y: 60, width: 120, height: 120)] }
+    }
+
+    /// analyze --video-out: one annotated frame per analysed frame, with the face's box drawn on the picture.
+    @Test func eachAnalysedFrameIsWrittenWithItsBoxes() throws {
+        let folder = try TestData.temporaryDirectory("annotated")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("in.avi").path
+        do {
+            let writer = try VideoWriter(path: input, size: Size(width: 320, height: 240), fps: 20)
+            for _ in 0..<12 { try writer.write(BGRAImage(width: 320, height: 240, fill: Color(r: 40, g: 40, b: 40))) }
+        }
+        let output = folder.appendingPathComponent("out.avi").path
+        let log = try EmotionLog(url: folder.appendingPathComponent("out.csv"), includesFile: true)
+        var tracks = TrackSummary()
+        var analysis = VideoAnalysis(path: input, every: 3, log: log, stopped: { false })
+        do {
+            let video = try AnnotatedVideo(path: output, fps: 20 / 3, modelName: "split")
+            analysis.onResult = { try video.write($0) }
+            try analysis.analyse(with: FaceAnalyzer(detector: BigFaceDetector(),
+                                                    classifier: VideoAnalysisTests.SplitClassifier()), tracks: &tracks) { _, _, _ in }
+            video.finish()
+        }
+        try log.close()
+        let reader = try VideoReader(file: output)
+        var frames: [BGRAImage] = []
+        while case let .frame(image) = reader.read() { frames.append(image) }
+        #expect(frames.count == 4, "frames 0, 3, 6 and 9")
+        // Inside the first face's box the picture is the plain background; its edge carries the label colour.
+        let edge = frames[0][41, 150], inside = frames[0][100, 150]
+        #expect(abs(Int(inside.r) - 40) < 12 && abs(Int(inside.g) - 40) < 12)
+        #expect(abs(Int(edge.r) - Int(inside.r)) + abs(Int(edge.g) - Int(inside.g)) > 60, "a box edge: \(edge)")
+    }
+}
 }
