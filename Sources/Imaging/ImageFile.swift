@@ -3,6 +3,9 @@ import Foundation
 
 /// PNG output through OpenCV from 1 (gray), 3 (BGR) or 4 (BGRA) channels: the one PNG writer.
 public enum ImageFile {
+    /// File name extensions of the still images Emoscope opens (lower case).
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "webp", "tif", "tiff", "pgm", "ppm"]
+
     /// Writes packed pixels (`channels` bytes per pixel, in B,G,R(,A) order for colour) as a PNG file,
     /// atomically: to a temporary file beside `url`, then renamed over it, so a reader never sees half a file
     /// and a failed write leaves what was there.

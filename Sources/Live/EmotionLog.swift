@@ -21,7 +21,7 @@ public final class EmotionLog {
     }
 
     /// Creates the file; an existing file is replaced only with `replacing` (never silently).
-    public init(url: URL, includesFile: Bool, startedAt: Date = Date(), replacing: Bool = false) throws {
+    public convenience init(url: URL, includesFile: Bool, startedAt: Date = Date(), replacing: Bool = false) throws {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | (replacing ? 0 : O_EXCL)
         let fd = open(url.path, flags, 0o644)
         guard fd >= 0 else {
@@ -29,19 +29,20 @@ public final class EmotionLog {
                 : String(cString: strerror(errno))
             throw EmotionLogError(path: url.path, reason: reason)
         }
-        self.url = url
-        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        self.includesFile = includesFile
-        self.startedAt = startedAt
-        timestamps.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        pending = Self.line(Self.header(includesFile: includesFile))
-        try flush()
+        try self.init(url: url, handle: FileHandle(fileDescriptor: fd, closeOnDealloc: true), includesFile: includesFile,
+                      startedAt: startedAt)
     }
 
     /// Writes to standard output (a pipe or a terminal), for `analyze` without `--csv`.
-    public init(standardOutputIncludingFile includesFile: Bool, startedAt: Date = Date()) throws {
-        url = URL(fileURLWithPath: "/dev/stdout")
-        handle = FileHandle.standardOutput
+    public convenience init(standardOutputIncludingFile includesFile: Bool, startedAt: Date = Date()) throws {
+        try self.init(url: URL(fileURLWithPath: "/dev/stdout"), handle: .standardOutput, includesFile: includesFile,
+                      startedAt: startedAt)
+    }
+
+    /// Writes the header row at once.
+    private init(url: URL, handle: FileHandle, includesFile: Bool, startedAt: Date) throws {
+        self.url = url
+        self.handle = handle
         self.includesFile = includesFile
         self.startedAt = startedAt
         timestamps.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -4,7 +4,7 @@ import Expression
 /// was classified in, its mean probabilities and dominant emotion. Fed the same faces as the CSV, so its
 /// frame counts equal the CSV's rows per track.
 public struct TrackSummary: Sendable {
-    public struct Track: Codable, Sendable, Equatable {
+    public struct Track: Codable, Sendable {
         public var track: Int
         public var file: String?
         public var firstTime: Double
@@ -17,11 +17,6 @@ public struct TrackSummary: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case track, file, firstTime, lastTime, frames, meanProbabilities, dominantEmotion
-        }
-
-        public static func == (a: Track, b: Track) -> Bool {
-            a.track == b.track && a.file == b.file && a.frames == b.frames && a.firstTime == b.firstTime
-                && a.lastTime == b.lastTime
         }
     }
 

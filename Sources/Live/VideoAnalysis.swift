@@ -13,8 +13,6 @@ public struct VideoAnalysis {
     /// Called with each analysed frame's result (e.g. to write the annotated video).
     public var onResult: ((LiveResult) throws -> Void)?
 
-    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "webp", "tif", "tiff", "pgm", "ppm"]
-
     public init(path: String, every: Int, log: EmotionLog, stopped: @escaping () -> Bool) {
         self.path = path
         self.every = max(1, every)
@@ -28,7 +26,7 @@ public struct VideoAnalysis {
                         progress: (Int, Int, Double) -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let started = MonotonicClock.now
-        if Self.imageExtensions.contains(url.pathExtension.lowercased()) {
+        if ImageFile.imageExtensions.contains(url.pathExtension.lowercased()) {
             let image = try BGRAImage(contentsOf: url)
             let result = analyzer.analyse(Frame(image: image, sequence: 1, capturedAt: 0))
             try log.append(file: path, time: 0, frame: 0, faces: result.faces, now: MonotonicClock.now)

@@ -1,5 +1,6 @@
 import Expression
 import Foundation
+import Imaging
 
 /// What a file or folder dropped on the window opens: an image or a video in the live view, a folder in the
 /// dataset layout in the browser, or nothing, with the reason said plainly.
@@ -9,7 +10,6 @@ enum DroppedPath: Equatable {
     case dataset(String)
     case unusable(String)
 
-    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "webp", "tif", "tiff", "pgm", "ppm"]
     static let videoExtensions: Set<String> = ["avi", "mp4", "m4v", "mkv", "mov", "webm", "mpg", "mpeg", "wmv", "flv", "ogv", "3gp"]
 
     init(_ path: String) {
@@ -31,7 +31,7 @@ enum DroppedPath: Equatable {
             return
         }
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        if Self.imageExtensions.contains(ext) { self = .image(path) }
+        if ImageFile.imageExtensions.contains(ext) { self = .image(path) }
         else if Self.videoExtensions.contains(ext) { self = .video(path) }
         else { self = .unusable("\(name) is not an image, a video or a dataset folder") }
     }
