@@ -10,13 +10,13 @@ import NeuralNet
 public final class Classifier: @unchecked Sendable {
     public let model: ModelFile
     public let modelURL: URL?
-    /// Average each face's prediction with its mirror image's (test-time augmentation).
-    public var averagesFlip: Bool
+    /// Which views of each face are averaged (test-time augmentation).
+    public var tta: TestTimeAugmentation
     /// Model class index for each Emotion, so a file with another class order still maps correctly.
     private let outputIndex: [Int]
     private let input = Tensor(shape: [0])
 
-    public init(model: ModelFile, url: URL? = nil, averagesFlip: Bool = true) throws {
+    public init(model: ModelFile, url: URL? = nil, tta: TestTimeAugmentation = .flip) throws {
         var indices: [Int] = []
         for emotion in Emotion.allCases {
             guard let index = model.classNames.firstIndex(where: { Emotion(folderName: $0) == emotion }) else {
@@ -31,7 +31,7 @@ public final class Classifier: @unchecked Sendable {
         }
         self.model = model
         modelURL = url
-        self.averagesFlip = averagesFlip
+        self.tta = tta
         outputIndex = indices
         model.network.prepareForInference()
         // Weights that are each finite can still overflow together (a scale of 3e38): a model that gives
@@ -43,8 +43,8 @@ public final class Classifier: @unchecked Sendable {
         }
     }
 
-    public convenience init(contentsOf url: URL, averagesFlip: Bool = true) throws {
-        try self.init(model: ModelFile.load(url), url: url, averagesFlip: averagesFlip)
+    public convenience init(contentsOf url: URL, tta: TestTimeAugmentation = .flip) throws {
+        try self.init(model: ModelFile.load(url), url: url, tta: tta)
     }
 
     /// How the model's training faces were framed around a detected box (`framing` in the model file's
@@ -67,10 +67,10 @@ public final class Classifier: @unchecked Sendable {
         for face in resized { packed += face.pixels }
         packed.withUnsafeBufferPointer { all in
             FaceBatch.fill(input, count: faces.count, side: side, normalization: model.normalization,
-                           mirrored: averagesFlip) { all.baseAddress! + $0 * side * side }
+                           tta: tta) { all.baseAddress! + $0 * side * side }
         }
         let logits = model.network.logits(input, training: false)
-        return FaceBatch.probabilities(logits: logits, count: faces.count, mirrored: averagesFlip,
+        return FaceBatch.probabilities(logits: logits, count: faces.count, tta: tta,
                                        bias: DecisionBias(notes: model.notes, classes: model.classNames.count))
             .map { averaged in outputIndex.map { averaged[$0] } }
     }

@@ -10,9 +10,9 @@ public enum Evaluation {
     }
 
     /// The probabilities of every face, in the network's class order, batch by batch through `FaceBatch`;
-    /// with `flip`, each face's are averaged with its mirror image's.
+    /// each face's are averaged over its test-time views.
     public static func probabilities(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                                     flip: Bool = false, bias: DecisionBias? = nil, batchSize: Int = 256) -> [[Float]] {
+                                     tta: TestTimeAugmentation = .none, bias: DecisionBias? = nil, batchSize: Int = 256) -> [[Float]] {
         let side = LabeledFaces.side, area = side * side
         network.prepareForInference()
         let input = Tensor(shape: [0])
@@ -22,12 +22,12 @@ public enum Evaluation {
         while start < faces.count {
             let count = min(batchSize, faces.count - start)
             faces.pixels.withUnsafeBufferPointer { pixels in
-                FaceBatch.fill(input, count: count, side: side, normalization: normalization, mirrored: flip) {
+                FaceBatch.fill(input, count: count, side: side, normalization: normalization, tta: tta) {
                     pixels.baseAddress! + (start + $0) * area
                 }
             }
             let logits = network.logits(input, training: false)
-            result += FaceBatch.probabilities(logits: logits, count: count, mirrored: flip, bias: bias)
+            result += FaceBatch.probabilities(logits: logits, count: count, tta: tta, bias: bias)
             start += count
         }
         return result
@@ -35,8 +35,8 @@ public enum Evaluation {
 
     /// Accuracy, confusion matrix and loss; the network's classes must be in `Emotion.allCases` order.
     public static func run(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                           flip: Bool = false, bias: DecisionBias? = nil, batchSize: Int = 256) -> Result {
-        let all = probabilities(network, on: faces, normalization: normalization, flip: flip, bias: bias, batchSize: batchSize)
+                           tta: TestTimeAugmentation = .none, bias: DecisionBias? = nil, batchSize: Int = 256) -> Result {
+        let all = probabilities(network, on: faces, normalization: normalization, tta: tta, bias: bias, batchSize: batchSize)
         var confusion = ConfusionMatrix(classCount: network.outputShape[0])
         var totalLoss = 0.0
         for (n, p) in all.enumerated() {

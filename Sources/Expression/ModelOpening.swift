@@ -31,8 +31,8 @@ extension Classifier {
     /// A classifier for a `.safetensors` model or a Keras model.json (see `ModelOpening.open`).
     public convenience init(opening url: URL, kerasWeights: URL? = nil,
                             kerasInputScale: Float = KerasImporter.tutorialInputScale,
-                            averagesFlip: Bool = true) throws {
+                            tta: TestTimeAugmentation = .flip) throws {
         let model = try ModelOpening.open(url, kerasWeights: kerasWeights, kerasInputScale: kerasInputScale)
-        try self.init(model: model, url: url, averagesFlip: averagesFlip)
+        try self.init(model: model, url: url, tta: tta)
     }
 }

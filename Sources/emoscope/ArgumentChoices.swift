@@ -6,3 +6,4 @@ import Viewer
 extension EmotionArchitecture: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleKind: ExpressibleByArgument {}
+extension TestTimeAugmentation: ExpressibleByArgument {}

@@ -7,12 +7,12 @@ import Foundation
 struct ClassificationOptions: ParsableArguments {
     @Option(name: .long, help: "Model: a .safetensors file, or a Keras model.json with its weights .h5 beside it (default: the shipped model).")
     var model: String?
-    @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image) or none (half the work).")
+    @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image), none (half the work) or crops (five crops, each mirrored: five times the work).")
     var tta: TestTimeAugmentation = .flip
     @OptionGroup var compute: ComputeOptions
 
     /// The classifier for --model, or for the shipped model.
     func classifier() throws -> Classifier {
-        try Classifier(opening: ModelLocator.url(for: model), averagesFlip: tta == .flip)
+        try Classifier(opening: ModelLocator.url(for: model), tta: tta)
     }
 }

@@ -5,7 +5,7 @@ import Live
 extension EvalCommand {
     /// `eval --detect`: whole photos through the app's own detection and framing.
     func evaluatePhotos(modelURL: URL, dataset: Dataset, split: String) throws {
-        let classifier = try Classifier(opening: modelURL, averagesFlip: tta == .flip)
+        let classifier = try Classifier(opening: modelURL, tta: tta)
         let detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
         let framing = framing.map { FaceFraming(scale: $0) } ?? classifier.framing
         let photos = try dataset.files(split: split)

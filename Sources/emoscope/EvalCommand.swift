@@ -11,7 +11,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Model file (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder or fer2013.csv.") var data: String
     @Option(help: "Split to evaluate (default: val, else test).") var split: String?
-    @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
+    @Option(help: "Test-time augmentation: none, flip (average with the mirror image) or crops (five crops, each mirrored).") var tta: TestTimeAugmentation = .none
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
     @Flag(help: "Whole photos: find the faces as the app does, classify the largest (no face found counts as wrong).")
@@ -38,7 +38,7 @@ struct EvalCommand: ParsableCommand {
             throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
         }
         let start = Date()
-        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip,
+        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, tta: tta,
                                     bias: DecisionBias(notes: file.notes, classes: file.classNames.count))
         let seconds = Date().timeIntervalSince(start)
         guard result.loss.isFinite else {

@@ -31,9 +31,9 @@ struct DecisionBiasTests {
         var model = try ServingParityTests.model()
         model.notes[DecisionBias.noteKey] = DecisionBias(offsets: [2, 0, 0, -1, 0, 0, 0.5]).noteValue
         let bias = DecisionBias(notes: model.notes, classes: 7)
-        let evaluated = Evaluation.probabilities(model.network, on: faces, normalization: model.normalization, flip: true, bias: bias)
-        let plain = Evaluation.probabilities(model.network, on: faces, normalization: model.normalization, flip: true)
-        let served = try Classifier(model: model, averagesFlip: true).probabilities(for: (0..<faces.count).map(faces.face))
+        let evaluated = Evaluation.probabilities(model.network, on: faces, normalization: model.normalization, tta: .flip, bias: bias)
+        let plain = Evaluation.probabilities(model.network, on: faces, normalization: model.normalization, tta: .flip)
+        let served = try Classifier(model: model, tta: .flip).probabilities(for: (0..<faces.count).map(faces.face))
         for n in 0..<faces.count {
             #expect(zip(served[n], evaluated[n]).allSatisfy { abs($0 - $1) < 1e-6 })
             #expect(evaluated[n][0] > plain[n][0], "angry pushed up by its offset")

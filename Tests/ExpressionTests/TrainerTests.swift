@@ -38,7 +38,7 @@ struct TrainerTests {
         // The best model was written and loads; its accuracy is the one recorded.
         let saved = try ModelFile.load(folder.appendingPathComponent("model.safetensors"))
         #expect(saved.classNames == Emotion.classNames)
-        let result = Evaluation.run(saved.network, on: try Self.validation.get(), normalization: saved.normalization, flip: true)
+        let result = Evaluation.run(saved.network, on: try Self.validation.get(), normalization: saved.normalization, tta: .flip)
         #expect(abs(result.accuracy - trainer.state.bestAccuracy) < 0.02)
     }
 

@@ -68,7 +68,7 @@ import TestSupport
         try FileManager.default.copyItem(at: Files.weights, to: folder.appendingPathComponent("emotions_weights.h5"))
         let model = try ModelOpening.open(json)
         #expect(model.classNames == Emotion.allCases.map(\.name))
-        let classifier = try Classifier(opening: json, averagesFlip: false)
+        let classifier = try Classifier(opening: json, tta: .none)
         #expect(classifier.modelName == "emotions")
         let explicit = try ModelOpening.open(Files.modelJSON, kerasWeights: Files.url("full-model.h5"))
         #expect(explicit.network.parameterCount == model.network.parameterCount)

@@ -41,35 +41,10 @@ public struct Augmentation: Sendable, Equatable {
         let zoom = 1 + maxZoom * (2 * generator.nextUnit() - 1)
         let shiftX = maxShift * Float(side) * (2 * generator.nextUnit() - 1)
         let shiftY = maxShift * Float(side) * (2 * generator.nextUnit() - 1)
-        let (scale, offset) = (normalization.scale, normalization.offset)
-        if angle == 0 && zoom == 1 && shiftX == 0 && shiftY == 0 {
-            for y in 0..<side {
-                for x in 0..<side {
-                    let sx = flipped ? side - 1 - x : x
-                    output[y * side + x] = Float(face[y * side + sx]) * scale + offset
-                }
-            }
-        } else {
-            // Inverse mapping: for each output pixel, where in the source it comes from.
-            let centre = Float(side - 1) / 2
-            let (c, s) = (cosf(angle) / zoom, sinf(angle) / zoom)
-            let last = Float(side - 1)
-            for y in 0..<side {
-                for x in 0..<side {
-                    let u = Float(flipped ? side - 1 - x : x) - centre - shiftX
-                    let v = Float(y) - centre - shiftY
-                    let sx = min(max(c * u + s * v + centre, 0), last)
-                    let sy = min(max(-s * u + c * v + centre, 0), last)
-                    let x0 = Int(sx), y0 = Int(sy)
-                    let x1 = min(x0 + 1, side - 1), y1 = min(y0 + 1, side - 1)
-                    let fx = sx - Float(x0), fy = sy - Float(y0)
-                    let top = Float(face[y0 * side + x0]) * (1 - fx) + Float(face[y0 * side + x1]) * fx
-                    let bottom = Float(face[y1 * side + x0]) * (1 - fx) + Float(face[y1 * side + x1]) * fx
-                    output[y * side + x] = (top * (1 - fy) + bottom * fy) * scale + offset
-                }
-            }
-        }
+        Self.warp(face, side: side, flipped: flipped, angle: angle, zoom: zoom, shiftX: shiftX, shiftY: shiftY,
+                  normalization: normalization, into: output)
         if erasingProbability > 0 && generator.nextUnit() < erasingProbability {
+            let (scale, offset) = (normalization.scale, normalization.offset)
             let area = Float(side * side) * generator.uniform(0.02, 0.2)
             let aspect = expf(generator.uniform(logf(0.3), logf(3.3)))
             let h = min(side, max(1, Int((area * aspect).squareRoot())))
@@ -80,6 +55,41 @@ public struct Augmentation: Sendable, Equatable {
                 for x in left..<min(side, left + w) {
                     output[y * side + x] = generator.uniform(0, 255) * scale + offset
                 }
+            }
+        }
+    }
+
+    /// One bilinear affine resampling about the centre (edges replicated), mirrored first when `flipped`,
+    /// normalised on the way out: the geometry both training augmentation and test-time views use.
+    public static func warp(_ face: UnsafePointer<UInt8>, side: Int, flipped: Bool, angle: Float = 0, zoom: Float = 1,
+                            shiftX: Float = 0, shiftY: Float = 0, normalization: InputNormalization,
+                            into output: UnsafeMutablePointer<Float>) {
+        let (scale, offset) = (normalization.scale, normalization.offset)
+        if angle == 0 && zoom == 1 && shiftX == 0 && shiftY == 0 {
+            for y in 0..<side {
+                for x in 0..<side {
+                    let sx = flipped ? side - 1 - x : x
+                    output[y * side + x] = Float(face[y * side + sx]) * scale + offset
+                }
+            }
+            return
+        }
+        // Inverse mapping: for each output pixel, where in the source it comes from.
+        let centre = Float(side - 1) / 2
+        let (c, s) = (cosf(angle) / zoom, sinf(angle) / zoom)
+        let last = Float(side - 1)
+        for y in 0..<side {
+            for x in 0..<side {
+                let u = Float(flipped ? side - 1 - x : x) - centre - shiftX
+                let v = Float(y) - centre - shiftY
+                let sx = min(max(c * u + s * v + centre, 0), last)
+                let sy = min(max(-s * u + c * v + centre, 0), last)
+                let x0 = Int(sx), y0 = Int(sy)
+                let x1 = min(x0 + 1, side - 1), y1 = min(y0 + 1, side - 1)
+                let fx = sx - Float(x0), fy = sy - Float(y0)
+                let top = Float(face[y0 * side + x0]) * (1 - fx) + Float(face[y0 * side + x1]) * fx
+                let bottom = Float(face[y1 * side + x0]) * (1 - fx) + Float(face[y1 * side + x1]) * fx
+                output[y * side + x] = (top * (1 - fy) + bottom * fy) * scale + offset
             }
         }
     }

@@ -154,7 +154,8 @@ public final class Trainer: @unchecked Sendable {
             }
             let trainingSeconds = Date().timeIntervalSince(epochStart)
             let result = withValidatedWeights {
-                Evaluation.run(network, on: validation, normalization: config.normalization, flip: config.validateWithFlip)
+                Evaluation.run(network, on: validation, normalization: config.normalization,
+                               tta: config.validateWithFlip ? .flip : .none)
             }
             state.schedule.endEpoch(validationLoss: result.loss)
             let record = EpochRecord(epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(1, state.epochSeen)),

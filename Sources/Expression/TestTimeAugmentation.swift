@@ -1,0 +1,40 @@
+/// Which views of each face are classified and their probabilities averaged: the face as it is (`none`),
+/// with its mirror image (`flip`), or five crops — the centre and the four corners of a crop 46/48 of the
+/// side, each scaled back to the full side — each with its mirror (`crops`, ten views), the multi-crop
+/// averaging published FER2013 recipes report (they train on crops; a model trained on whole faces with
+/// shift and zoom jitter gains little from it, and tighter crops lose context on real photos).
+public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
+    case none, flip, crops
+
+    /// One view: mirrored or not, then zoomed about the centre and shifted (in output pixels).
+    public struct View: Sendable, Equatable {
+        public var flipped: Bool
+        public var zoom: Float
+        public var shiftX: Float
+        public var shiftY: Float
+
+        public var isPlain: Bool { zoom == 1 && shiftX == 0 && shiftY == 0 }
+    }
+
+    /// The views for faces of `side` pixels, the unchanged face first.
+    public func views(side: Int) -> [View] {
+        let plain = View(flipped: false, zoom: 1, shiftX: 0, shiftY: 0)
+        switch self {
+        case .none: return [plain]
+        case .flip: return [plain, View(flipped: true, zoom: 1, shiftX: 0, shiftY: 0)]
+        case .crops:
+            // A crop of side·c whose centre sits d pixels off the face's centre, scaled to `side`: zoom 1/c,
+            // and the output shifts by −d·zoom so that the crop's centre lands in the middle.
+            let crop: Float = 46.0 / 48.0
+            let zoom = 1 / crop
+            let d = Float(side) * (1 - crop) / 2
+            let offsets: [(Float, Float)] = [(0, 0), (-d, -d), (d, -d), (-d, d), (d, d)]
+            return [false, true].flatMap { flipped in
+                offsets.map { View(flipped: flipped, zoom: zoom, shiftX: -$0.0 * zoom, shiftY: -$0.1 * zoom) }
+            }
+        }
+    }
+
+    /// How many times the network runs per face.
+    public var viewCount: Int { views(side: 48).count }
+}

@@ -1,0 +1,67 @@
+import Expression
+import Imaging
+import NeuralNet
+import Testing
+
+/// The multi-crop views: what each view shows, and that averaging over them gives probabilities.
+struct TestTimeAugmentationTests {
+    static let side = 48
+    static let unit = InputNormalization(scale: 1, offset: 0)
+
+    static func views(of pixels: [UInt8], _ tta: TestTimeAugmentation) -> [[Float]] {
+        let input = Tensor(shape: [0])
+        pixels.withUnsafeBufferPointer { p in
+            FaceBatch.fill(input, count: 1, side: side, normalization: unit, tta: tta) { _ in p.baseAddress! }
+        }
+        let area = side * side
+        return (0..<tta.viewCount).map { v in Array(UnsafeBufferPointer(start: input.data + v * area, count: area)) }
+    }
+
+    @Test func viewCounts() {
+        #expect(TestTimeAugmentation.none.viewCount == 1)
+        #expect(TestTimeAugmentation.flip.viewCount == 2)
+        #expect(TestTimeAugmentation.crops.viewCount == 10)
+    }
+
+    @Test func cropsOfAConstantImageAreIdentical() {
+        let views = Self.views(of: [UInt8](repeating: 93, count: Self.side * Self.side), .crops)
+        #expect(views.allSatisfy { $0.allSatisfy { abs($0 - 93) < 1e-4 } })
+    }
+
+    /// On a linear ramp, bilinear resampling is exact: the top-left crop's first pixel is the source pixel
+    /// the crop starts at, and its last is where the 46-pixel crop ends; the mirrored views run backwards.
+    @Test func cornerCropsShowTheirCorners() {
+        let side = Self.side
+        let ramp = (0..<side * side).map { UInt8(($0 % side) * 5) }   // value 5·x
+        let views = Self.views(of: ramp, .crops)
+        let crop = 46.0 / 48.0, d = Double(side) * (1 - crop) / 2
+        let centre = Double(side - 1) / 2
+        // Output pixel x of a crop centred d to the left/right comes from centre + (x − centre)·crop ∓ d,
+        // edges replicated where that falls a fraction of a pixel outside.
+        func expected(_ x: Int, offset: Double) -> Double {
+            5 * min(max(centre + (Double(x) - centre) * crop + offset, 0), Double(side - 1))
+        }
+        for (view, offset) in [(1, -d), (2, d)] {
+            for x in [0, 13, side - 1] {
+                #expect(abs(Double(views[view][x]) - expected(x, offset: offset)) < 1e-3, "view \(view) x \(x)")
+            }
+        }
+        // The centre crop, mirrored (view 5), is the centre crop (view 0) read right to left.
+        for x in 0..<side { #expect(abs(views[5][x] - views[0][side - 1 - x]) < 1e-3) }
+    }
+
+    @Test(arguments: TestTimeAugmentation.allCases)
+    func averagedProbabilitiesSumToOne(tta: TestTimeAugmentation) throws {
+        let network = try Sequential(EmotionArchitecture.tiny.architecture, seed: 3)
+        let model = ModelFile(network: network, classNames: Emotion.classNames,
+                              normalization: InputNormalization(scale: 1 / 127.5, offset: -1))
+        var generator = SeededGenerator(seed: 4)
+        let faces = (0..<5).map { _ in
+            GrayImage(width: Self.side, height: Self.side,
+                      pixels: (0..<Self.side * Self.side).map { _ in UInt8(generator.nextUnit() * 255) })
+        }
+        let probabilities = try Classifier(model: model, tta: tta).probabilities(for: faces)
+        #expect(probabilities.count == 5)
+        for p in probabilities { #expect(abs(p.reduce(0, +) - 1) < 1e-5 && p.allSatisfy { $0 >= 0 }) }
+    }
+}
