@@ -12,6 +12,7 @@ public final class AnnotatedVideo {
     private var canvas: Canvas?
     private var writer: VideoWriter?
     private let modelName: String?
+    private var last: BGRAImage?
 
     public init(path: String, fps: Double, modelName: String?, fontFile: String? = nil) throws {
         self.path = path
@@ -43,6 +44,14 @@ public final class AnnotatedVideo {
         model.showPanel = false
         model.showPerformance = false
         try screen.draw(model, on: canvas)
-        try writer.write(try canvas.readPixels())
+        let pixels = try canvas.readPixels()
+        try writer.write(pixels)
+        last = pixels
+    }
+
+    /// Writes the last frame again (a recording that keeps wall-clock time while nothing new arrives).
+    public func repeatLast() throws {
+        guard let last, let writer else { return }
+        try writer.write(last)
     }
 }

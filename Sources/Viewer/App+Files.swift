@@ -44,7 +44,8 @@ extension App {
         let directory = options.recordingDirectory ?? XDGDirectories().recordingDirectory
         do {
             let started = try Recording(directory: directory, source: capture.spec.description, model: model.modelName,
-                                        now: MonotonicClock.now)
+                                        now: MonotonicClock.now, withVideo: settings.recordsVideo,
+                                        fontFile: options.fontFile)
             recording = started
             showToast("Recording to \(App.abbreviatingHome(started.csv.path))")
         } catch {
@@ -57,7 +58,8 @@ extension App {
         recording = nil
         do {
             try finished.finish(now: MonotonicClock.now)
-            showToast("Saved recording \(finished.csv.deletingPathExtension().lastPathComponent) (.csv, .json, .png, "
+            let files = finished.videoPath == nil ? ".csv, .json, .png" : ".csv, .json, .png, .avi"
+            showToast("Saved recording \(finished.csv.deletingPathExtension().lastPathComponent) (\(files), "
                       + "\(finished.rows) rows) in \(App.abbreviatingHome(finished.csv.deletingLastPathComponent().path))",
                       seconds: 6)
         } catch {
@@ -68,6 +70,9 @@ extension App {
     /// Logs a new result; a failing disk stops the recording with a message, and the app goes on.
     func record(_ result: LiveResult, now: Double) {
         guard let recording else { return }
+        if let problem = recording.takeVideoProblem() {
+            showToast("The recording's video stopped: \(problem). The CSV goes on.", seconds: 8)
+        }
         do { try recording.append(result, now: now) } catch {
             self.recording = nil
             try? recording.finish(now: now)

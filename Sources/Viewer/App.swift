@@ -16,7 +16,7 @@ public final class App {
     static let maximumFrameLag = 0.3
 
     var options: ViewerOptions
-    private var settings: Settings
+    var settings: Settings
     private let classifier: EmotionClassifying?
     let capture: CaptureLoop
     private let worker: InferenceWorker
@@ -233,6 +233,10 @@ public final class App {
             worker.smoothing.toggle()
             showToast("Smoothing \(worker.smoothing ? "on" : "off")")
         case .toggleRecording: recording == nil ? startRecording() : stopRecording()
+        case .toggleRecordingVideo:
+            settings.recordsVideo.toggle()
+            showToast((settings.recordsVideo ? "Recordings will include the annotated video (.avi)" : "Recordings: CSV, summary and plot only")
+                      + (recording == nil ? "" : ", from the next recording on"))
         case .toggleTimeline: model.showTimeline.toggle()
         case .left, .right, .up, .down, .pageUp, .pageDown, .filter, .cycleOutcome, .cycleOrder:
             if showBrowser { browser?.perform(command) }

@@ -17,6 +17,7 @@ struct HelpOverlay {
         ("p", "Show / hide the side panel"),
         ("t", "Smoothing of probabilities on / off"),
         ("r", "Record emotions over time (CSV, summary, plot)"),
+        ("v", "Recordings also write the annotated video (on/off)"),
         ("g", "Timeline of the face under the bars on / off"),
         ("d", "Debug overlay"),
         ("0–7, e, o", "Browser: class, all / wrong / right, order (file, confidence, loss)"),

@@ -5,7 +5,8 @@ import CSDL2
 /// What a key press asks the viewer to do (mpv and GNOME habits).
 public enum KeyCommand: Equatable, Sendable {
     case pause, snapshot, toggleFullscreen, escape, quit, toggleBrowser, nextCamera, mirror, togglePanel
-    case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleTimeline, cycleOutcome, cycleOrder
+    case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleRecordingVideo, toggleTimeline
+    case cycleOutcome, cycleOrder
     case left, right, up, down, pageUp, pageDown, filter(Int)
 
     public static func from(keycode: Int32, modifiers: UInt16) -> KeyCommand? {
@@ -26,6 +27,7 @@ public enum KeyCommand: Equatable, Sendable {
         case key(SDLK_d): return .toggleDebug
         case key(SDLK_t): return .toggleSmoothing
         case key(SDLK_r): return .toggleRecording
+        case key(SDLK_v): return .toggleRecordingVideo
         case key(SDLK_g): return .toggleTimeline
         case key(SDLK_e): return .cycleOutcome
         case key(SDLK_o): return .cycleOrder

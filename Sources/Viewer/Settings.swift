@@ -13,8 +13,28 @@ public struct Settings: Codable, Equatable, Sendable {
     public var windowHeight = 720
     public var mirrored = false
     public var smoothing = true
+    /// Recordings (`r`) also write the annotated video as shown.
+    public var recordsVideo = false
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case lastSource, lastDataRoot, showPanel, windowWidth, windowHeight, mirrored, smoothing, recordsVideo
+    }
+
+    /// Keys missing from an older file keep their defaults, so a new setting never resets the others.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Settings()
+        lastSource = try c.decodeIfPresent(SourceSpec.self, forKey: .lastSource)
+        lastDataRoot = try c.decodeIfPresent(String.self, forKey: .lastDataRoot)
+        showPanel = try c.decodeIfPresent(Bool.self, forKey: .showPanel) ?? defaults.showPanel
+        windowWidth = try c.decodeIfPresent(Int.self, forKey: .windowWidth) ?? defaults.windowWidth
+        windowHeight = try c.decodeIfPresent(Int.self, forKey: .windowHeight) ?? defaults.windowHeight
+        mirrored = try c.decodeIfPresent(Bool.self, forKey: .mirrored) ?? defaults.mirrored
+        smoothing = try c.decodeIfPresent(Bool.self, forKey: .smoothing) ?? defaults.smoothing
+        recordsVideo = try c.decodeIfPresent(Bool.self, forKey: .recordsVideo) ?? defaults.recordsVideo
+    }
 
     public static func file(in directories: XDGDirectories = XDGDirectories()) -> URL {
         directories.configDirectory.appendingPathComponent("settings.json")

@@ -17,6 +17,7 @@ struct BenchLiveCommand: ParsableCommand {
     @Option(name: .long, help: "The video to play (e.g. made by `emoscope demo-video`).") var video: String
     @Option(name: .long, help: "How long to measure, in seconds.") var seconds: Double = 30
     @Option(name: .long, help: "Also record the whole run (CSV, summary, plot) into this folder, as r does.") var record: String?
+    @Flag(name: .long, help: "With --record: the recording also writes the annotated video, as v switches on.") var recordVideo = false
     @OptionGroup var classification: ClassificationOptions
 
     func run() throws {
@@ -38,7 +39,9 @@ struct BenchLiveCommand: ParsableCommand {
             options.recordingDirectory = URL(fileURLWithPath: record)
             options.recordFromStart = true
         }
-        let app = App(options: options, settings: Settings(), detector: setup.detector, classifier: setup.classifier)
+        var settings = Settings()
+        settings.recordsVideo = recordVideo
+        let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier)
         let stats = try app.run()
         print(BenchLiveReport(stats: stats, hasClassifier: setup.classifier != nil).text)
     }

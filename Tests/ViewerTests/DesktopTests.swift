@@ -45,6 +45,19 @@ struct DesktopTests {
         #expect(warning?.contains(url.path) == true)
     }
 
+    /// A settings file from before a setting existed keeps everything it has; the new one gets its default.
+    @Test func anOlderSettingsFileKeepsItsValues() throws {
+        let folder = try TestData.temporaryDirectory("settings")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("settings.json")
+        try Data(#"{"mirrored": true, "showPanel": false, "smoothing": false, "windowWidth": 1000, "windowHeight": 700}"#.utf8)
+            .write(to: url)
+        let (loaded, warning) = Settings.load(from: url)
+        #expect(warning == nil)
+        #expect(loaded.mirrored && !loaded.showPanel && !loaded.smoothing && loaded.windowWidth == 1000)
+        #expect(loaded.recordsVideo == false && loaded.lastDataRoot == nil)
+    }
+
     /// Issue 16, item 7: a named pipe where the settings file should be is reported, not waited on.
     @Test func aPipeInPlaceOfTheSettingsDoesNotBlockStartUp() throws {
         let folder = try TestData.temporaryDirectory("settings")

@@ -50,6 +50,32 @@ extension SDLSuite {
         }
     }
 
+    /// The video keeps wall-clock time: frames at 30/s for as long as the recording ran, repeating the
+    /// last picture when no new result came, and it is a complete video once the recording ends.
+    @Test func theVideoPlaysAsLongAsTheRecordingRan() throws {
+        let folder = try TestData.temporaryDirectory("recording-video")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recording = try Recording(directory: folder, source: "test", model: "m", now: 0, withVideo: true)
+        let started = MonotonicClock.now
+        for step in 0..<5 {
+            let frame = Frame(image: BGRAImage(width: 160, height: 120), sequence: step + 1, capturedAt: Double(step) * 0.1)
+            let face = TrackedFace(id: 1, box: PixelRect(x: 40, y: 30, width: 60, height: 60),
+                                   probabilities: [0, 0, 0, 1, 0, 0, 0], missed: 0)
+            try recording.append(LiveResult(frame: frame, finishedAt: 0, faces: [face], detectSeconds: 0, classifySeconds: 0),
+                                 now: 0)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        try recording.finish(now: 1)
+        let seconds = MonotonicClock.now - started
+        let path = try #require(recording.videoPath)
+        let reader = try VideoReader(file: path)
+        var frames = 0
+        while case .frame = reader.read() { frames += 1 }
+        #expect(Double(frames) >= 0.75 * 30 * (seconds - 0.6), "\(frames) frames for \(seconds) s")
+        #expect(Double(frames) <= 30 * seconds + 2)
+    }
+
     @Test func aFolderThatCannotBeMadeIsReportedByName() {
         #expect(throws: EmotionLogError.self) {
             _ = try Recording(directory: URL(fileURLWithPath: "/proc/emoscope-cannot-exist"), source: "s", model: nil, now: 0)
