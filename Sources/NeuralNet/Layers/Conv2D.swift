@@ -58,7 +58,8 @@ public final class Conv2D: Layer {
     private(set) var lastPath = Path.im2col
 
     init(inputShape: [Int], filters: Int, kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding,
-         useBias: Bool, generator: inout SeededGenerator, allowWinograd: Bool = Conv2D.allowsWinograd) {
+         useBias: Bool, kernelName: String = "kernel", generator: inout SeededGenerator,
+         allowWinograd: Bool = Conv2D.allowsWinograd) {
         (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         self.filters = filters
         (kernelHeight, kernelWidth) = kernel
@@ -85,7 +86,7 @@ public final class Conv2D: Layer {
             : nil
         let fanIn = kernelHeight * kernelWidth * channels
         let fanOut = kernelHeight * kernelWidth * filters
-        self.kernel = Parameter(name: "kernel", value: Initializer.glorotUniform(
+        self.kernel = Parameter(name: kernelName, value: Initializer.glorotUniform(
             shape: [kernelHeight, kernelWidth, channels, filters], fanIn: fanIn, fanOut: fanOut,
             generator: &generator), decays: true)
         bias = useBias ? Parameter(name: "bias", value: Tensor(shape: [filters])) : nil
