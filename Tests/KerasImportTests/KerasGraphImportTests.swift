@@ -78,6 +78,24 @@ import TestSupport
         #expect(classifier.probabilities(for: [large])[0].reduce(0, +) > 0.999)
     }
 
+    /// Evaluation (eval, rebalance) serves dataset faces as the classifier does: resized from 48x48 to the
+    /// model's side and mapped to Emotion order.
+    @Test func evaluationResizesAndMapsAsTheClassifierDoes() throws {
+        let ferOrder = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+        let file = try Self.load("graph-full.h5", classes: ferOrder)
+        var generator = SeededGenerator(seed: 9)
+        let pixels = (0..<(3 * 48 * 48)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let faces = LabeledFaces(pixels: pixels, labels: [.happy, .sad, .fear], paths: ["a", "b", "c"])
+        let order = try #require(Emotion.outputIndices(for: ferOrder))
+        let evaluated = Evaluation.probabilities(file.network, on: faces, normalization: file.normalization, flip: true,
+                                                 outputOrder: order)
+        let classifier = try Classifier(model: file, averagesFlip: true)
+        let served = classifier.probabilities(for: (0..<3).map(faces.face))
+        for (a, b) in zip(evaluated, served) { #expect(a == b) }
+        #expect(Evaluation.run(file.network, on: faces, normalization: file.normalization, outputOrder: order)
+            .confusion.total == 3)
+    }
+
     // MARK: damaged files
 
     func importError(_ model: URL, _ weights: URL? = nil) -> KerasImportError? {
