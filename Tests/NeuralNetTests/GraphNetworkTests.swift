@@ -1,5 +1,7 @@
+import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 
 /// Networks as graphs: branches that join (`Add`, `Concatenate`), a node read by several layers, gradients
 /// against finite differences, training, and architectures that are not graphs refused.
@@ -106,5 +108,31 @@ import Testing
                                         inputs: [[-1], [-1], [0, 1], [2]])
         let error = try #require(throws: NetworkError.self) { try Network(architecture) }
         #expect("\(error)".contains("layer 2 (Add)"), "\(error)")
+    }
+
+    @Test func graphModelFilesRoundTrip() throws {
+        let network = try Network(Self.residual, seed: 4)
+        for (name, parameter) in network.namedParameters where name.hasSuffix("moving_mean") { TestTensors.randomize(parameter.value, seed: 5) }
+        let model = ModelFile(network: network, classNames: ["a", "b", "c", "d", "e"], normalization: .unitRange)
+        let url = try TestData.temporaryDirectory("graph").appendingPathComponent("graph.safetensors")
+        try model.save(to: url)
+        let loaded = try ModelFile.load(url)
+        #expect(loaded.network.architecture == Self.residual)
+        let input = TestTensors.random([2, 8, 8, 2], seed: 6)
+        #expect(loaded.network(input).array == network(input).array)
+    }
+
+    @Test func modelFileWithACycleNamesTheFile() throws {
+        let network = try Network(Self.residual, seed: 4)
+        let url = try TestData.temporaryDirectory("graph").appendingPathComponent("cycle.safetensors")
+        try ModelFile(network: network, classNames: ["a", "b", "c", "d", "e"], normalization: .unitRange).save(to: url)
+        // Rewrite the stored edges so that layer 2 reads layer 6, which (through 4 and 3) reads it.
+        var bytes = try Data(contentsOf: url)
+        let from = Data("[[-1],[0],[1],".utf8), to = Data("[[-1],[0],[6],".utf8)
+        let range = try #require(bytes.range(of: from))
+        bytes.replaceSubrange(range, with: to)
+        try bytes.write(to: url)
+        let error = try #require(throws: ModelFileError.self) { try ModelFile.load(url) }
+        #expect(error.path == url.path && error.problem.contains("does not come before it"), "\(error)")
     }
 }

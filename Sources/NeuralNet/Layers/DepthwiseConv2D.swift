@@ -4,7 +4,10 @@
 /// The kernel is stored as Keras stores it, [kh, kw, channels, depthMultiplier]; output channel c·M + m comes
 /// from input channel c and kernel m. Padding follows TensorFlow's `same` rule, as `Conv2D`. There is no
 /// product to hand to BLAS here: the loops run over output pixels with the channels innermost, where NHWC keeps
-/// them contiguous so each tap is one vectorised pass.
+/// them contiguous so each tap is one vectorised pass. With stride 1 and one kernel per channel (SeparableConv2D's
+/// case) a tap covers a whole output row at once: the row of inputs it reads is contiguous too, and the kernel
+/// is laid out repeated along the row, so each tap is one long multiply-add over three contiguous arrays
+/// instead of a short loop per pixel.
 public final class DepthwiseConv2D: Layer {
     public let kernel: Parameter
     public let bias: Parameter?
@@ -15,6 +18,8 @@ public final class DepthwiseConv2D: Layer {
 
     private let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
+    /// Each tap's weights repeated once per output column, [kh·kw, outWidth·channels] (the row-wise path).
+    private let rowTaps = Tensor(shape: [0])
     private var lastInput: Tensor?
 
     init(inputShape: [Int], kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding, depthMultiplier: Int,
@@ -64,6 +69,10 @@ public final class DepthwiseConv2D: Layer {
         let (oh, ow, pt, pl) = (outHeight, outWidth, padTop, padLeft)
         let x = UnsafePointer(input.data), y = output.data, k = UnsafePointer(kernel.value.data)
         let b = bias.map { UnsafePointer($0.value.data) }
+        if s == 1 && m == 1 {
+            forwardByRows(x, batch: batch, bias: b)
+            return output
+        }
         Compute.parallelChunks(batch * oh, minimumPerChunk: max(1, 4096 / max(1, ow * oc * kh * kw))) { range in
             for imageRow in range {
                 let n = imageRow / oh, oy = imageRow % oh
@@ -89,6 +98,42 @@ public final class DepthwiseConv2D: Layer {
             }
         }
         return output
+    }
+
+    /// Stride 1, multiplier 1: out[oy, ox, c] += x[oy + ky − pt, ox + kx − pl, c] · k[ky, kx, c] as one pass per
+    /// output row and tap over the columns where the tap stays inside the image.
+    private func forwardByRows(_ x: UnsafePointer<Float>, batch: Int, bias b: UnsafePointer<Float>?) {
+        let (h, w, c, kh, kw) = (height, width, channels, kernelHeight, kernelWidth)
+        let (oh, ow, pt, pl) = (outHeight, outWidth, padTop, padLeft)
+        let rowLength = ow * c
+        rowTaps.reshape([kh * kw, rowLength])
+        let taps = rowTaps.data, k = kernel.value.data
+        for t in 0..<(kh * kw) { for ox in 0..<ow { (taps + t * rowLength + ox * c).update(from: k + t * c, count: c) } }
+        let repeated = UnsafePointer(taps), y = output.data
+        Compute.parallelChunks(batch * oh, minimumPerChunk: max(1, 8192 / max(1, rowLength * kh * kw))) { range in
+            for imageRow in range {
+                let n = imageRow / oh, oy = imageRow % oh
+                let image = x + n * h * w * c, out = y + imageRow * rowLength
+                if let b {
+                    for ox in 0..<ow { (out + ox * c).update(from: b, count: c) }
+                } else {
+                    out.update(repeating: 0, count: rowLength)
+                }
+                for ky in 0..<kh {
+                    let iy = oy - pt + ky
+                    guard iy >= 0 && iy < h else { continue }
+                    for kx in 0..<kw {
+                        // Columns whose input ox − pl + kx lies in [0, w).
+                        let first = max(0, pl - kx), end = min(ow, w + pl - kx)
+                        guard first < end else { continue }
+                        let source = image + (iy * w + first - pl + kx) * c
+                        let weights = repeated + (ky * kw + kx) * rowLength + first * c
+                        let destination = out + first * c
+                        for i in 0..<((end - first) * c) { destination[i] += source[i] * weights[i] }
+                    }
+                }
+            }
+        }
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
