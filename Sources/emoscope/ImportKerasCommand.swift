@@ -20,7 +20,8 @@ struct ImportKerasCommand: ParsableCommand {
     @Argument(help: "The Keras weights .h5 file, when MODEL is a model.json.") var weights: String?
     @Option(help: "Network input = pixel (0-255) x this + --input-offset. The Keras tutorial fed raw pixels: 1; rescale=1./255 is 0.00392157.")
     var inputScale: Float = KerasImporter.tutorialInputScale
-    @Option(help: "Added to pixel x --input-scale (mini-Xception: -1 with scale 2/255, for inputs in [-1, 1]).")
+    // Unconditional: the offset is often negative, and "--input-offset -1" must not read -1 as an option.
+    @Option(parsing: .unconditional, help: "Added to pixel x --input-scale (mini-Xception: -1 with scale 2/255, for inputs in [-1, 1]).")
     var inputOffset: Float = 0
     @Option(help: "The model's outputs in order, comma-separated (default: angry,disgust,fear,happy,neutral,sad,surprise, as flow_from_directory sorts them).")
     var classes: String?
