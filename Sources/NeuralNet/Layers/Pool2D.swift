@@ -168,6 +168,12 @@ public final class Pool2D: Layer {
                             let outBase = ((n * oh + oy) * ow + ox) * c
                             let out = y + outBase
                             let first = (y0 * w + x0) * c
+                            // Windows inside the image (all but the border's) take the vectorised path.
+                            if recordsWinners, let winners, y1 - y0 == k, x1 - x0 == k {
+                                Self.maxWithWinners(image, window: first, rowStride: w * c, size: k, channels: c,
+                                                    into: out, winners: winners + outBase)
+                                continue
+                            }
                             out.update(from: image + first, count: c)
                             if recordsWinners, let winners { for ch in 0..<c { winners[outBase + ch] = Int32(first + ch) } }
                             for iy in y0..<y1 {
