@@ -31,7 +31,8 @@ import TestSupport
                                       inputScale: expected.input_scale, inputOffset: expected.input_offset)
     }
 
-    @Test(arguments: [("graph-full.h5", nil), ("graph.json", "graph.weights.h5")] as [(String, String?)])
+    @Test(arguments: [("graph-full.h5", nil), ("graph.json", "graph.weights.h5"), ("graph-keras2.json", "graph.weights.h5")]
+          as [(String, String?)])
     func functionalModelsGiveKerasPredictions(_ model: String, _ weights: String?) throws {
         let file = try Self.load(model, weights)
         let expected = try Self.predictions()

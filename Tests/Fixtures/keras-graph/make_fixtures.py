@@ -62,6 +62,38 @@ def randomize(model, inputs):
         layer.set_weights([w.astype(np.float32) for w in weights])
 
 
+def keras2_layout():
+    """graph.json rewritten in Keras 2's Functional layout (class "Model", inbound_nodes as
+    [[["layer", 0, 0, {}], ...]], input_layers [["image", 0, 0]], batch_input_shape), as Keras 2 wrote it."""
+    with open(os.path.join(HERE, "graph.json")) as f:
+        model = json.load(f)
+    config = model["config"]
+    for layer in config["layers"]:
+        sources = []
+
+        def collect(value):
+            if isinstance(value, dict):
+                history = value.get("config", {}).get("keras_history") if isinstance(value.get("config"), dict) else None
+                if history:
+                    sources.append([history[0], history[1], history[2], {}])
+                elif "args" in value:
+                    collect(value["args"])
+            elif isinstance(value, list):
+                for item in value:
+                    collect(item)
+        collect(layer.get("inbound_nodes", []))
+        layer["inbound_nodes"] = [sources] if sources else []
+        for key in ("module", "registered_name", "build_config"):
+            layer.pop(key, None)
+        if layer["class_name"] == "InputLayer":
+            layer["config"]["batch_input_shape"] = layer["config"].pop("batch_shape")
+    config["input_layers"] = [config["input_layers"]] if isinstance(config["input_layers"][0], str) else config["input_layers"]
+    config["output_layers"] = [config["output_layers"]] if isinstance(config["output_layers"][0], str) else config["output_layers"]
+    keras2 = {"class_name": "Model", "config": config, "keras_version": "2.0.5", "backend": "tensorflow"}
+    with open(os.path.join(HERE, "graph-keras2.json"), "w") as f:
+        json.dump(keras2, f)
+
+
 def copy_h5(source, name, change):
     with h5py.File(os.path.join(HERE, source), "r") as original, h5py.File(os.path.join(HERE, name), "w") as damaged:
         for key, value in original.attrs.items():
@@ -80,6 +112,7 @@ def main():
     with open(os.path.join(HERE, "graph.json"), "w") as f:
         f.write(model.to_json())
     model.save_weights(os.path.join(HERE, "graph.weights.h5"))
+    keras2_layout()
     probabilities = model.predict(inputs, verbose=0)
     with open(os.path.join(HERE, "graph-predictions.json"), "w") as f:
         json.dump({"input_scale": SCALE, "input_offset": OFFSET, "side": 16,
