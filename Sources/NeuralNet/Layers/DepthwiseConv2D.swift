@@ -20,6 +20,8 @@ public final class DepthwiseConv2D: Layer {
     private let inputGradient = Tensor(shape: [0])
     /// Each tap's weights repeated once per output column, [kh·kw, outWidth·channels] (the row-wise path).
     private let rowTaps = Tensor(shape: [0])
+    /// Each image's kernel gradient, summed in image order so training is the same whatever the thread count.
+    private let kernelGradients = Tensor(shape: [0])
     private var lastInput: Tensor?
 
     init(inputShape: [Int], kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding, depthMultiplier: Int,
@@ -153,34 +155,45 @@ public final class DepthwiseConv2D: Layer {
             db.update(repeating: 0, count: oc)
             for p in 0..<(batch * oh * ow) { for j in 0..<oc { db[j] += dy[p * oc + j] } }
         }
-        if computesInput { dx.update(repeating: 0, count: input.count) }
-        for n in 0..<batch {
-            let image = x + n * h * w * c, imageGradient = dx + n * h * w * c
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    let g = dy + ((n * oh + oy) * ow + ox) * oc
-                    for ky in 0..<kh {
-                        let iy = oy * s - pt + ky
-                        guard iy >= 0 && iy < h else { continue }
-                        for kx in 0..<kw {
-                            let ix = ox * s - pl + kx
-                            guard ix >= 0 && ix < w else { continue }
-                            let offset = (iy * w + ix) * c, tap = (ky * kw + kx) * oc
-                            let pixel = image + offset, tapGradient = dk + tap, taps = k + tap
-                            for ch in 0..<c {
-                                for j in 0..<m { tapGradient[ch * m + j] += pixel[ch] * g[ch * m + j] }
-                            }
-                            guard computesInput else { continue }
-                            let pixelGradient = imageGradient + offset
-                            for ch in 0..<c {
-                                var sum: Float = 0
-                                for j in 0..<m { sum += taps[ch * m + j] * g[ch * m + j] }
-                                pixelGradient[ch] += sum
+        let kernelCount = kernel.value.count
+        kernelGradients.reshape([batch, kernelCount])
+        let partials = kernelGradients.data
+        // Images in parallel: each has its own input gradient and its own share of the kernel gradient.
+        Compute.parallelChunks(batch, chunks: batch) { _, images in
+            for n in images {
+                let image = x + n * h * w * c, imageGradient = dx + n * h * w * c, dkn = partials + n * kernelCount
+                dkn.update(repeating: 0, count: kernelCount)
+                if computesInput { imageGradient.update(repeating: 0, count: h * w * c) }
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let g = dy + ((n * oh + oy) * ow + ox) * oc
+                        for ky in 0..<kh {
+                            let iy = oy * s - pt + ky
+                            guard iy >= 0 && iy < h else { continue }
+                            for kx in 0..<kw {
+                                let ix = ox * s - pl + kx
+                                guard ix >= 0 && ix < w else { continue }
+                                let offset = (iy * w + ix) * c, tap = (ky * kw + kx) * oc
+                                let pixel = image + offset, tapGradient = dkn + tap, taps = k + tap
+                                for ch in 0..<c {
+                                    for j in 0..<m { tapGradient[ch * m + j] += pixel[ch] * g[ch * m + j] }
+                                }
+                                guard computesInput else { continue }
+                                let pixelGradient = imageGradient + offset
+                                for ch in 0..<c {
+                                    var sum: Float = 0
+                                    for j in 0..<m { sum += taps[ch * m + j] * g[ch * m + j] }
+                                    pixelGradient[ch] += sum
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+        for n in 0..<batch {
+            let dkn = UnsafePointer(partials + n * kernelCount)
+            for i in 0..<kernelCount { dk[i] += dkn[i] }
         }
         return inputGradient
     }
