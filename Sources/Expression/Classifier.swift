@@ -17,13 +17,10 @@ public final class Classifier: @unchecked Sendable {
     private let input = Tensor(shape: [0])
 
     public init(model: ModelFile, url: URL? = nil, tta: TestTimeAugmentation = .flip) throws {
-        var indices: [Int] = []
-        for emotion in Emotion.allCases {
-            guard let index = model.classNames.firstIndex(where: { Emotion(folderName: $0) == emotion }) else {
-                throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
-                                     "its classes \(model.classNames) do not include \(emotion.name)")
-            }
-            indices.append(index)
+        guard let indices = Emotion.outputIndices(for: model.classNames) else {
+            let missing = Emotion.allCases.filter { emotion in !model.classNames.contains { Emotion(folderName: $0) == emotion } }
+            throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
+                                 "its classes \(model.classNames) do not include \(missing.map(\.name).joined(separator: ", "))")
         }
         guard model.network.inputShape.count == 3, model.network.inputShape[2] == 1 else {
             throw ModelFileError(url ?? URL(fileURLWithPath: "model"),

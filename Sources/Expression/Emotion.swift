@@ -43,6 +43,17 @@ public enum Emotion: Int, CaseIterable, Sendable, Codable, Hashable, Comparable 
     /// The canonical class names in output order, as stored in every model file.
     public static let classNames: [String] = allCases.map(\.name)
 
+    /// For each emotion in canonical order, the index of a model's output that names it (by any name
+    /// `init(folderName:)` knows); nil when some emotion is missing.
+    public static func outputIndices(for classNames: [String]) -> [Int]? {
+        var indices: [Int] = []
+        for emotion in allCases {
+            guard let index = classNames.firstIndex(where: { Emotion(folderName: $0) == emotion }) else { return nil }
+            indices.append(index)
+        }
+        return indices
+    }
+
     private static let synonyms: [String: Emotion] = [
         "angry": .angry, "anger": .angry, "mad": .angry,
         "disgust": .disgust, "disgusted": .disgust, "disgusting": .disgust,

@@ -9,11 +9,14 @@ public enum Evaluation {
         public var accuracy: Double { confusion.accuracy }
     }
 
-    /// The probabilities of every face, in the network's class order, batch by batch through `FaceBatch`;
-    /// each face's are averaged over its test-time views.
-    public static func probabilities(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                                     tta: TestTimeAugmentation = .none, bias: DecisionBias? = nil, batchSize: Int = 256) -> [[Float]] {
-        let side = LabeledFaces.side, area = side * side
+    /// The probabilities of every face, batch by batch through `FaceBatch`: in the network's class order, or
+    /// in Emotion order when `outputOrder` gives the network's output index for each emotion. Faces are
+    /// resized to the network's input side when it is not the dataset's 48 (as `Classifier` resizes them);
+    /// each face's probabilities are averaged over its test-time views.
+    public static func probabilities(_ network: Network, on faces: LabeledFaces, normalization: InputNormalization,
+                                     tta: TestTimeAugmentation = .none, bias: DecisionBias? = nil, outputOrder: [Int]? = nil,
+                                     batchSize: Int = 256) -> [[Float]] {
+        let side = network.inputShape[0], area = side * side
         network.prepareForInference()
         let input = Tensor(shape: [0])
         var result: [[Float]] = []
@@ -21,23 +24,31 @@ public enum Evaluation {
         var start = 0
         while start < faces.count {
             let count = min(batchSize, faces.count - start)
-            faces.pixels.withUnsafeBufferPointer { pixels in
+            let pixels = side == LabeledFaces.side
+                ? faces.pixels
+                : (start..<(start + count)).flatMap { faces.face($0).resized(width: side, height: side).pixels }
+            let first = side == LabeledFaces.side ? start : 0
+            pixels.withUnsafeBufferPointer { pixels in
                 FaceBatch.fill(input, count: count, side: side, normalization: normalization, tta: tta) {
-                    pixels.baseAddress! + (start + $0) * area
+                    pixels.baseAddress! + (first + $0) * area
                 }
             }
             let logits = network.logits(input, training: false)
-            result += FaceBatch.probabilities(logits: logits, count: count, tta: tta, bias: bias)
+            let batch = FaceBatch.probabilities(logits: logits, count: count, tta: tta, bias: bias)
+            result += outputOrder.map { order in batch.map { row in order.map { row[$0] } } } ?? batch
             start += count
         }
         return result
     }
 
-    /// Accuracy, confusion matrix and loss; the network's classes must be in `Emotion.allCases` order.
-    public static func run(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
-                           tta: TestTimeAugmentation = .none, bias: DecisionBias? = nil, batchSize: Int = 256) -> Result {
-        let all = probabilities(network, on: faces, normalization: normalization, tta: tta, bias: bias, batchSize: batchSize)
-        var confusion = ConfusionMatrix(classCount: network.outputShape[0])
+    /// Accuracy, confusion matrix and loss; the network's classes must be in `Emotion.allCases` order, or
+    /// `outputOrder` maps them (see `probabilities`).
+    public static func run(_ network: Network, on faces: LabeledFaces, normalization: InputNormalization,
+                           tta: TestTimeAugmentation = .none, bias: DecisionBias? = nil, outputOrder: [Int]? = nil,
+                           batchSize: Int = 256) -> Result {
+        let all = probabilities(network, on: faces, normalization: normalization, tta: tta, bias: bias,
+                                outputOrder: outputOrder, batchSize: batchSize)
+        var confusion = ConfusionMatrix(classCount: outputOrder?.count ?? network.outputShape[0])
         var totalLoss = 0.0
         for (n, p) in all.enumerated() {
             let truth = faces.labels[n].rawValue

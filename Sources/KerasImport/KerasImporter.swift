@@ -14,32 +14,33 @@ public enum KerasImporter {
         try KerasModelJSON(contentsOf: modelJSON).architecture
     }
 
-    /// A model file from model.json + weights; `classNames` name the outputs in order, and inputs are
-    /// `pixel · inputScale`.
+    /// A model file from model.json + weights, or from a full model saved by `model.save("m.h5")` (give the
+    /// same file as both). `classNames` name the outputs in order; inputs are `pixel · inputScale + inputOffset`.
     public static func load(modelJSON: URL, weights: URL, classNames: [String],
-                            inputScale: Float = tutorialInputScale) throws -> ModelFile {
-        guard inputScale.isFinite, inputScale > 0 else {
-            throw KerasImportError(modelJSON, "input scale \(inputScale) must be a positive number")
+                            inputScale: Float = tutorialInputScale, inputOffset: Float = 0) throws -> ModelFile {
+        guard inputScale.isFinite, inputScale > 0, inputOffset.isFinite else {
+            throw KerasImportError(modelJSON, "input scale \(inputScale) must be a positive number and offset \(inputOffset) finite")
         }
         if let executable = KerasIsolation.executable {
             return try KerasIsolation.load(using: executable, modelJSON: modelJSON, weights: weights,
-                                           classNames: classNames, inputScale: inputScale)
+                                           classNames: classNames, inputScale: inputScale, inputOffset: inputOffset)
         }
         let description = try KerasModelJSON(contentsOf: modelJSON)
-        let network: Sequential
-        do { network = try Sequential(description.architecture) } catch {
+        let network: Network
+        do { network = try Network(description.architecture) } catch {
             throw KerasImportError(modelJSON, "its layers do not fit together: \(error)")
         }
         guard network.outputShape == [classNames.count] else {
             throw KerasImportError(modelJSON, "the network gives \(network.outputShape) outputs but there are \(classNames.count) classes (\(classNames.joined(separator: ", ")))")
         }
         let file = try KerasWeights(contentsOf: weights)
-        try file.load(description.layers, into: network, modelFile: modelJSON)
-        let normalization = InputNormalization(scale: inputScale, offset: 0)
+        try file.load(description.layers, weightNodes: description.weightNodes, into: network, modelFile: modelJSON)
+        let normalization = InputNormalization(scale: inputScale, offset: inputOffset)
         if let problem = ModelFile.problemWithValues(of: network, normalization: normalization) {
             throw KerasImportError(weights, problem)
         }
-        var notes = ["imported_from": "Keras \(modelJSON.lastPathComponent) + \(weights.lastPathComponent)"]
+        let source = modelJSON == weights ? modelJSON.lastPathComponent : "\(modelJSON.lastPathComponent) + \(weights.lastPathComponent)"
+        var notes = ["imported_from": "Keras \(source)"]
         notes["keras_version"] = file.kerasVersion
         return ModelFile(network: network, classNames: classNames, normalization: normalization, notes: notes)
     }

@@ -7,7 +7,7 @@ import Glibc
 /// Reading Keras weights in a child process. libhdf5 is not built to survive hostile files: a one-byte
 /// corruption can make it crash or loop inside its own code, where no check of ours can help. When an
 /// executable is set here, `KerasImporter.load` runs it as `EXECUTABLE <command> MODEL.json WEIGHTS.h5
-/// INPUT_SCALE OUT.safetensors`; that child imports in its own process (`importInProcess`) and writes the
+/// INPUT_SCALE INPUT_OFFSET OUT.safetensors CLASS...`; that child imports in its own process (`importInProcess`) and writes the
 /// model as safetensors, which this process then reads and validates like any model file. A crash or a
 /// hang in the child becomes a `KerasImportError` naming the weights file.
 public enum KerasIsolation {
@@ -19,12 +19,12 @@ public enum KerasIsolation {
     nonisolated(unsafe) public static var timeoutSeconds: Double = 120
 
     /// The child's side: imports, then writes the model to `out`, or prints the error as JSON and exits 1.
-    public static func runChild(modelJSON: String, weights: String, inputScale: Float, out: String,
-                                classNames: [String]) -> Int32 {
+    public static func runChild(modelJSON: String, weights: String, inputScale: Float, inputOffset: Float,
+                                out: String, classNames: [String]) -> Int32 {
         executable = nil
         do {
             let file = try KerasImporter.load(modelJSON: URL(fileURLWithPath: modelJSON), weights: URL(fileURLWithPath: weights),
-                                              classNames: classNames, inputScale: inputScale)
+                                              classNames: classNames, inputScale: inputScale, inputOffset: inputOffset)
             try file.save(to: URL(fileURLWithPath: out))
             return 0
         } catch {
@@ -47,14 +47,14 @@ public enum KerasIsolation {
 
     /// The parent's side.
     static func load(using executable: URL, modelJSON: URL, weights: URL, classNames: [String],
-                     inputScale: Float) throws -> ModelFile {
+                     inputScale: Float, inputOffset: Float) throws -> ModelFile {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("emoscope-keras-\(getpid())-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("model.safetensors")
         let process = Process()
         process.executableURL = executable
-        process.arguments = [command, modelJSON.path, weights.path, "\(inputScale)", out.path] + classNames
+        process.arguments = [command, modelJSON.path, weights.path, "\(inputScale)", "\(inputOffset)", out.path] + classNames
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

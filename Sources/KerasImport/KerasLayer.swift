@@ -8,6 +8,8 @@ struct KerasLayer {
         case kernel, bias, gamma, beta
         case movingMean = "moving_mean"
         case movingVariance = "moving_variance"
+        case depthwiseKernel = "depthwise_kernel"
+        case pointwiseKernel = "pointwise_kernel"
     }
 
     let name: String

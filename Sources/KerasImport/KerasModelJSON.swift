@@ -10,18 +10,51 @@ import NeuralNet
 struct KerasModelJSON {
     let inputShape: [Int]
     let layers: [KerasLayer]
+    let architecture: Architecture
+    /// The node of the network that holds each layer's weights, by Keras layer name.
+    let weightNodes: [String: Int]
 
-    var architecture: Architecture { Architecture(inputShape: inputShape, layers: layers.flatMap(\.specs)) }
     /// The layers that have saved weights, in model order (the order Keras's h5 loader pairs them in).
     var weightedLayers: [KerasLayer] { layers.filter { !$0.variables.isEmpty } }
 
     /// model.json files are tens of kilobytes; a larger one is not a model description.
     static let maximumBytes = 64 << 20
+    /// The first bytes of every HDF5 file.
+    static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 
+    /// Reads a model.json, or the `model_config` attribute of a full model saved by `model.save("m.h5")`.
     init(contentsOf url: URL) throws {
         let data: Data
-        do throws(RegularFile.Problem) { data = try RegularFile.read(url.path, limit: Self.maximumBytes) } catch { throw KerasImportError(url, error.description) }
+        // Only a regular file is opened: a named pipe would block the signature check.
+        do throws(RegularFile.Problem) { try RegularFile.size(of: url.path) } catch { throw KerasImportError(url, error.description) }
+        if Self.isHDF5(url) {
+            data = try Self.modelConfig(of: url)
+        } else {
+            do throws(RegularFile.Problem) { data = try RegularFile.read(url.path, limit: Self.maximumBytes) } catch { throw KerasImportError(url, error.description) }
+        }
         try self.init(data: data, file: url)
+    }
+
+    static func isHDF5(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 8)).map { [UInt8]($0) == hdf5Signature } ?? false
+    }
+
+    /// The architecture Keras's `model.save(...)` writes as the root attribute `model_config`.
+    static func modelConfig(of url: URL) throws -> Data {
+        do {
+            let file = try HDF5File(path: url.path)
+            guard file.hasAttribute("model_config", of: "/") else {
+                throw KerasImportError(url, "has no model_config attribute: it holds weights only (save_weights); give the model.json beside it")
+            }
+            guard let text = try file.strings(attribute: "model_config", of: "/").first, text.utf8.count <= maximumBytes else {
+                throw KerasImportError(url, "its model_config attribute is empty or too large")
+            }
+            return Data(text.utf8)
+        } catch let failure as HDF5Failure {
+            throw KerasImportError(url, "its model_config cannot be read: \(failure)")
+        }
     }
 
     init(data: Data, file: URL) throws {
@@ -32,8 +65,14 @@ struct KerasModelJSON {
         guard let model = root as? [String: Any], let className = model["class_name"] as? String else {
             throw KerasImportError(file, "is not a Keras model description: no top-level \"class_name\"")
         }
+        if className == "Functional" || className == "Model" {
+            guard let config = model["config"] as? [String: Any] else { throw KerasImportError(file, "its \(className) model has no config") }
+            let graph = try KerasGraph(config: config, file: file)
+            (inputShape, layers, architecture, weightNodes) = (graph.inputShape, graph.layers, graph.architecture, graph.weightNodes)
+            return
+        }
         guard className == "Sequential" else {
-            throw KerasImportError(file, "is a Keras \(className) model; only Sequential models can be imported")
+            throw KerasImportError(file, "is a Keras \(className) model; only Sequential and Functional models can be imported")
         }
         let config = model["config"] as? [String: Any]
         guard let entries = (config?["layers"] ?? model["config"]) as? [Any] else {
@@ -56,11 +95,18 @@ struct KerasModelJSON {
         try SizeLimit.check(layers, input: input, file: file)
         inputShape = input
         self.layers = layers
+        architecture = Architecture(inputShape: input, layers: layers.flatMap(\.specs))
+        var nodes: [String: Int] = [:], next = 0
+        for layer in layers {
+            if !layer.specs.isEmpty { nodes[layer.name] = next }
+            next += layer.specs.count
+        }
+        weightNodes = nodes
     }
 
     /// Keras 2 puts `batch_input_shape` on the InputLayer or the first layer; Keras 3 `batch_shape` on the
     /// InputLayer, `build_config` on layers and `build_input_shape` on the model.
-    private static func inputShape(first: Any?, model: [String: Any]?, file: URL) throws -> [Int] {
+    static func inputShape(first: Any?, model: [String: Any]?, file: URL) throws -> [Int] {
         let entry = first as? [String: Any]
         let options = entry?["config"] as? [String: Any]
         let candidates: [Any?] = [options?["batch_input_shape"], options?["batch_shape"],

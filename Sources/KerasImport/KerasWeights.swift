@@ -30,14 +30,13 @@ struct KerasWeights {
     }
 
     /// Copies every variable of `layers` into the parameters of `network` (built from the same layers).
-    func load(_ layers: [KerasLayer], into network: Sequential, modelFile: URL) throws {
-        let datasets = try locateDatasets(of: layers.filter { !$0.variables.isEmpty }, modelFile: modelFile)
+    /// `weightNodes` names the network layer that holds each Keras layer's weights.
+    func load(_ layers: [KerasLayer], weightNodes: [String: Int], into network: Network, modelFile: URL) throws {
+        let datasets = try locateDatasets(of: layers, modelFile: modelFile)
         var targets: [(dataset: String, layer: String, parameter: Parameter)] = []
-        var specIndex = 0
         for layer in layers {
-            defer { specIndex += layer.specs.count }
-            guard let paths = datasets[layer.name] else { continue }
-            let parameters = network.layers[specIndex].parameters
+            guard let paths = datasets[layer.name], let node = weightNodes[layer.name] else { continue }
+            let parameters = network.layers[node].parameters
             for (variable, path) in zip(layer.variables, paths) {
                 guard let parameter = parameters.first(where: { $0.name == variable.rawValue }) else {
                     throw KerasImportError(modelFile, layer: layer.name, "Emoscope's \(layer.className) has no \(variable.rawValue)")
@@ -68,9 +67,13 @@ struct KerasWeights {
     }
 
     /// The dataset path of each variable, by Keras layer name.
-    private func locateDatasets(of layers: [KerasLayer], modelFile: URL) throws -> [String: [String]] {
+    private func locateDatasets(of allLayers: [KerasLayer], modelFile: URL) throws -> [String: [String]] {
+        let layers = allLayers.filter { !$0.variables.isEmpty }
         for root in ["/", "model_weights"] where file.hasAttribute("layer_names", of: root) {
             return try layerNamesLayout(root: root, layers: layers, modelFile: modelFile)
+        }
+        if file.exists("layers") {
+            return try variablesLayout(root: "layers", layers: layers, genericNames: Self.genericNames(allLayers))
         }
         for root in ["layers", "_layer_checkpoint_dependencies"] where file.exists(root) {
             return try variablesLayout(root: root, layers: layers)
@@ -109,7 +112,9 @@ struct KerasWeights {
             for (variable, weight) in zip(layer.variables, entry.weights) {
                 // "conv2d/kernel:0" (Keras 2) or "sequential/conv2d/kernel" (Keras 3): the last part names it.
                 let base = weight.split(separator: "/").last.map { String($0.split(separator: ":").first ?? "") } ?? ""
-                if let named = KerasLayer.Variable(rawValue: base), named != variable {
+                // Keras 3 names a DepthwiseConv2D's depthwise kernel "kernel".
+                if let named = KerasLayer.Variable(rawValue: base), named != variable,
+                   !(variable == .depthwiseKernel && named == .kernel && layer.className == "DepthwiseConv2D") {
                     throw KerasImportError(url, layer: layer.name, "holds \(base) where \(variable.rawValue) was expected")
                 }
             }
@@ -119,10 +124,13 @@ struct KerasWeights {
     }
 
     /// Keras 3's `.weights.h5`: variables numbered in creation order, layers found by name.
-    private func variablesLayout(root: String, layers: [KerasLayer]) throws -> [String: [String]] {
+    /// Keras 3 saves a model's layers under names made from their classes in model order ("conv2d",
+    /// "conv2d_1", …), not the names the model gave them; a layer's own name is tried first.
+    private func variablesLayout(root: String, layers: [KerasLayer], genericNames: [String: String] = [:]) throws -> [String: [String]] {
         var paths: [String: [String]] = [:]
         for layer in layers {
-            let group = "\(root)/\(layer.name)/vars"
+            var group = "\(root)/\(layer.name)/vars"
+            if !file.exists(group), let generic = genericNames[layer.name] { group = "\(root)/\(generic)/vars" }
             guard file.exists(group) else { throw KerasImportError(url, layer: layer.name, "has no weights (no group \(group))") }
             let count = layer.variables.count
             guard (0..<count).allSatisfy({ file.exists("\(group)/\($0)") }), !file.exists("\(group)/\(count)") else {
@@ -132,5 +140,28 @@ struct KerasWeights {
             paths[layer.name] = (0..<count).map { "\(group)/\($0)" }
         }
         return paths
+    }
+
+    /// Keras 3's names for the layers in its saved files: the class name in snake case, then _1, _2, … for
+    /// later layers of the same class, counted in model order.
+    static func genericNames(_ layers: [KerasLayer]) -> [String: String] {
+        var used: [String: Int] = [:], names: [String: String] = [:]
+        for layer in layers {
+            let base = snakeCase(layer.className)
+            let count = used[base, default: 0]
+            names[layer.name] = count == 0 ? base : "\(base)_\(count)"
+            used[base] = count + 1
+        }
+        return names
+    }
+
+    /// keras.src.utils.naming.to_snake_case: "SeparableConv2D" → "separable_conv2d".
+    static func snakeCase(_ name: String) -> String {
+        var text = name.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        for (pattern, template) in [("(.)([A-Z][a-z]+)", "$1_$2"), ("([a-z])([A-Z])", "$1_$2")] {
+            let expression = try! NSRegularExpression(pattern: pattern)
+            text = expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+        }
+        return text.lowercased()
     }
 }

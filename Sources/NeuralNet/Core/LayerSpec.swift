@@ -12,6 +12,16 @@ public enum LayerSpec: Codable, Equatable, Sendable {
     case flatten
     case dense(units: Int, useBias: Bool)
     case softmax
+    /// One kernel per input channel (`depthMultiplier` of them), no mixing of channels.
+    case depthwiseConv2D(kernel: [Int], strides: Int, padding: Padding, depthMultiplier: Int, useBias: Bool)
+    /// A depthwise convolution then a 1x1 convolution to `filters` channels, as Keras's SeparableConv2D.
+    case separableConv2D(filters: Int, kernel: [Int], strides: Int, padding: Padding, useBias: Bool)
+    /// Max pooling with TensorFlow's `same` padding (windows clipped at the border).
+    case maxPoolSame(size: Int, strides: Int)
+    /// The sum of several inputs of one shape (graphs only).
+    case add
+    /// Several inputs joined along the channel axis (graphs only).
+    case concatenate
 
     /// Keras defaults: BatchNormalization(epsilon=1e-3, momentum=0.99).
     public static func batchNorm() -> LayerSpec { .batchNorm(epsilon: 1e-3, momentum: 0.99) }
@@ -34,6 +44,41 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .flatten: "Flatten"
         case .dense: "Dense"
         case .softmax: "Softmax"
+        case .depthwiseConv2D: "DepthwiseConv2D"
+        case .separableConv2D: "SeparableConv2D"
+        case .maxPoolSame: "MaxPool2D(same)"
+        case .add: "Add"
+        case .concatenate: "Concatenate"
+        }
+    }
+
+    /// Whether the layer takes several inputs (a graph node where branches join).
+    public var isMerge: Bool {
+        switch self {
+        case .add, .concatenate: true
+        default: false
+        }
+    }
+
+    /// Builds the layer for its inputs' shapes: one for most layers, any number for `add` and `concatenate`.
+    public func makeLayer(inputShapes: [[Int]], generator: inout SeededGenerator) throws -> any Layer {
+        guard let first = inputShapes.first else { throw NetworkError.invalidArchitecture("\(kind) has no input") }
+        switch self {
+        case .add:
+            guard inputShapes.allSatisfy({ $0 == first }) else {
+                throw NetworkError.invalidArchitecture("Add needs inputs of one shape, got \(inputShapes)")
+            }
+            return Add(inputShape: first, inputCount: inputShapes.count)
+        case .concatenate:
+            guard inputShapes.allSatisfy({ $0.count == first.count && $0.dropLast() == first.dropLast() && !$0.isEmpty }) else {
+                throw NetworkError.invalidArchitecture("Concatenate needs inputs that differ only in the last axis, got \(inputShapes)")
+            }
+            return Concatenate(inputShapes: inputShapes)
+        default:
+            guard inputShapes.count == 1 else {
+                throw NetworkError.invalidArchitecture("\(kind) takes one input, not \(inputShapes.count)")
+            }
+            return try makeLayer(inputShape: first, generator: &generator)
         }
     }
 
@@ -92,6 +137,36 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .softmax:
             guard inputShape.count == 1 else { throw NetworkError.invalidArchitecture("Softmax needs a flat input") }
             return Softmax(inputShape: inputShape)
+        case let .depthwiseConv2D(kernel, strides, padding, multiplier, useBias):
+            let (h, w, c) = try requireImage()
+            try Self.checkWindow(kind, kernel, strides, padding, h, w, extra: multiplier)
+            return DepthwiseConv2D(inputShape: [h, w, c], kernel: (kernel[0], kernel[1]), strides: strides,
+                                   padding: padding, depthMultiplier: multiplier, useBias: useBias, generator: &generator)
+        case let .separableConv2D(filters, kernel, strides, padding, useBias):
+            let (h, w, c) = try requireImage()
+            try Self.checkWindow(kind, kernel, strides, padding, h, w, extra: filters)
+            return SeparableConv2D(inputShape: [h, w, c], filters: filters, kernel: (kernel[0], kernel[1]),
+                                   strides: strides, padding: padding, useBias: useBias, generator: &generator)
+        case let .maxPoolSame(size, strides):
+            let (h, w, c) = try requireImage()
+            guard size > 0, strides > 0 else { throw NetworkError.invalidArchitecture("MaxPool2D size \(size), strides \(strides)") }
+            return Pool2D(inputShape: [h, w, c], size: size, strides: strides, mode: .max, padding: .same)
+        case .add, .concatenate:
+            return try makeLayer(inputShapes: [inputShape], generator: &generator)
+        }
+    }
+}
+
+extension LayerSpec {
+    /// A kernel of two positive sizes that fits its input (for `valid`), positive strides and a positive `extra`
+    /// (filters or depth multiplier).
+    static func checkWindow(_ kind: String, _ kernel: [Int], _ strides: Int, _ padding: Padding, _ h: Int, _ w: Int,
+                            extra: Int) throws {
+        guard extra > 0, kernel.count == 2, kernel.allSatisfy({ $0 > 0 }), strides > 0 else {
+            throw NetworkError.invalidArchitecture("\(kind) with kernel \(kernel), strides \(strides), size \(extra)")
+        }
+        if padding == .valid && (h < kernel[0] || w < kernel[1]) {
+            throw NetworkError.invalidArchitecture("\(kind) kernel \(kernel) is larger than its \(h)x\(w) input")
         }
     }
 }

@@ -22,20 +22,32 @@ public enum NetworkLimits {
 
     /// Walks the layers as `Sequential` would build them, throwing `NetworkError.invalidArchitecture`
     /// ("layer 3 (Conv2D): …") for a size that is not positive, overflows or exceeds a limit.
+    /// `inputs` gives a graph's edges as `Network` takes them (nil: a chain).
     @discardableResult
-    public static func check(inputShape: [Int], layers specs: [LayerSpec]) throws -> Totals {
+    public static func check(inputShape: [Int], layers specs: [LayerSpec], inputs: [[Int]]? = nil) throws -> Totals {
         guard !inputShape.isEmpty, inputShape.count <= 8, inputShape.allSatisfy({ $0 > 0 }) else {
             throw NetworkError.invalidArchitecture("input shape \(inputShape)")
         }
         var totals = Totals()
         var shape = inputShape
+        var shapes: [[Int]] = []
         let inputValues = try product(shape, "input shape \(inputShape)")
         guard inputValues <= maximumValuesPerTensor else {
             throw NetworkError.invalidArchitecture("input shape \(inputShape) has \(inputValues) values, more than \(maximumValuesPerTensor)")
         }
         for (index, spec) in specs.enumerated() {
             do {
-                let cost = try step(spec, &shape)
+                let sources = inputs.map { $0[index] } ?? [index - 1]
+                let given = sources.map { $0 < 0 ? inputShape : shapes[$0] }
+                let cost: Cost
+                if spec.isMerge {
+                    shape = try merged(spec, given)
+                    cost = Cost(macs: try product([shape.reduce(1, *), given.count], "the sum"))
+                } else {
+                    guard given.count == 1 else { throw limit("takes one input, not \(given.count)") }
+                    shape = given[0]
+                    cost = try step(spec, &shape)
+                }
                 totals.parameters = try add(totals.parameters, cost.parameters, "the parameter count")
                 totals.multiplyAccumulatesPerSample = try add(totals.multiplyAccumulatesPerSample, cost.macs, "the work per sample")
                 let values = try product(shape, "output shape \(shape)")
@@ -52,12 +64,26 @@ public enum NetworkLimits {
                 guard totals.multiplyAccumulatesPerSample <= maximumMultiplyAccumulates else {
                     throw limit("brings one sample's forward pass to \(totals.multiplyAccumulatesPerSample) multiply-accumulates, more than \(maximumMultiplyAccumulates)")
                 }
+                shapes.append(shape)
             } catch let error as NetworkError {
                 throw NetworkError.invalidArchitecture("layer \(index) (\(spec.kind)): \(error.message)")
             }
         }
         totals.outputShape = shape
         return totals
+    }
+
+    /// The output shape where branches join.
+    private static func merged(_ spec: LayerSpec, _ given: [[Int]]) throws -> [Int] {
+        guard let first = given.first, !first.isEmpty else { throw limit("has no input") }
+        if case .add = spec {
+            guard given.allSatisfy({ $0 == first }) else { throw limit("needs inputs of one shape, got \(given)") }
+            return first
+        }
+        guard given.allSatisfy({ $0.count == first.count && $0.dropLast() == first.dropLast() }) else {
+            throw limit("needs inputs that differ only in the last axis, got \(given)")
+        }
+        return first.dropLast() + [try given.reduce(0) { try add($0, $1.last!, "the channel count") }]
     }
 
     private struct Cost {
@@ -86,7 +112,31 @@ public enum NetworkLimits {
                         scratch: try product([taps, pixels], "the column matrix"))
         case .batchNorm:
             return Cost(parameters: try product([4, shape.last ?? 0], "4 statistics per channel"))
-        case .relu, .dropout, .softmax:
+        case .relu, .dropout, .softmax, .add, .concatenate:
+            return Cost()
+        case let .depthwiseConv2D(kernel, strides, padding, multiplier, useBias):
+            let (h, w, c) = try image()
+            guard multiplier > 0, kernel.count == 2, kernel.allSatisfy({ $0 > 0 }), strides > 0 else {
+                throw limit("depth multiplier \(multiplier), kernel \(kernel) and strides \(strides) must be positive")
+            }
+            let (outH, outW) = try windowOutput(h, w, kernel[0], kernel[1], strides, padding: padding, what: "kernel")
+            let channels = try product([c, multiplier], "\(c) channels times \(multiplier)")
+            let weights = try product([kernel[0], kernel[1], channels], "a kernel \(kernel) on \(channels) channels")
+            shape = [outH, outW, channels]
+            return Cost(parameters: try add(weights, useBias ? channels : 0, "the weights"),
+                        macs: try product([weights, outH, outW], "the convolution's work"))
+        case let .separableConv2D(filters, kernel, strides, padding, useBias):
+            var depthwise = shape
+            let first = try step(.depthwiseConv2D(kernel: kernel, strides: strides, padding: padding, depthMultiplier: 1,
+                                                  useBias: false), &depthwise)
+            shape = depthwise
+            let second = try step(.conv2D(filters: filters, kernel: [1, 1], strides: 1, padding: .valid, useBias: useBias), &shape)
+            return Cost(parameters: try add(first.parameters, second.parameters, "the weights"),
+                        macs: try add(first.macs, second.macs, "the convolution's work"), scratch: second.scratch)
+        case let .maxPoolSame(size, strides):
+            let (h, w, c) = try image()
+            guard size > 0, strides > 0 else { throw limit("size \(size) and strides \(strides) must be positive") }
+            shape = [(h - 1) / strides + 1, (w - 1) / strides + 1, c]
             return Cost()
         case let .maxPool(size, strides), let .averagePool(size, strides):
             let (h, w, c) = try image()

@@ -35,35 +35,47 @@ final class TapConvolution {
             packedKernelIsCurrent = true
         }
         let packed = UnsafePointer(packedKernel.data)
-        // Each thread its own 16-column blocks of output channels, so its share of the weights is read once.
+        // Each thread its own 16-column blocks of output channels, so its share of the weights is read once; with
+        // one block (few filters), each thread its own images instead.
         let blocks = (f + 15) / 16
+        if blocks == 1 && batch > 1 {
+            Compute.parallelChunks(batch, chunks: batch) { _, images in
+                for n in images { convolve(input, image: n, packed: packed, bias: bias, into: output, firstColumn: 0, columns: f) }
+            }
+            return
+        }
         Compute.parallelChunks(blocks, chunks: blocks) { _, share in
             let c0 = share.lowerBound * 16, columns = min(f, share.upperBound * 16) - c0
-            for n in 0..<batch {
-                let image = input + n * h * w * c
-                let out = output + n * oh * ow * f + c0
-                for pixel in 0..<(oh * ow) {
-                    let o = out + pixel * f
-                    if let bias { o.update(from: bias + c0, count: columns) } else { o.update(repeating: 0, count: columns) }
-                }
-                for ky in 0..<kernelHeight {
-                    let dy = ky - padTop
-                    let y0 = max(0, -dy), y1 = min(oh, h - dy)
-                    for kx in 0..<kernelWidth {
-                        let dx = kx - padLeft
-                        let x0 = max(0, -dx), x1 = min(ow, w - dx)
-                        guard y0 < y1, x0 < x1 else { continue }
-                        // Columns c0... of the tap's packed slice start at c0·c (c0 is a multiple of 16).
-                        let weights = packed + (ky * kernelWidth + kx) * c * f + c0 * c
-                        // Whole rows on both sides are contiguous in NHWC: one product for all of them.
-                        let merged = x0 == 0 && x1 == ow && ow == w
-                        for y in stride(from: y0, to: y1, by: merged ? y1 - y0 : 1) {
-                            let rows = merged ? (y1 - y0) * ow : x1 - x0
-                            nk_sgemm_packed_add(Int32(rows), Int32(columns), Int32(c),
-                                                image + ((y + dy) * w + x0 + dx) * c, Int32(c), weights,
-                                                out + (y * ow + x0) * f, Int32(f))
-                        }
-                    }
+            for n in 0..<batch { convolve(input, image: n, packed: packed, bias: bias, into: output, firstColumn: c0, columns: columns) }
+        }
+    }
+
+    /// Output columns c0..<c0 + columns of image n.
+    private func convolve(_ input: UnsafePointer<Float>, image n: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                          into output: UnsafeMutablePointer<Float>, firstColumn c0: Int, columns: Int) {
+        let (h, w, c, f, oh, ow) = (height, width, channels, filters, outHeight, outWidth)
+        let image = input + n * h * w * c
+        let out = output + n * oh * ow * f + c0
+        for pixel in 0..<(oh * ow) {
+            let o = out + pixel * f
+            if let bias { o.update(from: bias + c0, count: columns) } else { o.update(repeating: 0, count: columns) }
+        }
+        for ky in 0..<kernelHeight {
+            let dy = ky - padTop
+            let y0 = max(0, -dy), y1 = min(oh, h - dy)
+            for kx in 0..<kernelWidth {
+                let dx = kx - padLeft
+                let x0 = max(0, -dx), x1 = min(ow, w - dx)
+                guard y0 < y1, x0 < x1 else { continue }
+                // Columns c0... of the tap's packed slice start at c0·c (c0 is a multiple of 16).
+                let weights = packed + (ky * kernelWidth + kx) * c * f + c0 * c
+                // Whole rows on both sides are contiguous in NHWC: one product for all of them.
+                let merged = x0 == 0 && x1 == ow && ow == w
+                for y in stride(from: y0, to: y1, by: merged ? y1 - y0 : 1) {
+                    let rows = merged ? (y1 - y0) * ow : x1 - x0
+                    nk_sgemm_packed_add(Int32(rows), Int32(columns), Int32(c),
+                                        image + ((y + dy) * w + x0 + dx) * c, Int32(c), weights,
+                                        out + (y * ow + x0) * f, Int32(f))
                 }
             }
         }

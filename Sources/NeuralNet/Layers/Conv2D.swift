@@ -34,6 +34,8 @@ public final class Conv2D: Layer {
     let outHeight, outWidth, padTop, padLeft: Int
     /// A 1x1 stride-1 convolution needs no im2col: the input already is the column matrix.
     let isPointwise: Bool
+    /// Few input channels and few filters: at inference the tap-by-tap path serves every batch size.
+    let isThinAndNarrow: Bool
 
     private let output = Tensor(shape: [0])
     private let columns = Tensor(shape: [0])
@@ -58,7 +60,8 @@ public final class Conv2D: Layer {
     private(set) var lastPath = Path.im2col
 
     init(inputShape: [Int], filters: Int, kernel: (Int, Int), strides: Int, padding: LayerSpec.Padding,
-         useBias: Bool, generator: inout SeededGenerator, allowWinograd: Bool = Conv2D.allowsWinograd) {
+         useBias: Bool, kernelName: String = "kernel", generator: inout SeededGenerator,
+         allowWinograd: Bool = Conv2D.allowsWinograd) {
         (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         self.filters = filters
         (kernelHeight, kernelWidth) = kernel
@@ -78,14 +81,17 @@ public final class Conv2D: Layer {
         }
         isPointwise = kernelHeight == 1 && kernelWidth == 1 && strides == 1
         // Tap by tap needs stride 1 and enough channels to fill a product; thinner layers have their own path.
-        taps = strides == 1 && !isPointwise && channels >= 16 && kernelHeight * kernelWidth * channels > 32
+        // Layers both thin and narrow (fer's 8 to 8 channels on 60x60) go tap by tap at any batch: im2col would copy
+        // nine times the input to feed products of only 8 columns.
+        isThinAndNarrow = channels < 16 && filters <= 16
+        taps = strides == 1 && !isPointwise && (channels >= 16 || isThinAndNarrow) && kernelHeight * kernelWidth * channels > 32
             ? TapConvolution(height: height, width: width, channels: channels, filters: filters,
                              kernelHeight: kernelHeight, kernelWidth: kernelWidth, padTop: padTop, padLeft: padLeft,
                              outHeight: outHeight, outWidth: outWidth)
             : nil
         let fanIn = kernelHeight * kernelWidth * channels
         let fanOut = kernelHeight * kernelWidth * filters
-        self.kernel = Parameter(name: "kernel", value: Initializer.glorotUniform(
+        self.kernel = Parameter(name: kernelName, value: Initializer.glorotUniform(
             shape: [kernelHeight, kernelWidth, channels, filters], fanIn: fanIn, fanOut: fanOut,
             generator: &generator), decays: true)
         bias = useBias ? Parameter(name: "bias", value: Tensor(shape: [filters])) : nil
@@ -136,7 +142,7 @@ public final class Conv2D: Layer {
             return output
         }
         // Small images at inference, past the thin first layer: shifted products per tap (no backward follows).
-        if let taps, isFrozen, rows <= Self.tapConvolutionMaximumRows {
+        if let taps, isFrozen, rows <= Self.tapConvolutionMaximumRows || isThinAndNarrow {
             taps.forward(input.data, batch: batch, kernel: kernel.value.data, bias: bias?.value.data, into: output.data)
             lastPath = .taps
             return output

@@ -1,25 +1,29 @@
-/// Max or average pooling over size×size windows with `valid` padding (the Keras default).
+/// Max or average pooling over size×size windows with `valid` padding (the Keras default), or max pooling
+/// with TensorFlow's `same` padding, whose border windows are clipped to the image.
 public final class Pool2D: Layer {
     public enum Mode: Sendable { case max, average }
     public var needsInputGradient = true
     let height, width, channels, size, strides, outHeight, outWidth: Int
     let mode: Mode
+    let padding: LayerSpec.Padding
+    let padTop, padLeft: Int
     private let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
     /// For max pooling: the index within its image of the input that won each output.
     private var winners: [Int32] = []
 
-    init(inputShape: [Int], size: Int, strides: Int, mode: Mode) {
+    init(inputShape: [Int], size: Int, strides: Int, mode: Mode, padding: LayerSpec.Padding = .valid) {
         (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         self.size = size
         self.strides = strides
         self.mode = mode
-        outHeight = (height - size) / strides + 1
-        outWidth = (width - size) / strides + 1
+        self.padding = padding
+        (outHeight, outWidth, padTop, padLeft) = DepthwiseConv2D.geometry(height, width, (size, size), strides, padding)
     }
 
     public var spec: LayerSpec {
-        mode == .max ? .maxPool(size: size, strides: strides) : .averagePool(size: size, strides: strides)
+        if padding == .same { return .maxPoolSame(size: size, strides: strides) }
+        return mode == .max ? .maxPool(size: size, strides: strides) : .averagePool(size: size, strides: strides)
     }
     public var outputShape: [Int] { [outHeight, outWidth, channels] }
 
@@ -28,6 +32,7 @@ public final class Pool2D: Layer {
         output.reshape([batch, outHeight, outWidth, channels])
         let recordsWinners = mode == .max && training
         if recordsWinners && winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
+        if padding == .same { return clippedMaxForward(input, recordsWinners: recordsWinners) }
         let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
         let x = input.data, y = output.data, isMax = mode == .max
         let inverseArea = 1 / Float(k * k)
@@ -117,6 +122,7 @@ public final class Pool2D: Layer {
         // The winners come from the last forward pass with `training: true` (inference does not record them).
         precondition(!isMax || winners.count >= outputGradient.count, "Pool2D.backward needs a training forward pass first")
         let inverseArea = 1 / Float(k * k)
+        precondition(isMax || padding == .valid, "Pool2D: average pooling has only valid padding")
         winners.withUnsafeBufferPointer { winners in
             let winners = winners.baseAddress
             Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
@@ -142,5 +148,53 @@ public final class Pool2D: Layer {
             }
         }
         return inputGradient
+    }
+
+    /// Max pooling whose windows may reach past the border (`same` padding): only in-image values compete,
+    /// as in TensorFlow, where the padding is −∞.
+    private func clippedMaxForward(_ input: Tensor, recordsWinners: Bool) -> Tensor {
+        let batch = input.batchSize
+        let (h, w, c, k, s, oh, ow, pt, pl) = (height, width, channels, size, strides, outHeight, outWidth, padTop, padLeft)
+        let x = UnsafePointer(input.data), y = output.data
+        winners.withUnsafeMutableBufferPointer { winners in
+            let winners = winners.baseAddress
+            Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
+                for n in range {
+                    let image = x + n * h * w * c
+                    for oy in 0..<oh {
+                        let y0 = max(oy * s - pt, 0), y1 = min(oy * s - pt + k, h)
+                        for ox in 0..<ow {
+                            let x0 = max(ox * s - pl, 0), x1 = min(ox * s - pl + k, w)
+                            let outBase = ((n * oh + oy) * ow + ox) * c
+                            let out = y + outBase
+                            let first = (y0 * w + x0) * c
+                            // Windows inside the image (all but the border's) take the vectorised path.
+                            if recordsWinners, let winners, y1 - y0 == k, x1 - x0 == k {
+                                Self.maxWithWinners(image, window: first, rowStride: w * c, size: k, channels: c,
+                                                    into: out, winners: winners + outBase)
+                                continue
+                            }
+                            out.update(from: image + first, count: c)
+                            if recordsWinners, let winners { for ch in 0..<c { winners[outBase + ch] = Int32(first + ch) } }
+                            for iy in y0..<y1 {
+                                for ix in x0..<x1 where iy != y0 || ix != x0 {
+                                    let base = (iy * w + ix) * c
+                                    let source = image + base
+                                    if recordsWinners, let winners {
+                                        for ch in 0..<c where source[ch] > out[ch] {
+                                            out[ch] = source[ch]
+                                            winners[outBase + ch] = Int32(base + ch)
+                                        }
+                                    } else {
+                                        for ch in 0..<c { out[ch] = source[ch] > out[ch] ? source[ch] : out[ch] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
     }
 }

@@ -1,0 +1,200 @@
+/// A network of layers: a chain (what Emoscope trains) or a directed acyclic graph, where a layer may take
+/// several inputs (`Add`, `Concatenate`) and an output may feed several layers (Keras Functional models).
+///
+/// `layers` are the graph's nodes in an order where every layer comes after its inputs; `inputs[i]` lists
+/// the nodes layer i reads, each the index of an earlier layer or `Network.networkInput` (−1). The last layer
+/// is the output, and every other layer feeds a later one. A chain has `inputs[i] == [i − 1]`.
+public final class Network {
+    /// The node index that stands for the network's input in `inputs`.
+    public static let networkInput = -1
+
+    /// One sample's input shape, e.g. [48, 48, 1].
+    public let inputShape: [Int]
+    public let layers: [any Layer]
+    /// For each layer, the nodes it reads, in order (`Add`, `Concatenate` read several).
+    public let inputs: [[Int]]
+    /// True when each layer reads only the one before it (then `architecture.inputs` is nil).
+    public let isChain: Bool
+    /// Per node, a gradient sum for nodes that feed several layers; reused between steps.
+    private let gradientSums: [Tensor]
+
+    public init(inputShape: [Int], layers specs: [LayerSpec], inputs edges: [[Int]]? = nil, seed: UInt64 = 0) throws {
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw NetworkError.invalidArchitecture("input shape \(inputShape)")
+        }
+        guard !specs.isEmpty else { throw NetworkError.invalidArchitecture("no layers") }
+        let edges = edges ?? specs.indices.map { [$0 - 1] }
+        try Self.checkEdges(edges, specs)
+        // Sizes come from files: all are checked before the first layer allocates anything.
+        try NetworkLimits.check(inputShape: inputShape, layers: specs, inputs: edges)
+        var generator = SeededGenerator(seed: seed)
+        var built: [any Layer] = []
+        for (index, spec) in specs.enumerated() {
+            do {
+                let shapes = edges[index].map { $0 < 0 ? inputShape : built[$0].outputShape }
+                let layer = try spec.makeLayer(inputShapes: shapes, generator: &generator)
+                // Nothing needs the gradient with respect to the network's input.
+                if edges[index].allSatisfy({ $0 < 0 }) { layer.needsInputGradient = false }
+                built.append(layer)
+            } catch let error as NetworkError {
+                throw NetworkError.invalidArchitecture("layer \(index) (\(spec.kind)): \(error)")
+            }
+        }
+        self.inputShape = inputShape
+        layers = built
+        inputs = edges
+        isChain = edges.enumerated().allSatisfy { $1 == [$0 - 1] }
+        gradientSums = specs.map { _ in Tensor(shape: [0]) }
+    }
+
+    public convenience init(_ architecture: Architecture, seed: UInt64 = 0) throws {
+        try self.init(inputShape: architecture.inputShape, layers: architecture.layers, inputs: architecture.inputs,
+                      seed: seed)
+    }
+
+    /// Every edge points to an earlier layer or the input (so there is no cycle), merge layers alone read
+    /// several nodes, and every layer but the last feeds a later one.
+    static func checkEdges(_ edges: [[Int]], _ specs: [LayerSpec]) throws {
+        guard edges.count == specs.count else {
+            throw NetworkError.invalidArchitecture("\(specs.count) layers but inputs for \(edges.count)")
+        }
+        var feeds = [Bool](repeating: false, count: specs.count)
+        for (index, sources) in edges.enumerated() {
+            guard !sources.isEmpty else { throw NetworkError.invalidArchitecture("layer \(index) (\(specs[index].kind)) has no input") }
+            guard sources.count == 1 || specs[index].isMerge else {
+                throw NetworkError.invalidArchitecture("layer \(index) (\(specs[index].kind)) takes one input, not \(sources.count)")
+            }
+            for source in sources {
+                guard source >= networkInput, source < index else {
+                    throw NetworkError.invalidArchitecture("layer \(index) (\(specs[index].kind)) reads node \(source), which does not come before it (a cycle, or layers out of order)")
+                }
+                if source >= 0 { feeds[source] = true }
+            }
+        }
+        if let unused = feeds.dropLast().firstIndex(of: false) {
+            throw NetworkError.invalidArchitecture("layer \(unused) (\(specs[unused].kind)) feeds no other layer and is not the output")
+        }
+    }
+
+    public var architecture: Architecture {
+        Architecture(inputShape: inputShape, layers: layers.map(\.spec), inputs: isChain ? nil : inputs)
+    }
+    public var outputShape: [Int] { layers.last!.outputShape }
+
+    /// Runs every layer. The returned tensor belongs to the last layer and is overwritten by the next call.
+    public func forward(_ input: Tensor, training: Bool = false) -> Tensor {
+        run(input, through: layers.count, training: training)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor { forward(input, training: false) }
+
+    /// Runs every layer but a final Softmax: the logits a cross-entropy loss wants.
+    public func logits(_ input: Tensor, training: Bool) -> Tensor {
+        run(input, through: countBeforeSoftmax, training: training)
+    }
+
+    /// Back-propagates the gradient of the loss with respect to `logits(...)`'s output.
+    public func backwardFromLogits(_ gradient: Tensor) { propagate(gradient, from: countBeforeSoftmax) }
+
+    /// Back-propagates the gradient of the loss with respect to `forward(...)`'s output.
+    public func backward(_ gradient: Tensor) { propagate(gradient, from: layers.count) }
+
+    /// Layers before a final Softmax. Every layer feeds the output, so the Softmax's input is the layer just
+    /// before it.
+    private var countBeforeSoftmax: Int { layers.last is Softmax ? layers.count - 1 : layers.count }
+
+    /// Runs layers 0..<count and returns the last one's output.
+    public func run(_ input: Tensor, through count: Int, training: Bool) -> Tensor {
+        if isChain {
+            var x = input
+            for layer in layers[..<count] { x = layer.forward(x, training: training) }
+            return x
+        }
+        var outputs: [Tensor] = []
+        outputs.reserveCapacity(count)
+        for index in 0..<count {
+            let sources = inputs[index].map { $0 < 0 ? input : outputs[$0] }
+            if let merge = layers[index] as? any MergeLayer {
+                outputs.append(merge.forward(sources, training: training))
+            } else {
+                outputs.append(layers[index].forward(sources[0], training: training))
+            }
+        }
+        return outputs[count - 1]
+    }
+
+    /// Back-propagates `gradient`, the gradient with respect to layer count − 1's output, through layers
+    /// 0..<count (after a `run` through the same count). A node that feeds several layers gets the sum.
+    public func propagate(_ gradient: Tensor, from count: Int) {
+        if isChain {
+            var g = gradient
+            for layer in layers[..<count].reversed() { g = layer.backward(g) }
+            return
+        }
+        var readers = [Int](repeating: 0, count: count)
+        for sources in inputs[..<count] { for source in sources where source >= 0 { readers[source] += 1 } }
+        var gradients = [Tensor?](repeating: nil, count: count)
+        var pending = readers
+        gradients[count - 1] = gradient
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            guard let g = gradients[index] else { continue }
+            let toInputs: [Tensor]
+            if let merge = layers[index] as? any MergeLayer { toInputs = merge.backwardToInputs(g) } else { toInputs = [layers[index].backward(g)] }
+            for (source, sourceGradient) in zip(inputs[index], toInputs) where source >= 0 {
+                if readers[source] == 1 {
+                    gradients[source] = sourceGradient
+                } else if pending[source] == readers[source] {
+                    gradientSums[source].copy(from: sourceGradient)
+                    gradients[source] = gradientSums[source]
+                } else {
+                    let sum = gradientSums[source].data, add = UnsafePointer(sourceGradient.data)
+                    for i in 0..<sourceGradient.count { sum[i] += add[i] }
+                }
+                pending[source] -= 1
+            }
+        }
+    }
+
+    /// Every parameter with its file name, "<layer index>.<name>", in a fixed order.
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        layers.enumerated().flatMap { index, layer in
+            layer.parameters.map { (name: "\(index).\($0.name)", parameter: $0) }
+        }
+    }
+
+    public var trainableParameters: [Parameter] { namedParameters.map(\.parameter).filter(\.isTrainable) }
+
+    /// All weights and statistics, counted as Keras counts "Total params".
+    public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.value.count } }
+
+    /// Floating-point operations of one forward pass of one sample (2 per multiply-accumulate).
+    public var flopsPerSample: Int { 2 * layers.reduce(0) { $0 + $1.multiplyAccumulates } }
+
+    /// Promises the weights will not change until the next training step, so layers may cache derived
+    /// forms of them (Conv2D's Winograd kernel transforms). Call after loading a model for inference.
+    public func prepareForInference() { layers.forEach { $0.prepareForInference() } }
+
+    /// Reseeds every Dropout layer (the trainer does this per batch so runs and resumptions replay exactly).
+    public func reseedDropout(_ seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        for case let dropout as Dropout in layers { dropout.generator = generator.split() }
+    }
+
+    /// A Keras-like summary table; a graph's adds the nodes each layer reads ("in" for the network input).
+    public var summary: String {
+        var lines = ["Layer                 Output shape       Params      MACs" + (isChain ? "" : "        Inputs")]
+        for (index, layer) in layers.enumerated() {
+            let params = layer.parameters.reduce(0) { $0 + $1.value.count }
+            let reads = isChain ? "" : pad("", max(0, 10 - "\(layer.multiplyAccumulates)".count))
+                + inputs[index].map { $0 < 0 ? "in" : "\($0)" }.joined(separator: ", ")
+            lines.append(pad("\(index) \(layer.spec.kind)", 22) + pad("\(layer.outputShape)", 19)
+                         + pad("\(params)", 12) + "\(layer.multiplyAccumulates)" + reads)
+        }
+        lines.append("Total params: \(parameterCount)   FLOPs per sample: \(flopsPerSample)")
+        return lines.joined(separator: "\n")
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
