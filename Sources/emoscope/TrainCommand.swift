@@ -33,6 +33,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Largest random rotation in degrees (0 switches it off).") var rotation: Float = 10
     @Option(help: "Largest random zoom (0 switches it off).") var zoom: Float = 0.1
     @Option(help: "Probability of random erasing (0 switches it off).") var erasing: Float = 0.5
+    @Flag(help: "Jitter exposure (gamma 0.74-1.35), contrast (±30 %), brightness (±15 %) and blur (p 0.25), as real photos differ from FER2013's crops.")
+    var photometric = false
     @Option(help: "Mixup: alpha of the Beta distribution of mixing weights (0 switches it off; 0.2-0.4 is usual).")
     var mixup: Float = 0
     @Option(help: "CutMix: alpha of the Beta distribution of kept areas (0 switches it off; 1 is usual).")
@@ -76,6 +78,7 @@ struct TrainCommand: ParsableCommand {
         config.augmentation.maxRotationDegrees = rotation
         config.augmentation.maxZoom = zoom
         config.augmentation.erasingProbability = erasing
+        if photometric { config.augmentation.photometric = .realPhotos }
         config.mixing = BatchMixing(mixupAlpha: mixup, cutMixAlpha: cutmix)
         config.averageDecay = averageDecay
         config.teacher = teacher.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

@@ -16,6 +16,8 @@ public struct Augmentation: Sendable, Equatable {
     public var maxZoom: Float = 0.1
     /// Probability of erasing one random rectangle (2–20 % of the area) with noise.
     public var erasingProbability: Float = 0.5
+    /// Exposure, contrast, brightness and blur, as real photos differ (off unless asked for).
+    public var photometric = PhotometricJitter.none
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct Augmentation: Sendable, Equatable {
         let shiftY = maxShift * Float(side) * (2 * generator.nextUnit() - 1)
         Self.warp(face, side: side, flipped: flipped, angle: angle, zoom: zoom, shiftX: shiftX, shiftY: shiftY,
                   normalization: normalization, into: output)
+        photometric.apply(to: output, side: side, normalization: normalization, generator: &generator)
         if erasingProbability > 0 && generator.nextUnit() < erasingProbability {
             let (scale, offset) = (normalization.scale, normalization.offset)
             let area = Float(side * side) * generator.uniform(0.02, 0.2)

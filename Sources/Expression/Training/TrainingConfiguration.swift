@@ -83,7 +83,7 @@ extension TrainingConfiguration {
 }
 
 extension Augmentation: Codable {
-    enum CodingKeys: String, CodingKey { case flip, maxShift, maxRotationDegrees, maxZoom, erasingProbability }
+    enum CodingKeys: String, CodingKey { case flip, maxShift, maxRotationDegrees, maxZoom, erasingProbability, photometric }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
@@ -92,6 +92,7 @@ extension Augmentation: Codable {
         maxRotationDegrees = try c.decode(Float.self, forKey: .maxRotationDegrees)
         maxZoom = try c.decode(Float.self, forKey: .maxZoom)
         erasingProbability = try c.decode(Float.self, forKey: .erasingProbability)
+        photometric = try c.decodeIfPresent(PhotometricJitter.self, forKey: .photometric) ?? .none
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -100,5 +101,6 @@ extension Augmentation: Codable {
         try c.encode(maxRotationDegrees, forKey: .maxRotationDegrees)
         try c.encode(maxZoom, forKey: .maxZoom)
         try c.encode(erasingProbability, forKey: .erasingProbability)
+        if photometric.isActive { try c.encode(photometric, forKey: .photometric) }
     }
 }
