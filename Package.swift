@@ -41,6 +41,9 @@ let package = Package(
         // ONNX's protobuf messages, generated from onnx.proto by scripts/generate-onnx-proto.sh.
         .target(name: "ONNXFormat", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["onnx.proto"]),
+        // NeuralNet models as ONNX files (one emitter per layer), and what an ONNX file says about itself.
+        .target(name: "ModelExchange", dependencies: ["NeuralNet", "ONNXFormat",
+                                                      .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Reads Keras model.json + weights .h5 files into NeuralNet models.
         .target(name: "KerasImport", dependencies: ["NeuralNet", "CHDF5"]),
         // Pictures and their geometry: gray and BGRA images, one pixel rectangle, image and video files,
