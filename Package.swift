@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Viewer", dependencies: ["Live", "Expression", "Graphics", "Imaging", "CSDL2"]),
         // The command line: one small ParsableCommand per subcommand; environment switches are read here only.
         .executableTarget(name: "emoscope", dependencies: [
-            "NeuralNet", "KerasImport", "Imaging", "Expression", "Live", "Graphics", "Viewer",
+            "NeuralNet", "KerasImport", "ModelExchange", "Imaging", "Expression", "Live", "Graphics", "Viewer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
