@@ -5,7 +5,8 @@
 import PackageDescription
 
 // Only the OpenCV libraries the bridge uses; pkg-config "opencv4" would link all 55 and slow start-up.
-let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio"]
+let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio",
+                       "opencv_dnn"]
 
 let package = Package(
     name: "Emoscope",
@@ -47,7 +48,7 @@ let package = Package(
         // Reads Keras model.json + weights .h5 files into NeuralNet models.
         .target(name: "KerasImport", dependencies: ["NeuralNet", "CHDF5"]),
         // Pictures and their geometry: gray and BGRA images, one pixel rectangle, image and video files,
-        // Haar cascades. The only Swift user of CVBridge.
+        // Haar cascades, ONNX networks run by OpenCV's dnn module. The only Swift user of CVBridge.
         .target(name: "Imaging", dependencies: ["CVBridge"]),
         // The face-expression domain: emotions, datasets, face detection, classification, evaluation, training.
         .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "Imaging"]),
