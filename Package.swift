@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Emoscope: real-time facial-expression recognition for the Linux desktop.
-// Dependencies point one way: bridges, NeuralKernels <- NeuralNet <- Expression <- Live <- Viewer <- emoscope;
+// Dependencies point one way: bridges, NeuralKernels <- NeuralNet <- ModelExchange <- Expression <- Live <- Viewer <- emoscope;
 // Imaging (images, video, cascades: the only user of CVBridge) under Expression and Graphics.
 import PackageDescription
 
@@ -51,7 +51,7 @@ let package = Package(
         // Haar cascades, ONNX networks run by OpenCV's dnn module. The only Swift user of CVBridge.
         .target(name: "Imaging", dependencies: ["CVBridge"]),
         // The face-expression domain: emotions, datasets, face detection, classification, evaluation, training.
-        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "Imaging"]),
+        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "ModelExchange", "Imaging"]),
         // The live pipeline without a window: sources, capture and inference threads, the face analyser, tracking.
         .target(name: "Live", dependencies: ["Expression", "Imaging"]),
         // Drawing on SDL surfaces and windows: canvas, text, theme, chart building blocks; knows no emotions.

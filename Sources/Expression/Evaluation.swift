@@ -37,7 +37,13 @@ public enum Evaluation {
     public static func run(_ network: Sequential, on faces: LabeledFaces, normalization: InputNormalization,
                            flip: Bool = false, bias: DecisionBias? = nil, batchSize: Int = 256) -> Result {
         let all = probabilities(network, on: faces, normalization: normalization, flip: flip, bias: bias, batchSize: batchSize)
-        var confusion = ConfusionMatrix(classCount: network.outputShape[0])
+        return score(all, on: faces, classCount: network.outputShape[0])
+    }
+
+    /// Accuracy, confusion matrix and loss of probabilities already computed, one row per face in
+    /// `Emotion.allCases` order.
+    public static func score(_ all: [[Float]], on faces: LabeledFaces, classCount: Int = Emotion.allCases.count) -> Result {
+        var confusion = ConfusionMatrix(classCount: classCount)
         var totalLoss = 0.0
         for (n, p) in all.enumerated() {
             let truth = faces.labels[n].rawValue

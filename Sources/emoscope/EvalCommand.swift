@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Measure a model on a dataset split: accuracy, per-class precision/recall/F1, confusion matrix.")
 
-    @Option(help: "Model file (default: the shipped model).") var model: String?
+    @Option(help: "Model file: .safetensors or .onnx (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder or fer2013.csv.") var data: String
     @Option(help: "Split to evaluate (default: val, else test).") var split: String?
     @Option(help: "Test-time augmentation: none or flip (average with the mirror image).") var tta: TestTimeAugmentation = .none
@@ -18,6 +18,7 @@ struct EvalCommand: ParsableCommand {
     var detect = false
     @Option(help: "With --detect: side of the classified square over the detected box's width.") var framing: Double?
     @Flag(help: "Replace the --png file if it exists.") var force = false
+    @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -29,17 +30,11 @@ struct EvalCommand: ParsableCommand {
             throw ValidationErrorText("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         if detect { return try evaluatePhotos(modelURL: modelURL, dataset: dataset, split: splitName) }
-        let file = try ModelFile.load(modelURL)
+        let evaluate = try evaluation(modelURL: modelURL)
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
-        // The dataset's labels follow Emotion order; a model with another class order is evaluated through
-        // the Classifier mapping instead of the raw network.
-        guard file.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
-            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
-        }
         let start = Date()
-        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, flip: tta == .flip,
-                                    bias: DecisionBias(notes: file.notes, classes: file.classNames.count))
+        let result = try evaluate(load.faces)
         let seconds = Date().timeIntervalSince(start)
         guard result.loss.isFinite else {
             throw ValidationErrorText("\(modelURL.path): the model gives NaN or infinite outputs on \(splitName): its weights are damaged")
@@ -64,6 +59,24 @@ struct EvalCommand: ParsableCommand {
             try ConfusionMatrixPNG.write(confusion, title: "\(modelURL.lastPathComponent) on \(splitName)", to: URL(fileURLWithPath: png))
             if !json { print("Confusion matrix saved to \(png)") }
         }
+    }
+}
+
+extension EvalCommand {
+    /// Opens the model (before the dataset is read, so a bad model fails at once) and returns how to score it.
+    func evaluation(modelURL: URL) throws -> (LabeledFaces) throws -> Evaluation.Result {
+        if ONNXOptions.isONNX(modelURL) {
+            let classifier = try ONNXClassifier(contentsOf: modelURL, settings: onnx.settings, averagesFlip: tta == .flip)
+            return { try Evaluation.run(classifier, on: $0) }
+        }
+        let file = try ModelFile.load(modelURL)
+        // The dataset's labels follow Emotion order; a model with another class order is evaluated through
+        // the Classifier mapping instead of the raw network.
+        guard file.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
+            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) are not in Emoscope's order \(Emotion.classNames)")
+        }
+        let (flip, bias) = (tta == .flip, DecisionBias(notes: file.notes, classes: file.classNames.count))
+        return { Evaluation.run(file.network, on: $0, normalization: file.normalization, flip: flip, bias: bias) }
     }
 }
 
