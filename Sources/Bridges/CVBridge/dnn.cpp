@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,23 @@ struct cvb_net {
 
 namespace {
 
+// The ONNX importer wraps the message of the layer that failed in its own, with OpenCV's source locations
+// and "> " line prefixes; keep the words, and say plainly when an operator is not supported.
+std::string tidy(std::string message) {
+    message = std::regex_replace(message, std::regex("OpenCV\\([^)]*\\) \\S+: error: \\([^)]*\\) "), "");
+    message = std::regex_replace(message, std::regex(" in function '[^']*'"), "");
+    message = std::regex_replace(message, std::regex("(^|\n)> ?"), " ");
+    message = std::regex_replace(message, std::regex("\\s+"), " ");
+    message = std::regex_replace(message, std::regex("^ | $"), "");
+    std::smatch match;
+    static const std::regex unsupported("Node \\[([^@\\]]+)@[^\\]]*\\]:\\(([^)]*)\\) parse error: Can't create layer \"[^\"]*\" of type \"([^\"]+)\"");
+    if (std::regex_search(message, match, unsupported))
+        return "operator " + match[3].str() + " (node " + match[2].str() + ") is not supported by OpenCV's dnn module";
+    return message;
+}
+
 std::string describe(const std::exception &error) {
-    // cv::Exception's what() spans lines and repeats the source location: keep its message only.
-    if (auto cvError = dynamic_cast<const cv::Exception *>(&error)) return cvError->err;
+    if (auto cvError = dynamic_cast<const cv::Exception *>(&error)) return tidy(cvError->err);
     if (dynamic_cast<const std::bad_alloc *>(&error)) return "not enough memory";
     return error.what();
 }
