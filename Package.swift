@@ -69,6 +69,8 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NeuralKernels", "TestSupport"]),
         .testTarget(name: "ExpressionTests", dependencies: ["Expression", "Imaging", "NeuralNet", "TestSupport"]),
         .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "Imaging", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "ModelExchangeTests", dependencies: ["ModelExchange", "ONNXFormat", "Expression", "Imaging",
+                                                              "NeuralNet", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Live", "Graphics", "Imaging", "Expression", "TestSupport"]),
     ]
 )
