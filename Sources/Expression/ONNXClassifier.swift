@@ -111,11 +111,9 @@ public final class ONNXClassifier: @unchecked Sendable {
     public func classify(_ faces: [GrayImage]) throws -> [[Float]] {
         guard !faces.isEmpty else { return [] }
         let sized = faces.map { $0.width == inputWidth && $0.height == inputHeight ? $0 : $0.resized(width: inputWidth, height: inputHeight) }
-        var rows = try rawOutputs(sized).map(probabilitiesOf)
-        if averagesFlip {
-            let mirrored = try rawOutputs(sized.map(Self.mirror)).map(probabilitiesOf)
-            rows = zip(rows, mirrored).map { zip($0, $1).map { ($0 + $1) / 2 } }
-        }
+        // Mirror images ride in the same batch as the faces (one network call for both).
+        let all = try rawOutputs(averagesFlip ? sized + sized.map(Self.mirror) : sized).map(probabilitiesOf)
+        let rows = averagesFlip ? (0..<sized.count).map { n in zip(all[n], all[sized.count + n]).map { ($0 + $1) / 2 } } : all
         return rows.map { row in outputIndex.map { row[$0] } }
     }
 
@@ -124,7 +122,7 @@ public final class ONNXClassifier: @unchecked Sendable {
         let batches = batchIsOpen ? [faces[...]] : faces.indices.map { faces[$0...$0] }
         var rows: [[Float]] = []
         for batch in batches {
-            let (values, _) = try network.forward(input(batch), shape: batch.count == 0 ? [] : shape(batch.count))
+            let (values, _) = try network.forward(input(batch), shape: shape(batch.count))
             guard values.count == batch.count * classNames.count else {
                 throw ModelFileError(url, "it gives \(values.count / max(batch.count, 1)) outputs per face for \(classNames.count) classes")
             }
