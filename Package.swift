@@ -15,8 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // Only the runtime library: the ONNX message code is generated once and committed (ONNXFormat).
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Thin bridges to the system's C and C++ libraries.
@@ -39,12 +37,11 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS", "NeuralKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
-        // ONNX's protobuf messages, generated from onnx.proto by scripts/generate-onnx-proto.sh.
-        .target(name: "ONNXFormat", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-                exclude: ["onnx.proto"]),
+        // The ONNX file format's messages (the part of onnx.proto a classifier needs) and a small protobuf
+        // codec: swift-protobuf would build its bundled protoc (C++) in every full build.
+        .target(name: "ONNXFormat"),
         // NeuralNet models as ONNX files (one emitter per layer), and what an ONNX file says about itself.
-        .target(name: "ModelExchange", dependencies: ["NeuralNet", "ONNXFormat",
-                                                      .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "ModelExchange", dependencies: ["NeuralNet", "ONNXFormat"]),
         // Reads Keras model.json + weights .h5 files into NeuralNet models.
         .target(name: "KerasImport", dependencies: ["NeuralNet", "CHDF5"]),
         // Pictures and their geometry: gray and BGRA images, one pixel rectangle, image and video files,

@@ -1,7 +1,6 @@
 import Foundation
 import NeuralNet
 import ONNXFormat
-import SwiftProtobuf
 
 /// Writes a NeuralNet classifier as a standard ONNX model (opset 13) that any runtime can serve without
 /// knowing Emoscope: input "pixels" [N, channels, height, width] float32 of raw 0–255 pixels (the model's
@@ -18,7 +17,7 @@ public enum ONNXExporter {
     /// (p ∝ p·e^offset: a decision bias). `metadata` entries are added to `metadata_props` as they are.
     public static func model(of network: Sequential, classNames: [String], normalization: InputNormalization,
                              logitOffsets: [Float]? = nil, metadata: [String: String] = [:],
-                             name: String = "emoscope") throws -> Onnx_ModelProto {
+                             name: String = "emoscope") throws -> ONNXModelProto {
         let inputShape = network.inputShape
         guard inputShape.count == 3 else {
             throw ONNXError("the network's input \(inputShape) is not an image [height, width, channels]")
@@ -57,16 +56,16 @@ public enum ONNXExporter {
         }
         graph.node("Softmax", [value.name], stem: "softmax", output: outputName, attributes: [ONNXAttribute.int("axis", 1)])
 
-        var proto = Onnx_GraphProto()
+        var proto = ONNXGraphProto()
         proto.name = name
         proto.node = graph.nodes
         proto.initializer = graph.initializers
         proto.input = [tensorInfo(inputName, dims: [nil, inputShape[2], inputShape[0], inputShape[1]])]
         proto.output = [tensorInfo(outputName, dims: [nil, classNames.count])]
 
-        var model = Onnx_ModelProto()
+        var model = ONNXModelProto()
         model.irVersion = irVersion
-        var opset = Onnx_OperatorSetIdProto()
+        var opset = ONNXOperatorSetIdProto()
         opset.domain = ""
         opset.version = opsetVersion
         model.opsetImport = [opset]
@@ -80,7 +79,7 @@ public enum ONNXExporter {
         properties[ONNXMetadata.inputScale] = "1"
         properties[ONNXMetadata.inputOffset] = "0"
         model.metadataProps = properties.sorted { $0.key < $1.key }.map { key, value in
-            var entry = Onnx_StringStringEntryProto()
+            var entry = ONNXStringStringEntryProto()
             entry.key = key
             entry.value = value
             return entry
@@ -96,19 +95,19 @@ public enum ONNXExporter {
     }
 
     /// A float tensor's type and shape; nil dimensions are the dynamic batch "N".
-    private static func tensorInfo(_ name: String, dims: [Int?]) -> Onnx_ValueInfoProto {
-        var shape = Onnx_TensorShapeProto()
+    private static func tensorInfo(_ name: String, dims: [Int?]) -> ONNXValueInfoProto {
+        var shape = ONNXTensorShapeProto()
         shape.dim = dims.map { size in
-            var dimension = Onnx_TensorShapeProto.Dimension()
+            var dimension = ONNXTensorShapeProto.Dimension()
             if let size { dimension.dimValue = Int64(size) } else { dimension.dimParam = "N" }
             return dimension
         }
-        var tensor = Onnx_TypeProto.Tensor()
-        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        var tensor = ONNXTypeProto.Tensor()
+        tensor.elemType = Int32(ONNXTensorProto.DataType.float.rawValue)
         tensor.shape = shape
-        var type = Onnx_TypeProto()
+        var type = ONNXTypeProto()
         type.tensorType = tensor
-        var info = Onnx_ValueInfoProto()
+        var info = ONNXValueInfoProto()
         info.name = name
         info.type = type
         return info

@@ -4,8 +4,8 @@ import ONNXFormat
 /// An ONNX graph under construction: nodes in execution order and their constant inputs (initializers),
 /// every tensor named uniquely so emitters can wire nodes by name alone.
 struct ONNXGraphBuilder {
-    private(set) var nodes: [Onnx_NodeProto] = []
-    private(set) var initializers: [Onnx_TensorProto] = []
+    private(set) var nodes: [ONNXNodeProto] = []
+    private(set) var initializers: [ONNXTensorProto] = []
     private var usedNames: Set<String> = []
 
     /// A fresh tensor or node name starting with `stem` ("conv0", "conv0_1", ...).
@@ -26,10 +26,10 @@ struct ONNXGraphBuilder {
     /// A float32 constant; returns its name.
     mutating func constant(_ stem: String, _ values: [Float], shape: [Int]) -> String {
         precondition(values.count == shape.reduce(1, *), "constant \(stem): \(values.count) values for shape \(shape)")
-        var tensor = Onnx_TensorProto()
+        var tensor = ONNXTensorProto()
         tensor.name = uniqueName(stem)
         tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.dataType = Int32(ONNXTensorProto.DataType.float.rawValue)
         // ONNX stores raw_data little-endian, as every machine Swift runs this on is.
         tensor.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }
         initializers.append(tensor)
@@ -38,10 +38,10 @@ struct ONNXGraphBuilder {
 
     /// An int64 constant (shapes for Reshape); returns its name.
     mutating func constant(_ stem: String, int64 values: [Int64]) -> String {
-        var tensor = Onnx_TensorProto()
+        var tensor = ONNXTensorProto()
         tensor.name = uniqueName(stem)
         tensor.dims = [Int64(values.count)]
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+        tensor.dataType = Int32(ONNXTensorProto.DataType.int64.rawValue)
         tensor.int64Data = values
         initializers.append(tensor)
         return tensor.name
@@ -50,8 +50,8 @@ struct ONNXGraphBuilder {
     /// Appends a node of `opType` reading `inputs`; returns the name of its one output (or `output` when given).
     @discardableResult
     mutating func node(_ opType: String, _ inputs: [String], stem: String, output: String? = nil,
-                       attributes: [Onnx_AttributeProto] = []) -> String {
-        var node = Onnx_NodeProto()
+                       attributes: [ONNXAttributeProto] = []) -> String {
+        var node = ONNXNodeProto()
         node.opType = opType
         node.name = uniqueName(stem)
         node.input = inputs
@@ -64,24 +64,24 @@ struct ONNXGraphBuilder {
 
 /// Node attributes, as ONNX types them.
 enum ONNXAttribute {
-    static func int(_ name: String, _ value: Int) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
+    static func int(_ name: String, _ value: Int) -> ONNXAttributeProto {
+        var attribute = ONNXAttributeProto()
         attribute.name = name
         attribute.type = .int
         attribute.i = Int64(value)
         return attribute
     }
 
-    static func ints(_ name: String, _ values: [Int]) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
+    static func ints(_ name: String, _ values: [Int]) -> ONNXAttributeProto {
+        var attribute = ONNXAttributeProto()
         attribute.name = name
         attribute.type = .ints
         attribute.ints = values.map(Int64.init)
         return attribute
     }
 
-    static func float(_ name: String, _ value: Float) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
+    static func float(_ name: String, _ value: Float) -> ONNXAttributeProto {
+        var attribute = ONNXAttributeProto()
         attribute.name = name
         attribute.type = .float
         attribute.f = value

@@ -1,7 +1,6 @@
 import Foundation
 import NeuralNet
 import ONNXFormat
-import SwiftProtobuf
 
 /// What an .onnx file says about itself, read without running it: its single image input's shape, its
 /// output's, the operators it uses and its `metadata_props`. Reading it also tells a damaged or foreign
@@ -27,8 +26,8 @@ public struct ONNXModelFile: Sendable {
         do { bytes = try RegularFile.read(path, limit: Self.sizeLimit) } catch {
             throw ONNXError("\(path): \(error)")
         }
-        let model: Onnx_ModelProto
-        do { model = try Onnx_ModelProto(serializedBytes: bytes) } catch {
+        let model: ONNXModelProto
+        do { model = try ONNXModelProto(serializedBytes: bytes) } catch {
             throw ONNXError("\(path): not an ONNX model (\(Self.describe(error)))")
         }
         // Protobuf reads many foreign files as a message of unknown fields: a model must at least say its IR
@@ -54,7 +53,7 @@ public struct ONNXModelFile: Sendable {
         metadata = Dictionary(model.metadataProps.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
-    private static func dims(_ info: Onnx_ValueInfoProto) -> [Int?] {
+    private static func dims(_ info: ONNXValueInfoProto) -> [Int?] {
         guard info.type.tensorType.hasShape else { return [] }
         return info.type.tensorType.shape.dim.map { dimension in
             if case .dimValue(let size)? = dimension.value, size > 0 { return Int(size) }
@@ -63,12 +62,10 @@ public struct ONNXModelFile: Sendable {
     }
 
     private static func describe(_ error: Error) -> String {
-        switch error as? BinaryDecodingError {
+        switch error as? ProtobufError {
         case .truncated?: "the file is cut short"
-        case .malformedProtobuf?: "malformed protobuf data"
-        case .invalidUTF8?: "a text field is not valid UTF-8"
-        case .messageDepthLimit?: "nested too deeply"
-        default: "\(error)"
+        case .malformed(let what)?: "malformed protobuf data: \(what)"
+        case nil: "\(error)"
         }
     }
 }

@@ -48,7 +48,7 @@ import TestSupport
     }
 
     @Test func unsupportedOperatorIsNamed() throws {
-        var model = try Onnx_ModelProto(serializedBytes: try exportedBytes())
+        var model = try ONNXModelProto(serializedBytes: try exportedBytes())
         // Hardmax is standard ONNX that OpenCV's dnn module does not run.
         let last = model.graph.node.count - 1
         #expect(model.graph.node[last].opType == "Softmax")
@@ -58,7 +58,7 @@ import TestSupport
     }
 
     @Test func inputThatIsNotAnImage() throws {
-        var model = try Onnx_ModelProto(serializedBytes: try exportedBytes())
+        var model = try ONNXModelProto(serializedBytes: try exportedBytes())
         model.graph.input[0].type.tensorType.shape.dim.removeLast()
         let message = openingError(try Models.write(try model.serializedData(), "rank3.onnx"))
         #expect(message.contains("not an image batch"), "\(message)")

@@ -52,7 +52,7 @@ import TestSupport
     @Test func settingsStandInForMissingMetadata() throws {
         let model = ModelFile(network: try Models.network(Models.globalPool, inputShape: [48, 48, 1], seed: 8),
                               classNames: Models.classNames, normalization: .unitRange)
-        var proto = try Onnx_ModelProto(serializedBytes: try Data(contentsOf: exported(model)))
+        var proto = try ONNXModelProto(serializedBytes: try Data(contentsOf: exported(model)))
         proto.metadataProps = []
         let url = try Models.write(try proto.serializedData(), "bare.onnx")
         #expect {

@@ -60,7 +60,7 @@ import TestSupport
         let network = try Models.network(Models.everyLayer, inputShape: [20, 16, 1], seed: 3)
         let data = try ONNXExporter.data(of: network, classNames: Models.classNames, normalization: .unitRange,
                                          metadata: ["note.framing": "1.2"])
-        let model = try Onnx_ModelProto(serializedBytes: data)
+        let model = try ONNXModelProto(serializedBytes: data)
         #expect(model.opsetImport.map(\.version) == [13])
         let file = try ONNXModelFile(contentsOf: Models.write(data, "small.onnx"))
         #expect(file.inputDims == [nil, 1, 20, 16])
