@@ -36,17 +36,6 @@ struct ONNXGraphBuilder {
         return tensor.name
     }
 
-    /// An int64 constant (shapes for Reshape); returns its name.
-    mutating func constant(_ stem: String, int64 values: [Int64]) -> String {
-        var tensor = ONNXTensorProto()
-        tensor.name = uniqueName(stem)
-        tensor.dims = [Int64(values.count)]
-        tensor.dataType = Int32(ONNXTensorProto.DataType.int64.rawValue)
-        tensor.int64Data = values
-        initializers.append(tensor)
-        return tensor.name
-    }
-
     /// Appends a node of `opType` reading `inputs`; returns the name of its one output (or `output` when given).
     @discardableResult
     mutating func node(_ opType: String, _ inputs: [String], stem: String, output: String? = nil,
