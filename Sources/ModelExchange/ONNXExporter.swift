@@ -22,9 +22,6 @@ public enum ONNXExporter {
         guard inputShape.count == 3 else {
             throw ONNXError("the network's input \(inputShape) is not an image [height, width, channels]")
         }
-        guard network.outputShape == [classNames.count] else {
-            throw ONNXError("the network gives \(network.outputShape) outputs for \(classNames.count) classes")
-        }
         if let logitOffsets, logitOffsets.count != classNames.count {
             throw ONNXError("\(logitOffsets.count) logit offsets for \(classNames.count) classes")
         }
@@ -48,7 +45,7 @@ public enum ONNXExporter {
             value = try ONNXLayerEmitter.emit(layer, index: index, input: value, into: &graph)
         }
         guard value.shape == [classNames.count] else {
-            throw ONNXError("the emitted graph gives \(value.shape) outputs for \(classNames.count) classes")
+            throw ONNXError("the network gives \(value.shape) outputs for \(classNames.count) classes")
         }
         if let logitOffsets {
             value.name = graph.node("Add", [value.name, graph.constant("logit_offsets", logitOffsets, shape: [classNames.count])],
