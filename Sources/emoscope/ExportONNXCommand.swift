@@ -16,14 +16,14 @@ struct ExportONNXCommand: ParsableCommand {
             (--tta flip) is not part of the graph: the file computes what `predict --tta none` prints.
             """)
 
-    @Argument(help: "The model to export (.safetensors, or a Keras model.json with its weights beside it).")
-    var model: String
+    @Argument(help: "The model to export (.safetensors, or a Keras model.json with its weights beside it; default: the shipped model).")
+    var model: String?
     @Option(help: "The ONNX file to write.") var out: String
     @Flag(help: "Replace --out if it exists.") var force = false
 
     func run() throws {
-        let modelURL = URL(fileURLWithPath: model), outURL = URL(fileURLWithPath: out)
-        try OutputFile.reading([model], force: force).check([outURL])
+        let modelURL = try ModelLocator.url(for: model), outURL = URL(fileURLWithPath: out)
+        try OutputFile.reading([modelURL.path], force: force).check([outURL])
         let file = try ModelOpening.open(modelURL)
         let bias = DecisionBias(notes: file.notes, classes: file.classNames.count)
         // The bias is folded into the graph, so the note that carries it would apply it twice.
@@ -35,7 +35,7 @@ struct ExportONNXCommand: ParsableCommand {
             data = try ONNXExporter.data(of: file.network, classNames: file.classNames, normalization: file.normalization,
                                          logitOffsets: bias?.offsets, metadata: metadata)
         } catch {
-            throw ValidationErrorText("\(model): cannot be exported: \(error)")
+            throw ValidationErrorText("\(modelURL.path): cannot be exported: \(error)")
         }
         do { try AtomicFile.write(data, to: outURL) } catch {
             throw ValidationErrorText("cannot write \(out): \(error)")
