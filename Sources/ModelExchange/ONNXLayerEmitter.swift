@@ -125,6 +125,11 @@ enum ONNXLayerEmitter {
             }
             let output = graph.node("Softmax", [input.name], stem: stem, attributes: [ONNXAttribute.int("axis", 1)])
             return ONNXValue(name: output, shape: input.shape)
+
+        // Layer kinds added to NeuralNet after this emitter was written (and the join layers of graph networks,
+        // which a chain of emitters cannot wire) are refused by name until they have an emitter.
+        default:
+            throw ONNXError("layer \(index) (\(layer.spec.kind)) has no ONNX emitter yet")
         }
     }
 }
