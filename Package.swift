@@ -1,11 +1,12 @@
 // swift-tools-version:6.0
 // Emoscope: real-time facial-expression recognition for the Linux desktop.
-// Dependencies point one way: bridges, NeuralKernels <- NeuralNet <- Expression <- Live <- Viewer <- emoscope;
+// Dependencies point one way: bridges, NeuralKernels <- NeuralNet <- ModelExchange <- Expression <- Live <- Viewer <- emoscope;
 // Imaging (images, video, cascades: the only user of CVBridge) under Expression and Graphics.
 import PackageDescription
 
 // Only the OpenCV libraries the bridge uses; pkg-config "opencv4" would link all 55 and slow start-up.
-let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio"]
+let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio",
+                       "opencv_dnn"]
 
 let package = Package(
     name: "Emoscope",
@@ -36,13 +37,18 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS", "NeuralKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The ONNX file format's messages (the part of onnx.proto a classifier needs) and a small protobuf
+        // codec: swift-protobuf would build its bundled protoc (C++) in every full build.
+        .target(name: "ONNXFormat"),
+        // NeuralNet models as ONNX files (one emitter per layer), and what an ONNX file says about itself.
+        .target(name: "ModelExchange", dependencies: ["NeuralNet", "ONNXFormat"]),
         // Reads Keras model.json + weights .h5 files into NeuralNet models.
         .target(name: "KerasImport", dependencies: ["NeuralNet", "CHDF5"]),
         // Pictures and their geometry: gray and BGRA images, one pixel rectangle, image and video files,
-        // Haar cascades. The only Swift user of CVBridge.
+        // Haar cascades, ONNX networks run by OpenCV's dnn module. The only Swift user of CVBridge.
         .target(name: "Imaging", dependencies: ["CVBridge"]),
         // The face-expression domain: emotions, datasets, face detection, classification, evaluation, training.
-        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "Imaging"]),
+        .target(name: "Expression", dependencies: ["NeuralNet", "KerasImport", "ModelExchange", "Imaging"]),
         // The live pipeline without a window: sources, capture and inference threads, the face analyser, tracking.
         .target(name: "Live", dependencies: ["Expression", "Imaging"]),
         // Drawing on SDL surfaces and windows: canvas, text, theme, chart building blocks; knows no emotions.
@@ -51,7 +57,7 @@ let package = Package(
         .target(name: "Viewer", dependencies: ["Live", "Expression", "Graphics", "Imaging", "CSDL2"]),
         // The command line: one small ParsableCommand per subcommand; environment switches are read here only.
         .executableTarget(name: "emoscope", dependencies: [
-            "NeuralNet", "KerasImport", "Imaging", "Expression", "Live", "Graphics", "Viewer",
+            "NeuralNet", "KerasImport", "ModelExchange", "Imaging", "Expression", "Live", "Graphics", "Viewer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,6 +66,8 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NeuralKernels", "TestSupport"]),
         .testTarget(name: "ExpressionTests", dependencies: ["Expression", "Imaging", "NeuralNet", "TestSupport"]),
         .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "Imaging", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "ModelExchangeTests", dependencies: ["ModelExchange", "ONNXFormat", "Expression", "Imaging",
+                                                              "NeuralNet", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Live", "Graphics", "Imaging", "Expression", "TestSupport"]),
     ]
 )

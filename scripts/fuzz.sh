@@ -7,14 +7,14 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 BUILD=.build-fuzz
-TARGETS=${*:-safetensors architecture checkpoint keras csv image}
+TARGETS=${*:-safetensors architecture checkpoint keras csv image onnx}
 
 # Swift, C and C++ (CVBridge's header reading, the kernels) instrumented alike; libFuzzer's main comes at the link.
 "$SWIFT" build --build-path "$BUILD" --target Expression -Xswiftc -sanitize=fuzzer,address \
     -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address
 DEBUG="$BUILD/debug"
 OBJECTS=$(ls "$DEBUG"/NeuralNet.build/*.o "$DEBUG"/NeuralKernels.build/*.o "$DEBUG"/KerasImport.build/*.o \
-              "$DEBUG"/Imaging.build/*.o "$DEBUG"/CVBridge.build/*.o "$DEBUG"/Expression.build/*.o)
+              "$DEBUG"/ONNXFormat.build/*.o "$DEBUG"/ModelExchange.build/*.o "$DEBUG"/Imaging.build/*.o "$DEBUG"/CVBridge.build/*.o "$DEBUG"/Expression.build/*.o)
 swiftc -sanitize=fuzzer,address -parse-as-library -module-name EmoscopeFuzz -g \
     Tests/Fuzz/*.swift $OBJECTS \
     -I "$DEBUG/Modules" \
@@ -24,7 +24,7 @@ swiftc -sanitize=fuzzer,address -parse-as-library -module-name EmoscopeFuzz -g \
     -Xcc -fmodule-map-file="$DEBUG/NeuralKernels.build/module.modulemap" \
     $(pkg-config --cflags-only-I hdf5 openblas | sed 's/-I/-Xcc -I/g') \
     $(pkg-config --libs hdf5 openblas) \
-    -lopencv_core -lopencv_imgproc -lopencv_imgcodecs -lopencv_objdetect -lopencv_videoio -lstdc++ \
+    -lopencv_core -lopencv_imgproc -lopencv_imgcodecs -lopencv_objdetect -lopencv_videoio -lopencv_dnn -lstdc++ \
     -o "$BUILD/fuzz"
 
 for target in $TARGETS; do

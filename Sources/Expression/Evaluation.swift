@@ -48,7 +48,13 @@ public enum Evaluation {
                            batchSize: Int = 256) -> Result {
         let all = probabilities(network, on: faces, normalization: normalization, tta: tta, bias: bias,
                                 outputOrder: outputOrder, batchSize: batchSize)
-        var confusion = ConfusionMatrix(classCount: outputOrder?.count ?? network.outputShape[0])
+        return score(all, on: faces, classCount: outputOrder?.count ?? network.outputShape[0])
+    }
+
+    /// Accuracy, confusion matrix and loss of probabilities already computed, one row per face in
+    /// `Emotion.allCases` order.
+    public static func score(_ all: [[Float]], on faces: LabeledFaces, classCount: Int = Emotion.allCases.count) -> Result {
+        var confusion = ConfusionMatrix(classCount: classCount)
         var totalLoss = 0.0
         for (n, p) in all.enumerated() {
             let truth = faces.labels[n].rawValue

@@ -2,7 +2,8 @@ import Imaging
 import Expression
 
 /// What the live pipeline needs from a classifier: the 7 probabilities (in `Emotion.allCases` order) of each
-/// face of a frame, computed in one batch. The app uses Expression's `Classifier`; tests use a fake.
+/// face of a frame, computed in one batch. The app uses Expression's `Classifier` or `ONNXClassifier`; tests
+/// use a fake.
 /// Called from the inference worker's thread only.
 public protocol EmotionClassifying: AnyObject {
     var modelName: String { get }
@@ -23,3 +24,4 @@ extension FaceDetecting {
 }
 
 extension Classifier: EmotionClassifying {}
+extension ONNXClassifier: EmotionClassifying {}

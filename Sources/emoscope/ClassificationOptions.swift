@@ -1,18 +1,24 @@
 import ArgumentParser
 import Expression
 import Foundation
+import Live
 
 /// The model, test-time augmentation and threads of the commands that classify faces as the app does
 /// (`view`, `predict`, `snapshot`, `bench live`).
 struct ClassificationOptions: ParsableArguments {
-    @Option(name: .long, help: "Model: a .safetensors file, or a Keras model.json with its weights .h5 beside it (default: the shipped model).")
+    @Option(name: .long, help: "Model: a .safetensors file, a Keras model.json with its weights .h5 beside it, or an .onnx classifier (default: the shipped model).")
     var model: String?
     @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image), none (half the work) or crops (five crops, each mirrored: five times the work).")
     var tta: TestTimeAugmentation = .flip
+    @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions
 
     /// The classifier for --model, or for the shipped model.
-    func classifier() throws -> Classifier {
-        try Classifier(opening: ModelLocator.url(for: model), tta: tta)
+    func classifier() throws -> any EmotionClassifying {
+        let url = try ModelLocator.url(for: model)
+        if ONNXOptions.isONNX(url) {
+            return try ONNXClassifier(contentsOf: url, settings: onnx.settings, averagesFlip: try onnx.averagesFlip(for: tta))
+        }
+        return try Classifier(opening: url, tta: tta)
     }
 }

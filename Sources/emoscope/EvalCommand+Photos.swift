@@ -5,9 +5,17 @@ import Live
 extension EvalCommand {
     /// `eval --detect`: whole photos through the app's own detection and framing.
     func evaluatePhotos(modelURL: URL, dataset: Dataset, split: String) throws {
-        let classifier = try Classifier(opening: modelURL, tta: tta)
+        let classifier: EmotionClassifying
+        let modelFraming: FaceFraming
+        if ONNXOptions.isONNX(modelURL) {
+            let onnxClassifier = try ONNXClassifier(contentsOf: modelURL, settings: onnx.settings, averagesFlip: try onnx.averagesFlip(for: tta))
+            (classifier, modelFraming) = (onnxClassifier, onnxClassifier.framing)
+        } else {
+            let plain = try Classifier(opening: modelURL, tta: tta)
+            (classifier, modelFraming) = (plain, plain.framing)
+        }
         let detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
-        let framing = framing.map { FaceFraming(scale: $0) } ?? classifier.framing
+        let framing = framing.map { FaceFraming(scale: $0) } ?? modelFraming
         let photos = try dataset.files(split: split)
         let start = Date()
         let result = PhotoEvaluation.run(photos, detector: detector, classifier: classifier, framing: framing)

@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Measure a model on a dataset split: accuracy, per-class precision/recall/F1, confusion matrix.")
 
-    @Option(help: "Model file (default: the shipped model).") var model: String?
+    @Option(help: "Model file: .safetensors or .onnx (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder or fer2013.csv.") var data: String
     @Option(help: "Split to evaluate (default: val, else test).") var split: String?
     @Option(help: "Test-time augmentation: none, flip (average with the mirror image) or crops (five crops, each mirrored).") var tta: TestTimeAugmentation = .none
@@ -18,6 +18,7 @@ struct EvalCommand: ParsableCommand {
     var detect = false
     @Option(help: "With --detect: side of the classified square over the detected box's width.") var framing: Double?
     @Flag(help: "Replace the --png file if it exists.") var force = false
+    @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -29,18 +30,11 @@ struct EvalCommand: ParsableCommand {
             throw ValidationErrorText("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         if detect { return try evaluatePhotos(modelURL: modelURL, dataset: dataset, split: splitName) }
-        let file = try ModelFile.load(modelURL)
+        let evaluate = try evaluation(modelURL: modelURL)
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
-        // The dataset's labels follow Emotion order; a model with another class order (an imported Keras
-        // model) is mapped to it, as the classifier maps it.
-        guard let order = Emotion.outputIndices(for: file.classNames) else {
-            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) do not name every one of \(Emotion.classNames)")
-        }
         let start = Date()
-        let result = Evaluation.run(file.network, on: load.faces, normalization: file.normalization, tta: tta,
-                                    bias: DecisionBias(notes: file.notes, classes: file.classNames.count),
-                                    outputOrder: order == Array(order.indices) ? nil : order)
+        let result = try evaluate(load.faces)
         let seconds = Date().timeIntervalSince(start)
         guard result.loss.isFinite else {
             throw ValidationErrorText("\(modelURL.path): the model gives NaN or infinite outputs on \(splitName): its weights are damaged")
@@ -64,6 +58,27 @@ struct EvalCommand: ParsableCommand {
         if let png {
             try ConfusionMatrixPNG.write(confusion, title: "\(modelURL.lastPathComponent) on \(splitName)", to: URL(fileURLWithPath: png))
             if !json { print("Confusion matrix saved to \(png)") }
+        }
+    }
+}
+
+extension EvalCommand {
+    /// Opens the model (before the dataset is read, so a bad model fails at once) and returns how to score it.
+    func evaluation(modelURL: URL) throws -> (LabeledFaces) throws -> Evaluation.Result {
+        if ONNXOptions.isONNX(modelURL) {
+            let classifier = try ONNXClassifier(contentsOf: modelURL, settings: onnx.settings, averagesFlip: try onnx.averagesFlip(for: tta))
+            return { try Evaluation.run(classifier, on: $0) }
+        }
+        let file = try ModelFile.load(modelURL)
+        // The dataset's labels follow Emotion order; a model with another class order (an imported Keras
+        // model) is mapped to it, as the classifier maps it.
+        guard let order = Emotion.outputIndices(for: file.classNames) else {
+            throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) do not name every one of \(Emotion.classNames)")
+        }
+        let bias = DecisionBias(notes: file.notes, classes: file.classNames.count)
+        let outputOrder = order == Array(order.indices) ? nil : order
+        return { [tta] in
+            Evaluation.run(file.network, on: $0, normalization: file.normalization, tta: tta, bias: bias, outputOrder: outputOrder)
         }
     }
 }

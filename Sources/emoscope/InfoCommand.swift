@@ -1,6 +1,7 @@
 import ArgumentParser
 import Expression
 import Foundation
+import ModelExchange
 import NeuralNet
 
 struct InfoCommand: ParsableCommand {
@@ -8,10 +9,11 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Describe a model file: architecture, parameters, FLOPs, classes and metadata.")
 
-    @Argument(help: "Model file (default: the shipped model).") var model: String?
+    @Argument(help: "Model file: .safetensors or .onnx (default: the shipped model).") var model: String?
 
     func run() throws {
         let url = try ModelLocator.url(for: model)
+        if ONNXOptions.isONNX(url) { return try describeONNX(url) }
         let file = try ModelFile.load(url)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         print("\(TerminalText.escaped(url.path)) (\(String(format: "%.1f", Double(bytes) / 1e6)) MB)")
@@ -23,6 +25,21 @@ struct InfoCommand: ParsableCommand {
         if !file.notes.isEmpty {
             print("notes:")
             for key in file.notes.keys.sorted() { print("  \(TerminalText.escaped(key)): \(TerminalText.escaped(file.notes[key]!))") }
+        }
+    }
+
+    /// What an .onnx file says about itself: what `--model X.onnx` will take from it and what it needs told.
+    func describeONNX(_ url: URL) throws {
+        let file = try ONNXModelFile(contentsOf: url)
+        func shape(_ dims: [Int?]) -> String { "[" + dims.map { $0.map(String.init) ?? "N" }.joined(separator: ", ") + "]" }
+        print("\(TerminalText.escaped(url.path)) (\(String(format: "%.1f", Double(file.bytes.count) / 1e6)) MB, ONNX)")
+        print("input \(TerminalText.escaped(file.inputName)) \(shape(file.inputDims)), output \(shape(file.outputDims))")
+        print("operators: \(file.operators.map(TerminalText.escaped).joined(separator: ", "))")
+        if file.metadata.isEmpty {
+            print("no metadata: give --classes (and --input-scale/--input-offset if pixels / 255 is wrong)")
+        } else {
+            print("metadata:")
+            for key in file.metadata.keys.sorted() { print("  \(TerminalText.escaped(key)): \(TerminalText.escaped(file.metadata[key]!))") }
         }
     }
 }

@@ -13,7 +13,7 @@ enum ModelLocator {
 
     /// For the viewer: the classifier, or nil when no model is shipped, with where it looked. A model file
     /// that exists but is damaged is an error (it names the file and the problem).
-    static func liveClassifier(_ options: ClassificationOptions) throws -> (Classifier?, String?) {
+    static func liveClassifier(_ options: ClassificationOptions) throws -> (EmotionClassifying?, String?) {
         do {
             return (try options.classifier(), nil)
         } catch let error as ResourceError {

@@ -207,6 +207,26 @@ print(f'E2E: ok: analyze killed with SIGKILL left {len(lines) - 2} complete rows
 PY
 fi
 
+# ---- 4. ONNX out and in: the exported shipped model classifies the video's faces as the model itself ------
+if [ -f "$OUT/faces.avi" ]; then
+    if "$BIN" export-onnx --out "$OUT/model.onnx" --force >/dev/null 2>"$OUT/onnx.log" \
+        && "$BIN" analyze "$OUT/faces.avi" --every 8 --csv "$OUT/native.csv" --force 2>>"$OUT/onnx.log" \
+        && "$BIN" analyze "$OUT/faces.avi" --every 8 --model "$OUT/model.onnx" --csv "$OUT/onnx.csv" --force 2>>"$OUT/onnx.log"; then
+        python3 - "$OUT/native.csv" "$OUT/onnx.csv" <<'PY' || FAILED=1
+import csv, sys
+native, onnx = (list(csv.DictReader(open(p, newline=''))) for p in sys.argv[1:3])
+names = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']
+assert native and len(native) == len(onnx), f'{len(native)} rows from the model, {len(onnx)} from its ONNX export'
+assert [r['emotion'] for r in native] == [r['emotion'] for r in onnx], 'labels differ'
+worst = max(abs(float(a[n]) - float(b[n])) for a, b in zip(native, onnx) for n in names)
+assert worst < 2e-5, f'probabilities differ by {worst}'
+print(f'E2E: ok: --model model.onnx (OpenCV dnn) gives the same {len(onnx)} labels, probabilities within {worst:.0e}')
+PY
+    else
+        fail "export-onnx or analyze --model model.onnx failed (log: $OUT/onnx.log)"; cat "$OUT/onnx.log"
+    fi
+fi
+
 for s in "${SKIPPED[@]}"; do echo "E2E: SKIPPED: $s"; done
 echo "E2E: screenshots and snapshots in $OUT"
 [ $FAILED -eq 0 ] && echo "E2E: all passed" || echo "E2E: FAILED"

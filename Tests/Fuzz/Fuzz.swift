@@ -6,11 +6,13 @@
 //   keras         a Keras model.json (KerasImporter.architecture), then building it
 //   csv           fer2013.csv (Dataset(csv:))
 //   image         an image file: CVBridge's header reading and pixel limit, then OpenCV's decoder
+//   onnx          an .onnx file's protobuf, as ONNXModelFile reads it before OpenCV sees it
 // With FUZZ_SEEDS=DIR set, the harness writes seed inputs for FUZZ_TARGET to DIR and exits.
 import Expression
 import Foundation
 import Imaging
 import KerasImport
+import ModelExchange
 import NeuralNet
 
 nonisolated(unsafe) let target = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? "safetensors"
@@ -52,6 +54,8 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     case "image":
         _ = ImageLimits.declaredSize(of: [UInt8](data))
         _ = try? GrayImage(contentsOf: file("image", data))
+    case "onnx":
+        _ = try? ONNXModelFile(contentsOf: file("m.onnx", data))
     default:
         fatalError("unknown FUZZ_TARGET \(target)")
     }

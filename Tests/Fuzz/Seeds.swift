@@ -1,6 +1,7 @@
 import Expression
 import Foundation
 import Imaging
+import ModelExchange
 import NeuralNet
 
 /// Valid inputs for each target, so the fuzzer starts from files that get past the first checks.
@@ -45,6 +46,11 @@ enum Seeds {
             var bmp = Data("BM".utf8) + Data(count: 12) + Data([40, 0, 0, 0, 12, 0, 0, 0, 9, 0, 0, 0, 1, 0, 8, 0])
             bmp += Data(count: 40)
             save("face.bmp", bmp)
+        case "onnx":
+            let network = try! Sequential(inputShape: [8, 8, 1], layers: [.conv(2, 3), .batchNorm(), .relu,
+                                          .maxPool(size: 2, strides: 2), .flatten, .dense(7), .softmax])
+            save("small.onnx", try? ONNXExporter.data(of: network, classNames: Emotion.classNames, normalization: .unitRange))
+            save("foreign.onnx", try? Data(contentsOf: repository.appendingPathComponent("Tests/Fixtures/onnx/foreign-nhwc-logits.onnx")))
         default:
             break
         }

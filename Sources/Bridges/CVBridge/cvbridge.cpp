@@ -2,6 +2,7 @@
 // Every entry point catches every exception; failures leave a message naming the file or device
 // and the problem in a thread-local string, so callers on different threads never see each other's errors.
 #include "cvbridge.h"
+#include "bridgeerror.hpp"
 #include "imagefiles.hpp"
 
 #include <opencv2/core.hpp>
@@ -178,6 +179,8 @@ struct cvb_cascade {
     cv::CascadeClassifier classifier;
     std::string path;
 };
+
+void cvb_errors::setLastError(const std::string &message) { lastError = message; }
 
 extern "C" {
 

@@ -85,6 +85,21 @@ int cvb_cascade_detect(cvb_cascade *cascade, const uint8_t *gray, int32_t width,
                        cvb_rect *out, int capacity);
 void cvb_cascade_free(cvb_cascade *cascade);
 
+// ---- Networks --------------------------------------------------------------------------------------
+/// An ONNX model loaded by OpenCV's dnn module. Not safe for concurrent calls: one forward at a time.
+typedef struct cvb_net cvb_net;
+/// The most dimensions a network input or output may have here.
+#define CVB_NET_MAX_DIMS 8
+/// Reads an ONNX model from its bytes; `name` (the file's path) starts every message about it.
+/// NULL with cvb_last_error set, in OpenCV's words, when it cannot be read (an unsupported operator is named).
+cvb_net *cvb_net_read_onnx(const uint8_t *bytes, size_t count, const char *name);
+/// Runs the network on a float32 tensor of shape `dims`. On success returns 0 with *output (freed with
+/// cvb_free) holding *count values of the first output, whose shape goes to outputDims (room for
+/// CVB_NET_MAX_DIMS); -1 with cvb_last_error set otherwise.
+int cvb_net_forward(cvb_net *net, const float *input, const int32_t *dims, int32_t dimensionCount, float **output,
+                    size_t *count, int32_t *outputDims, int32_t *outputDimensionCount);
+void cvb_net_free(cvb_net *net);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,81 @@
+import Expression
+import Foundation
+import Imaging
+import ModelExchange
+import NeuralNet
+import ONNXFormat
+import Testing
+import TestSupport
+
+/// Exported files run by OpenCV's dnn module (in process) give NeuralNet's own probabilities.
+@Suite struct ONNXExportTests {
+    typealias Models = ONNXTestModels
+
+    /// Runs the exported bytes through OpenCV on raw pixels and returns the largest difference from NeuralNet.
+    func largestDifference(_ network: Sequential, normalization: InputNormalization, logitOffsets: [Float]? = nil,
+                           count: Int = 5) throws -> Float {
+        let data = try ONNXExporter.data(of: network, classNames: Models.classNames, normalization: normalization,
+                                         logitOffsets: logitOffsets)
+        let (h, w) = (network.inputShape[0], network.inputShape[1])
+        let pixels = Models.pixels(count: count, height: h, width: w)
+        let expected = Models.reference(network, pixels: pixels, normalization: normalization, logitOffsets: logitOffsets)
+        let dnn = try DNNNetwork(onnx: data, path: "exported.onnx")
+        let (values, shape) = try dnn.forward(pixels.map(Float.init), shape: [count, 1, h, w])
+        #expect(shape == [count, 7])
+        var largest: Float = 0
+        for n in 0..<count {
+            #expect(abs(values[(n * 7)..<(n * 7 + 7)].reduce(0, +) - 1) < 1e-5, "image \(n)'s probabilities sum to 1")
+            for j in 0..<7 { largest = max(largest, abs(values[n * 7 + j] - expected[n][j])) }
+        }
+        return largest
+    }
+
+    @Test func everyLayerKindMatchesNeuralNet() throws {
+        let network = try Models.network(Models.everyLayer, inputShape: [20, 16, 1], seed: 3)
+        let difference = try largestDifference(network, normalization: .unitRange)
+        #expect(difference < 1e-5, "OpenCV vs NeuralNet: \(difference)")
+    }
+
+    @Test func globalPoolingAndLogitsMatchNeuralNet() throws {
+        let network = try Models.network(Models.globalPool, inputShape: [20, 16, 1], seed: 4)
+        // An offset makes the padded border differ from a normalisation folded into the first convolution.
+        let normalization = InputNormalization(scale: 1 / 127.5, offset: -1)
+        let difference = try largestDifference(network, normalization: normalization)
+        #expect(difference < 1e-5, "OpenCV vs NeuralNet: \(difference)")
+    }
+
+    @Test func decisionBiasShiftsTheLogits() throws {
+        let network = try Models.network(Models.globalPool, inputShape: [20, 16, 1], seed: 6)
+        let offsets: [Float] = [0.8, -1.2, 0.1, 0, -0.3, 0.5, 2]
+        #expect(try largestDifference(network, normalization: .unitRange, logitOffsets: offsets) < 1e-5)
+    }
+
+    @Test func shippedModelMatchesNeuralNet() throws {
+        let file = try ModelFile.load(Models.shippedModel)
+        let difference = try largestDifference(file.network, normalization: file.normalization, count: 8)
+        #expect(difference < 1e-4, "OpenCV vs NeuralNet on the shipped model: \(difference)")
+    }
+
+    @Test func fileDescribesItself() throws {
+        let network = try Models.network(Models.everyLayer, inputShape: [20, 16, 1], seed: 3)
+        let data = try ONNXExporter.data(of: network, classNames: Models.classNames, normalization: .unitRange,
+                                         metadata: ["note.framing": "1.2"])
+        let model = try ONNXModelProto(serializedBytes: data)
+        #expect(model.opsetImport.map(\.version) == [13])
+        let file = try ONNXModelFile(contentsOf: Models.write(data, "small.onnx"))
+        #expect(file.inputDims == [nil, 1, 20, 16])
+        #expect(file.outputDims == [nil, 7])
+        #expect(file.metadata[ONNXMetadata.classes].flatMap(ONNXMetadata.classNames(from:)) == Models.classNames)
+        #expect(file.metadata[ONNXMetadata.inputSize] == "20x16")
+        #expect(file.metadata["note.framing"] == "1.2")
+        #expect(!file.operators.contains("Dropout"), "dropout is left out at inference")
+        #expect(file.operators.last == "Softmax")
+    }
+
+    @Test func refusesANetworkThatDoesNotFitItsClasses() throws {
+        let network = try Models.network(Models.globalPool, inputShape: [20, 16, 1], seed: 4)
+        #expect(throws: ONNXError.self) {
+            try ONNXExporter.data(of: network, classNames: ["a", "b"], normalization: .unitRange)
+        }
+    }
+}
