@@ -13,7 +13,7 @@ public final class Classifier: @unchecked Sendable {
     /// Average each face's prediction with its mirror image's (test-time augmentation).
     public var averagesFlip: Bool
     /// Model class index for each Emotion, so a file with another class order still maps correctly.
-    private let outputIndex: [Int]
+    let outputIndex: [Int]
     private let input = Tensor(shape: [0])
 
     public init(model: ModelFile, url: URL? = nil, averagesFlip: Bool = true) throws {
