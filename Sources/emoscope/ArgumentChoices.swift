@@ -6,3 +6,11 @@ import Viewer
 extension EmotionArchitecture: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleKind: ExpressibleByArgument {}
+extension PredictionQuery.Outcome: ExpressibleByArgument {}
+extension PredictionQuery.Order: ExpressibleByArgument {}
+
+extension Emotion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(folderName: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+    public var defaultValueDescription: String { name }
+}

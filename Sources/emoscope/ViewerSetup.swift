@@ -6,6 +6,10 @@ import Live
 struct ViewerSetup {
     var detector: FaceDetecting?
     var classifier: EmotionClassifying?
+    /// The "why" view's heat maps, from a copy of the classifier's network; nil with the reason when the model
+    /// cannot be explained.
+    var explainer: FaceExplainer?
+    var explainerProblem: String?
     var warnings: [String] = []
 
     static func make(_ options: ClassificationOptions) -> ViewerSetup {
@@ -19,6 +23,11 @@ struct ViewerSetup {
         do {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
             setup.classifier = classifier.map { LockedClassifier($0) }
+            if let classifier {
+                do { setup.explainer = try FaceExplainer(classifier: classifier) } catch {
+                    setup.explainerProblem = "No why view: \(error)"
+                }
+            }
             if let missing { setup.warnings.append(missing) }
         } catch {
             setup.warnings.append("Model not loaded: \(error)")
