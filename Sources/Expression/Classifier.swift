@@ -47,6 +47,18 @@ public final class Classifier: @unchecked Sendable {
         try self.init(model: ModelFile.load(url), url: url, averagesFlip: averagesFlip)
     }
 
+    /// The same model with a network of its own (its own buffers), for another thread or another
+    /// augmentation: the browser's background pass, the why view.
+    public func independentCopy(averagesFlip: Bool) throws -> Classifier {
+        let network = try Sequential(model.network.architecture)
+        for ((_, mine), (_, theirs)) in zip(network.namedParameters, model.network.namedParameters) {
+            mine.value.copy(from: theirs.value)
+        }
+        let copy = ModelFile(network: network, classNames: model.classNames, normalization: model.normalization,
+                             notes: model.notes)
+        return try Classifier(model: copy, url: modelURL, averagesFlip: averagesFlip)
+    }
+
     /// How the model's training faces were framed around a detected box (`framing` in the model file's
     /// notes, else the detector's box itself).
     public var framing: FaceFraming {

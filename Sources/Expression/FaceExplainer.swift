@@ -32,11 +32,8 @@ public final class FaceExplainer: @unchecked Sendable {
     /// A clear error when the model has nothing convolutional to explain (names the model and why).
     public init(classifier: Classifier) throws {
         let model = classifier.model
-        let copy = try Sequential(model.network.architecture)
-        for ((_, mine), (_, theirs)) in zip(copy.namedParameters, model.network.namedParameters) {
-            mine.value.copy(from: theirs.value)
-        }
-        copy.prepareForInference()
+        // A network of its own: the classifier's buffers belong to the thread that classifies.
+        let copy = try classifier.independentCopy(averagesFlip: classifier.averagesFlip).model.network
         do { cam = try GradCAM(network: copy) } catch {
             throw ModelFileError(classifier.modelURL ?? URL(fileURLWithPath: classifier.modelName),
                                  "cannot be explained: \(error)")

@@ -25,8 +25,8 @@ public enum HeatOverlay {
             let c = color(t)
             let v = t.isFinite ? min(max(t, 0), 1) : 0
             pixels[4 * i] = c.b; pixels[4 * i + 1] = c.g; pixels[4 * i + 2] = c.r
-            // Weak evidence stays see-through: alpha grows with the heat, faster near the top.
-            pixels[4 * i + 3] = UInt8((opacity * v.squareRoot() * 255).rounded())
+            // Weak evidence stays see-through: alpha grows with the heat.
+            pixels[4 * i + 3] = UInt8((opacity * v * 255).rounded())
         }
         return BGRAImage(width: side, height: side, pixels: pixels)
     }
@@ -42,7 +42,7 @@ public enum HeatOverlay {
                 let gray = Float(picture.pixels[(y / scale) * picture.width + x / scale])
                 let t = heat[hy * side + min(side - 1, x * side / width)]
                 let v = t.isFinite ? min(max(t, 0), 1) : 0
-                let a = opacity * v.squareRoot()
+                let a = opacity * v
                 let c = color(v)
                 let o = 4 * (y * width + x)
                 pixels[o] = UInt8((gray * (1 - a) + Float(c.b) * a).rounded())

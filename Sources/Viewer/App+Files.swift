@@ -12,7 +12,7 @@ extension App {
             let source = capture.spec.description, modelName = model.modelName, mirrored = model.mirrored
             var status: String?
             if case let .unavailable(message) = model.captureState { status = message }
-            let browserState = showBrowser ? browser?.snapshotState(classifier: classifier) : nil
+            let browserState = showBrowser ? browser?.snapshotState(classifier: datasetClassifier) : nil
             let url = try snapshots.save(image) { name in
                 var record = SnapshotRecord(time: Date(), source: source, model: modelName, image: name,
                                             imageSize: Size(width: image.width, height: image.height), frameSize: frameSize,

@@ -18,6 +18,8 @@ public final class App {
     var options: ViewerOptions
     private var settings: Settings
     let classifier: EmotionClassifying?
+    /// The browser's classifier: each face once, as `eval` scores a split, on a network of its own.
+    let datasetClassifier: EmotionClassifying?
     let capture: CaptureLoop
     let worker: InferenceWorker
     let snapshots: SnapshotWriter
@@ -56,13 +58,15 @@ public final class App {
     /// - Parameters:
     ///   - classifier: nil when no model was found; faces are then shown without emotions.
     ///   - warnings: said once in a toast at start (e.g. why there is no model).
+    ///   - datasetClassifier: predicts the browser's splits (default: `classifier`).
     ///   - explainer: computes the "why" heat maps; `explainerProblem` says why there is none when there is a model.
     public init(options: ViewerOptions, settings: Settings, detector: FaceDetecting?, classifier: EmotionClassifying?,
                 explainer: FaceExplainer? = nil, explainerProblem: String? = nil, warnings: [String] = [],
-                predictionStore: PredictionStore = PredictionStore()) {
+                predictionStore: PredictionStore = PredictionStore(), datasetClassifier: EmotionClassifying? = nil) {
         self.options = options
         self.settings = settings
         self.classifier = classifier
+        self.datasetClassifier = datasetClassifier ?? classifier
         capture = CaptureLoop(source: options.source)
         let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing)
         worker = InferenceWorker(frames: capture.frames, analyzer: analyzer)
@@ -178,7 +182,7 @@ public final class App {
 
     private func render() throws {
         if showBrowser, let browser {
-            try browser.draw(on: canvas, classifier: classifier, toast: model.toast, showHelp: model.showHelp)
+            try browser.draw(on: canvas, classifier: datasetClassifier, toast: model.toast, showHelp: model.showHelp)
         } else {
             drawnFaces = try screen.draw(model, on: canvas)
             if showWhy { drawLiveWhy() }

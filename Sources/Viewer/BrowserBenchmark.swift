@@ -15,13 +15,14 @@ public enum BrowserBenchmark {
 
     /// Predicts `faces` (split `split` of `root`) as the browser does, into `store`; then visits again.
     public static func predictions(faces: LabeledFaces, root: URL, split: String, classifier: EmotionClassifying,
-                                   store: PredictionStore) -> Predictions {
+                                   store: PredictionStore, batchSize: Int? = nil) -> Predictions {
         func key() -> PredictionStore.Key {
             PredictionStore.Key(model: ObjectIdentifier(classifier), root: root.path, split: split, faces: FaceFingerprint(faces))
         }
         let firstKey = key()
         let started = MonotonicClock.now
-        let first = SplitPredictions(faces: faces, classifier: classifier, store: store, key: firstKey)
+        let batch = batchSize ?? SplitPredictions.batchSize
+        let first = SplitPredictions(faces: faces, classifier: classifier, store: store, key: firstKey, batchSize: batch)
         while first.done < first.count || store.predictions(for: firstKey) == nil { Thread.sleep(forTimeInterval: 0.002) }
         let seconds = MonotonicClock.now - started
         let again = MonotonicClock.now
@@ -29,6 +30,6 @@ public enum BrowserBenchmark {
         let secondSeconds = MonotonicClock.now - again
         return Predictions(seconds: seconds, secondVisitSeconds: secondSeconds,
                            secondVisitWasComplete: second.fromStore && second.done == faces.count,
-                           batchSize: SplitPredictions.batchSize)
+                           batchSize: batch)
     }
 }

@@ -58,6 +58,7 @@ extension DatasetBrowser {
         let explanation = explainer.explain(faces.face(index))
         guard let layer = try? canvas.makeTexture(from: HeatOverlay.layer(explanation.heat, side: explanation.side)) else { return nil }
         layer.setSmoothScaling(true)
+        layer.setBlended(true)
         why = (index, explanation, layer)
         return layer
     }
@@ -73,11 +74,11 @@ extension DatasetBrowser {
         let stale = confusion.map { $0.done != done && (done == batch.count || MonotonicClock.now - confusionDrawnAt > 1) } ?? true
         if stale {
             let matrix = Self.confusionMatrix(labels: faces.labels, probabilities: batch.probabilities)
-            let progress = done < batch.count ? "  ·  \(done) of \(batch.count) predicted" : ""
+            let progress = done < batch.count ? "  ·  \(done) of \(batch.count) predicted" : "  ·  each face once, as eval"
             let chart = ConfusionMatrixChart(matrix: matrix, title: "\(root.lastPathComponent)/\(splitName ?? "")\(progress)")
             let texture = try canvas.makeTexture(from: chart.render())
             texture.setSmoothScaling(true)
-            confusion = (done, query, texture, chart)
+            confusion = (done, texture, chart)
             confusionDrawnAt = MonotonicClock.now
         }
         guard let confusion else { return }

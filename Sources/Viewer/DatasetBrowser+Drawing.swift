@@ -40,9 +40,11 @@ extension DatasetBrowser {
             canvas.text("Loading \(root.path)\(splitName.map { "/" + $0 } ?? "")…", font: fonts.body, color: Theme.textDim,
                         x: main.x, y: main.y + 40)
         }
-        let hint = "Tab live  n split  x matrix  y why  e o 0–7 filter"
-        canvas.text(hint, font: fonts.small, color: Theme.textFaint,
-                    x: panel.x + Theme.spacingL, y: panel.maxY - Theme.spacingL - fonts.small.lineHeight)
+        let hints = ["Tab live · n split · x matrix · y why", "0–7 class · e outcome · o order"]
+        for (i, hint) in hints.enumerated() {
+            canvas.text(hint, font: fonts.small, color: Theme.textFaint, x: panel.x + Theme.spacingL,
+                        y: panel.maxY - Theme.spacingL - (hints.count - i) * fonts.small.lineHeight)
+        }
         if let toast {
             let size = fonts.body.measure(toast)
             let box = PixelRect(x: main.midX - size.width / 2 - Theme.spacingL, y: main.maxY - 40,

@@ -37,7 +37,7 @@ final class DatasetBrowser {
     var singlePredictions: [Int: [Float]] = [:]
     var layout = BrowserLayout()
     var why: (index: Int, explanation: FaceExplainer.Explanation, layer: ImageTexture)?
-    var confusion: (done: Int, query: PredictionQuery?, texture: ImageTexture, chart: ConfusionMatrixChart)?
+    var confusion: (done: Int, texture: ImageTexture, chart: ConfusionMatrixChart)?
     var confusionDrawnAt = -Double.infinity
 
     init(root: URL, fonts: Fonts, store: PredictionStore = PredictionStore(), start: BrowserStart = BrowserStart()) {

@@ -29,6 +29,7 @@ extension App {
             let explanation = explainer.explain(gray.cropped(to: region))
             guard let layer = try? canvas.makeTexture(from: HeatOverlay.layer(explanation.heat, side: explanation.side)) else { return }
             layer.setSmoothScaling(true)
+        layer.setBlended(true)
             liveWhy = LiveWhy(track: face.id, computedAt: now, region: region, emotion: explanation.emotion, layer: layer)
         }
         guard let why = liveWhy, why.track == face.id else { return }

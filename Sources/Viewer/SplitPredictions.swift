@@ -24,7 +24,7 @@ final class SplitPredictions: @unchecked Sendable {
 
     /// `classifier` is shared with the live view's inference thread: its calls go through its lock.
     init(faces: LabeledFaces, classifier: EmotionClassifying, store: PredictionStore? = nil,
-         key: PredictionStore.Key? = nil) {
+         key: PredictionStore.Key? = nil, batchSize: Int = SplitPredictions.batchSize) {
         count = faces.count
         if let store, let key, let known = store.predictions(for: key), known.count == faces.count {
             shared = Mutex(Shared(probabilities: known, done: faces.count))
@@ -40,7 +40,7 @@ final class SplitPredictions: @unchecked Sendable {
                 // Paused while the live view is shown: the classifier is theirs then.
                 while shared.withLock({ $0.paused && !$0.cancelled }) { Thread.sleep(forTimeInterval: 0.05) }
                 if shared.withLock({ $0.cancelled }) { return }
-                let end = min(faces.count, start + Self.batchSize)
+                let end = min(faces.count, start + batchSize)
                 let batch = classifier.probabilities(for: (start..<end).map(faces.face))
                 let first = start
                 shared.withLock { s in

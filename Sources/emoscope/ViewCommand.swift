@@ -58,7 +58,8 @@ struct WindowOptions: ParsableArguments {
         if let settingsWarning { warnings.append(settingsWarning) }
         for warning in warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
         let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier,
-                      explainer: setup.explainer, explainerProblem: setup.explainerProblem, warnings: warnings)
+                      explainer: setup.explainer, explainerProblem: setup.explainerProblem, warnings: warnings,
+                      datasetClassifier: setup.datasetClassifier)
         try app.run()
     }
 }

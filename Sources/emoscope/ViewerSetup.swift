@@ -9,6 +9,9 @@ struct ViewerSetup {
     /// The "why" view's heat maps, from a copy of the classifier's network; nil with the reason when the model
     /// cannot be explained.
     var explainer: FaceExplainer?
+    /// The dataset browser's: each face once, as `eval` scores a split (its confusion matrix is eval's), on a
+    /// network of its own so the live view's never waits for it.
+    var datasetClassifier: EmotionClassifying?
     var explainerProblem: String?
     var warnings: [String] = []
 
@@ -24,6 +27,7 @@ struct ViewerSetup {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
             setup.classifier = classifier.map { LockedClassifier($0) }
             if let classifier {
+                setup.datasetClassifier = try? classifier.independentCopy(averagesFlip: false)
                 do { setup.explainer = try FaceExplainer(classifier: classifier) } catch {
                     setup.explainerProblem = "No why view: \(error)"
                 }

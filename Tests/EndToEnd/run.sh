@@ -127,6 +127,8 @@ times = [float(r['time_s']) for r in rows]
 assert times == sorted(times) and times[-1] > 1, f'times {times[:3]}…{times[-3:]}'
 print(f"E2E: ok: r … r recorded {len(rows)} rows over {times[-1]:.1f} s for {len(per_track)} faces; CSV, summary and plot agree")
 PY
+        press "$W" y; sleep 1.5; press "$W" s
+        LIVEWHY=$(wait_snapshot 10 5) && cp "$LIVEWHY" "$OUT/live-why.png" || fail "no snapshot of the live why view"
         press "$W" q
         for _ in $(seq 1 30); do kill -0 $APP 2>/dev/null || break; sleep 0.2; done
         if kill -0 $APP 2>/dev/null; then fail "q did not quit the app"; else
