@@ -3,6 +3,9 @@
 #   1. a generated video of real dataset faces: the window opens (title "Emoscope", WM class "emoscope"),
 #      `s` saves a PNG + JSON with at least one face (and its label when a model is shipped), settings persist;
 #   2. a missing camera: the window stays up, says so plainly (screenshot kept), and keeps running.
+#   3. emoscope analyze on the video, then one killed mid-way;
+#   4. emoscope browse --filter misclassified on a small copy of val: `s` names a misclassified face, `x` the
+#      confusion matrix, `y` the why view; emoscope explain writes PNGs.
 # Usage: Tests/EndToEnd/run.sh [path/to/emoscope]   (default: the debug build's binary)
 # Screenshots and snapshots are left in $EMOSCOPE_E2E_OUT (default: a temporary folder, printed at the end).
 set -u
