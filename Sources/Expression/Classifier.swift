@@ -15,6 +15,10 @@ public final class Classifier: @unchecked Sendable {
     /// Model class index for each Emotion, so a file with another class order still maps correctly.
     let outputIndex: [Int]
     private let input = Tensor(shape: [0])
+    /// Identifies what this classifier computes, for caches of its answers: a hash of every weight and
+    /// statistic, the class order, the input normalisation, the notes (the decision bias) and the augmentation.
+    /// (Optional only to match `EmotionClassifying`, whose test doubles have none.)
+    public let fingerprint: UInt64?
 
     public init(model: ModelFile, url: URL? = nil, averagesFlip: Bool = true) throws {
         var indices: [Int] = []
@@ -33,6 +37,7 @@ public final class Classifier: @unchecked Sendable {
         modelURL = url
         self.averagesFlip = averagesFlip
         outputIndex = indices
+        fingerprint = Self.fingerprint(of: model, averagesFlip: averagesFlip)
         model.network.prepareForInference()
         // Weights that are each finite can still overflow together (a scale of 3e38): a model that gives
         // NaN for plain gray faces would give NaN for every face, so it is refused here, once.
@@ -45,6 +50,26 @@ public final class Classifier: @unchecked Sendable {
 
     public convenience init(contentsOf url: URL, averagesFlip: Bool = true) throws {
         try self.init(model: ModelFile.load(url), url: url, averagesFlip: averagesFlip)
+    }
+
+    /// FNV-1a over the model's numbers and settings (every byte of every parameter, eight at a time).
+    static func fingerprint(of model: ModelFile, averagesFlip: Bool) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ word: UInt64) { h = (h ^ word) &* 0x100_0000_01b3 }
+        func mix(_ text: String) { for byte in text.utf8 { mix(UInt64(byte)) } }
+        for (name, parameter) in model.network.namedParameters {
+            mix(name)
+            let words = parameter.value.count / 2
+            UnsafeRawPointer(parameter.value.data).withMemoryRebound(to: UInt64.self, capacity: words) { w in
+                for i in 0..<words { mix(w[i]) }
+            }
+            if parameter.value.count % 2 == 1 { mix(UInt64(parameter.value[parameter.value.count - 1].bitPattern)) }
+        }
+        mix(model.classNames.joined(separator: "\u{1}"))
+        mix(UInt64(model.normalization.scale.bitPattern) << 32 | UInt64(model.normalization.offset.bitPattern))
+        for key in model.notes.keys.sorted() { mix(key + "=" + (model.notes[key] ?? "")) }
+        mix(averagesFlip ? 1 : 0)
+        return h
     }
 
     /// The same model with a network of its own (its own buffers), for another thread or another

@@ -85,7 +85,7 @@ extension App {
             } else if showWhy, !showBrowser, model.panelFace == nil {
                 showToast("Why: click a face to see where the evidence for its emotion lies")
             }
-        case .left, .right, .up, .down, .pageUp, .pageDown, .home, .end, .filter, .cycleOutcome, .cycleOrder,
+        case .left, .right, .up, .down, .pageUp, .pageDown, .home, .end, .filter, .predictedFilter, .cycleOutcome, .cycleOrder,
              .nextSplit, .toggleConfusion:
             if showBrowser { browser?.perform(command) }
         }

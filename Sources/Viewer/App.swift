@@ -62,7 +62,7 @@ public final class App {
     ///   - explainer: computes the "why" heat maps; `explainerProblem` says why there is none when there is a model.
     public init(options: ViewerOptions, settings: Settings, detector: FaceDetecting?, classifier: EmotionClassifying?,
                 explainer: FaceExplainer? = nil, explainerProblem: String? = nil, warnings: [String] = [],
-                predictionStore: PredictionStore = PredictionStore(), datasetClassifier: EmotionClassifying? = nil) {
+                predictionStore: PredictionStore = PredictionStore(directory: PredictionStore.defaultDirectory), datasetClassifier: EmotionClassifying? = nil) {
         self.options = options
         self.settings = settings
         self.classifier = classifier

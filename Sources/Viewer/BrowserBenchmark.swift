@@ -10,6 +10,9 @@ public enum BrowserBenchmark {
         /// Seconds for the second visit: the split's fingerprint and the store's answer.
         public let secondVisitSeconds: Double
         public let secondVisitWasComplete: Bool
+        /// As the second visit, after a restart: a fresh store reading the first one's directory (nil without one).
+        public let afterRestartSeconds: Double?
+        public let afterRestartWasComplete: Bool
         public let batchSize: Int
     }
 
@@ -17,7 +20,7 @@ public enum BrowserBenchmark {
     public static func predictions(faces: LabeledFaces, root: URL, split: String, classifier: EmotionClassifying,
                                    store: PredictionStore, batchSize: Int? = nil) -> Predictions {
         func key() -> PredictionStore.Key {
-            PredictionStore.Key(model: ObjectIdentifier(classifier), root: root.path, split: split, faces: FaceFingerprint(faces))
+            PredictionStore.Key(classifier: classifier, root: root.path, split: split, faces: FaceFingerprint(faces))
         }
         let firstKey = key()
         let started = MonotonicClock.now
@@ -28,8 +31,17 @@ public enum BrowserBenchmark {
         let again = MonotonicClock.now
         let second = SplitPredictions(faces: faces, classifier: classifier, store: store, key: key())
         let secondSeconds = MonotonicClock.now - again
+        var restart: (Double, Bool)?
+        if let directory = store.directory {
+            let started = MonotonicClock.now
+            let fresh = SplitPredictions(faces: faces, classifier: classifier, store: PredictionStore(directory: directory),
+                                         key: key())
+            restart = (MonotonicClock.now - started, fresh.fromStore && fresh.done == faces.count)
+            fresh.cancel()
+        }
         return Predictions(seconds: seconds, secondVisitSeconds: secondSeconds,
                            secondVisitWasComplete: second.fromStore && second.done == faces.count,
+                           afterRestartSeconds: restart?.0, afterRestartWasComplete: restart?.1 ?? false,
                            batchSize: batch)
     }
 }

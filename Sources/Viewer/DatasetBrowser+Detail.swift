@@ -98,7 +98,7 @@ extension DatasetBrowser {
             canvas.stroke(PixelRect(x: grid.x + Int(Double(p.rawValue) * side), y: grid.y + Int(Double(t.rawValue) * side),
                                     width: Int(side), height: Int(side)), Theme.accent, thickness: 3)
         }
-        canvas.text("Click a cell to see its faces · x or Esc: back to the grid", font: fonts.small, color: Theme.textDim,
+        canvas.text("Click a cell: its faces · a class name: that row or column · x or Esc: back to the grid", font: fonts.small, color: Theme.textDim,
                     x: area.x, y: min(area.maxY - fonts.small.lineHeight, shown.maxY + Theme.spacingS))
     }
 

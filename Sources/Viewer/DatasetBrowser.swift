@@ -86,9 +86,9 @@ final class DatasetBrowser {
     func startPredictions(classifier: EmotionClassifying) {
         guard let splitName, predictionsBySplit[splitName] == nil,
               case let .loaded(faces, fingerprint) = splits.split(splitName) else { return }
-        let key = PredictionStore.Key(model: ObjectIdentifier(classifier), root: root.path, split: splitName,
-                                      faces: fingerprint)
-        predictionsBySplit[splitName] = SplitPredictions(faces: faces, classifier: classifier, store: store, key: key)
+        let key = PredictionStore.Key(classifier: classifier, root: root.path, split: splitName, faces: fingerprint)
+        predictionsBySplit[splitName] = SplitPredictions(faces: faces, classifier: classifier, store: store, key: key,
+                                                         paused: !isActive)
         updatePausing()
     }
 
@@ -104,6 +104,7 @@ final class DatasetBrowser {
         case let .filter(n):
             setQuery { $0.trueClass = n == 0 ? nil : Emotion(rawValue: n - 1); if n == 0 { $0.predictedClass = nil } }
             return
+        case let .predictedFilter(n): setQuery { $0.predictedClass = n == 0 ? nil : Emotion(rawValue: n - 1) }; return
         case .cycleOutcome: setQuery { $0.outcome = $0.outcome.next }; return
         case .cycleOrder: setQuery { $0.order = $0.order.next }; return
         case .nextSplit: switchSplit(by: 1); return
@@ -151,7 +152,12 @@ final class DatasetBrowser {
             return
         }
         if mode == .confusion {
-            if let (truth, prediction) = layout.confusionCell(at: point) { showCell(truth: truth, prediction: prediction) }
+            switch layout.confusionTarget(at: point) {
+            case let .cell(truth, prediction)?: showCell(truth: truth, prediction: prediction)
+            case let .row(truth)?: setQuery { $0.trueClass = truth; $0.predictedClass = nil }; mode = .grid
+            case let .column(prediction)?: setQuery { $0.trueClass = nil; $0.predictedClass = prediction }; mode = .grid
+            case nil: break
+            }
             return
         }
         if enlarged { return }

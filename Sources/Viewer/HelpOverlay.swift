@@ -21,6 +21,7 @@ struct HelpOverlay {
         ("d", "Debug overlay"),
         ("y", "Why: heat map of the evidence on the selected face"),
         ("0–7, e, o", "Browser: class, all/wrong/right, order (file, confidence, loss)"),
+        ("Shift+0–7", "Browser: predicted class"),
         ("n, x", "Browser: next split, confusion matrix (click a cell: its faces)"),
         ("Click", "Select a face (double-click: large in the browser)"),
         ("h, ?", "This help"),

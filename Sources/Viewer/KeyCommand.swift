@@ -6,7 +6,7 @@ import CSDL2
 public enum KeyCommand: Equatable, Sendable {
     case pause, snapshot, toggleFullscreen, escape, quit, toggleBrowser, nextCamera, mirror, togglePanel
     case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleTimeline, cycleOutcome, cycleOrder
-    case left, right, up, down, pageUp, pageDown, home, end, filter(Int)
+    case left, right, up, down, pageUp, pageDown, home, end, filter(Int), predictedFilter(Int)
     case nextSplit, toggleConfusion, toggleWhy
 
     public static func from(keycode: Int32, modifiers: UInt16) -> KeyCommand? {
@@ -43,7 +43,9 @@ public enum KeyCommand: Equatable, Sendable {
         case key(SDLK_PAGEDOWN): return .pageDown
         case key(SDLK_HOME): return .home
         case key(SDLK_END): return .end
-        case key(SDLK_0)...key(SDLK_7): return .filter(Int(keycode - key(SDLK_0)))
+        case key(SDLK_0)...key(SDLK_7):
+            let n = Int(keycode - key(SDLK_0))
+            return shift ? .predictedFilter(n) : .filter(n)
         default: return nil
         }
     }

@@ -24,7 +24,7 @@ final class SplitPredictions: @unchecked Sendable {
 
     /// `classifier` is shared with the live view's inference thread: its calls go through its lock.
     init(faces: LabeledFaces, classifier: EmotionClassifying, store: PredictionStore? = nil,
-         key: PredictionStore.Key? = nil, batchSize: Int = SplitPredictions.batchSize) {
+         key: PredictionStore.Key? = nil, batchSize: Int = SplitPredictions.batchSize, paused: Bool = false) {
         count = faces.count
         if let store, let key, let known = store.predictions(for: key), known.count == faces.count {
             shared = Mutex(Shared(probabilities: known, done: faces.count))
@@ -33,7 +33,7 @@ final class SplitPredictions: @unchecked Sendable {
         }
         let classifier = classifier as? LockedClassifier ?? LockedClassifier(classifier)
         fromStore = false
-        shared = Mutex(Shared(probabilities: [[Float]?](repeating: nil, count: faces.count)))
+        shared = Mutex(Shared(probabilities: [[Float]?](repeating: nil, count: faces.count), paused: paused))
         worker.start(name: "emoscope.browser-predictions") { [self] in
             var start = 0
             while start < faces.count {

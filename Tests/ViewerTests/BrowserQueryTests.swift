@@ -98,6 +98,41 @@ extension SDLSuite {
         }
     }
 
+    /// A row's name in the confusion view selects its true class, a column's its predicted class; Shift+digit
+    /// picks a predicted class in the grid.
+    @Test func confusionLabelsAndShiftDigitsFilterOneSide() throws {
+        let root = try DatasetBrowserTests.makeDataset(perClass: Self.perClass)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let canvas = try Canvas(offscreenWidth: 1280, height: 900)
+        let browser = DatasetBrowser(root: root, fonts: try Fonts())
+        let classifier = KnownClassifier()
+        try Self.predicted(browser, classifier: classifier, canvas: canvas)
+        let all = Self.perClass.enumerated().flatMap { c, n in (0..<n).map { (c, $0) } }
+        func predicted(_ face: (Int, Int)) -> Int { KnownClassifier.answer(truth: face.0, index: face.1).0.rawValue }
+
+        browser.perform(.toggleConfusion)
+        try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
+        var grid = try #require(browser.layout.confusionGrid)
+        let side = browser.layout.confusionCellSide
+        browser.click(at: Point(x: grid.x - Int(side / 2), y: grid.y + Int(5.5 * side)), canvasSize: canvas.size)
+        #expect(browser.mode == .grid && Self.shown(browser).map(\.0) == [5, 5, 5], "row sad: the three sad faces")
+
+        browser.perform(.toggleConfusion)
+        try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
+        grid = try #require(browser.layout.confusionGrid)
+        browser.click(at: Point(x: grid.x + Int(4.5 * side), y: grid.y - Int(side / 4)), canvasSize: canvas.size)
+        #expect(Self.shown(browser).map { "\($0)" } == all.filter { predicted($0) == 4 }.map { "\($0)" },
+                "column neutral: every face predicted neutral")
+
+        browser.perform(.filter(0))
+        browser.perform(.predictedFilter(4))
+        #expect(Self.shown(browser).map { "\($0)" } == all.filter { predicted($0) == 3 }.map { "\($0)" },
+                "Shift+4: every face predicted happy")
+        let leftShift: UInt16 = 0x0001 // KMOD_LSHIFT
+        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "4")), modifiers: leftShift) == .predictedFilter(4))
+        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "4")), modifiers: 0) == .filter(4))
+    }
+
     /// `n` and the split chips go through every split; the header's count follows; a second visit is predicted
     /// at once from the store, and another classifier is not served from it.
     @Test func splitsSwitchAndPredictionsAreCachedPerModel() throws {

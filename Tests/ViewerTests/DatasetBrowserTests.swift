@@ -93,10 +93,15 @@ extension SDLSuite {
     @Test func backgroundPredictionsWaitWhilePaused() throws {
         var faces = LabeledFaces()
         for i in 0..<600 { faces.append([UInt8](repeating: UInt8(i % 256), count: 2304), label: .happy, path: "\(i)") }
-        let predictions = SplitPredictions(faces: faces, classifier: HappyClassifier())
-        predictions.paused = true
+        let predictions = SplitPredictions(faces: faces, classifier: HappyClassifier(), paused: true)
         Thread.sleep(forTimeInterval: 0.3)
-        #expect(predictions.done <= SplitPredictions.batchSize, "at most the batch under way when paused")
+        #expect(predictions.done == 0, "started paused: nothing predicted")
+        predictions.paused = false
+        while predictions.done == 0 { Thread.sleep(forTimeInterval: 0.0001) }
+        predictions.paused = true
+        let atPause = predictions.done
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(predictions.done <= atPause + SplitPredictions.batchSize, "at most the batch under way when paused")
         predictions.paused = false
         let deadline = Date(timeIntervalSinceNow: 10)
         while predictions.done < 600 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
