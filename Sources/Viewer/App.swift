@@ -52,6 +52,8 @@ public final class App {
     /// Heat map over the selected face in the live view (y).
     var showWhy = false
     var liveWhy: LiveWhy?
+    /// How the live pipeline crops a detected face for the classifier (the why view explains that crop).
+    let faceFraming: FaceFraming
     /// Last left click, to tell a double-click.
     private var captureStarted = false
 
@@ -69,6 +71,7 @@ public final class App {
         self.datasetClassifier = datasetClassifier ?? classifier
         capture = CaptureLoop(source: options.source)
         let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing)
+        faceFraming = analyzer.framing
         worker = InferenceWorker(frames: capture.frames, analyzer: analyzer)
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
         model = LiveViewModel(sourceDescription: options.source.description)

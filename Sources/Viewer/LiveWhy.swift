@@ -4,7 +4,7 @@ import Imaging
 import Live
 
 /// The "why" heat map of the live view's panel face: which track, when it was computed, over which part of
-/// the frame (the classifier's crop of the face), and the layer to draw there.
+/// the frame (the live pipeline's crop of the face), and the layer to draw there.
 struct LiveWhy {
     let track: Int
     let computedAt: Double
@@ -24,7 +24,7 @@ extension App {
         let now = MonotonicClock.now
         if liveWhy.map({ $0.track != face.id || now - $0.computedAt > LiveWhy.refreshInterval }) ?? true {
             let gray = frame.image.gray()
-            let region = explainer.framing.region(for: face.box).clamped(toWidth: gray.width, height: gray.height)
+            let region = faceFraming.region(for: face.box).clamped(toWidth: gray.width, height: gray.height)
             guard !region.isEmpty else { return }
             let explanation = explainer.explain(gray.cropped(to: region))
             guard let layer = try? canvas.makeTexture(from: HeatOverlay.layer(explanation.heat, side: explanation.side)) else { return }
