@@ -1,6 +1,7 @@
 import Imaging
 import Foundation
 import NeuralNet
+import Synchronization
 
 /// An emotion classifier: a model file's network plus the preprocessing it expects.
 /// Faces of any size go in; 7 probabilities per face come out, in `Emotion.allCases` order.
@@ -17,8 +18,16 @@ public final class Classifier: @unchecked Sendable {
     private let input = Tensor(shape: [0])
     /// Identifies what this classifier computes, for caches of its answers: a hash of every weight and
     /// statistic, the class order, the input normalisation, the notes (the decision bias) and the augmentation.
-    /// (Optional only to match `EmotionClassifying`, whose test doubles have none.)
-    public let fingerprint: UInt64?
+    /// Computed on first use (the browser's cache), not at every start. (Optional only to match
+    /// `EmotionClassifying`, whose test doubles have none.)
+    public var fingerprint: UInt64? {
+        let flip = averagesFlip
+        return fingerprints.withLock { known in
+            if known[flip] == nil { known[flip] = Self.fingerprint(of: model, averagesFlip: flip) }
+            return known[flip]
+        }
+    }
+    private let fingerprints = Mutex<[Bool: UInt64]>([:])
 
     public init(model: ModelFile, url: URL? = nil, averagesFlip: Bool = true) throws {
         var indices: [Int] = []
@@ -37,7 +46,6 @@ public final class Classifier: @unchecked Sendable {
         modelURL = url
         self.averagesFlip = averagesFlip
         outputIndex = indices
-        fingerprint = Self.fingerprint(of: model, averagesFlip: averagesFlip)
         model.network.prepareForInference()
         // Weights that are each finite can still overflow together (a scale of 3e38): a model that gives
         // NaN for plain gray faces would give NaN for every face, so it is refused here, once.

@@ -68,7 +68,8 @@ public final class App {
         self.options = options
         self.settings = settings
         self.classifier = classifier
-        self.datasetClassifier = datasetClassifier ?? classifier
+        // The browser calls it from its background thread and, for a face not predicted yet, from this one.
+        self.datasetClassifier = (datasetClassifier ?? classifier).map { $0 as? LockedClassifier ?? LockedClassifier($0) }
         capture = CaptureLoop(source: options.source)
         let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing)
         faceFraming = analyzer.framing

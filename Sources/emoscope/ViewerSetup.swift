@@ -27,7 +27,8 @@ struct ViewerSetup {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
             setup.classifier = classifier.map { LockedClassifier($0) }
             if let classifier {
-                setup.datasetClassifier = try? classifier.independentCopy(averagesFlip: false)
+                // Locked: the browser's background thread and its main thread (a face not predicted yet) share it.
+                setup.datasetClassifier = (try? classifier.independentCopy(averagesFlip: false)).map { LockedClassifier($0) }
                 do { setup.explainer = try FaceExplainer(classifier: classifier) } catch {
                     setup.explainerProblem = "No why view: \(error)"
                 }
