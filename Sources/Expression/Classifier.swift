@@ -1,6 +1,7 @@
 import Imaging
 import Foundation
 import NeuralNet
+import Synchronization
 
 /// An emotion classifier: a model file's network plus the preprocessing it expects.
 /// Faces of any size go in; 7 probabilities per face come out, in `Emotion.allCases` order.
@@ -13,8 +14,20 @@ public final class Classifier: @unchecked Sendable {
     /// Which views of each face are averaged (test-time augmentation).
     public var tta: TestTimeAugmentation
     /// Model class index for each Emotion, so a file with another class order still maps correctly.
-    private let outputIndex: [Int]
+    let outputIndex: [Int]
     private let input = Tensor(shape: [0])
+    /// Identifies what this classifier computes, for caches of its answers: a hash of every weight and
+    /// statistic, the class order, the input normalisation, the notes (the decision bias) and the augmentation.
+    /// Computed on first use (the browser's cache), not at every start. (Optional only to match
+    /// `EmotionClassifying`, whose test doubles have none.)
+    public var fingerprint: UInt64? {
+        let views = tta
+        return fingerprints.withLock { known in
+            if known[views] == nil { known[views] = Self.fingerprint(of: model, tta: views) }
+            return known[views]
+        }
+    }
+    private let fingerprints = Mutex<[TestTimeAugmentation: UInt64]>([:])
 
     public init(model: ModelFile, url: URL? = nil, tta: TestTimeAugmentation = .flip) throws {
         guard let indices = Emotion.outputIndices(for: model.classNames) else {
@@ -42,6 +55,38 @@ public final class Classifier: @unchecked Sendable {
 
     public convenience init(contentsOf url: URL, tta: TestTimeAugmentation = .flip) throws {
         try self.init(model: ModelFile.load(url), url: url, tta: tta)
+    }
+
+    /// FNV-1a over the model's numbers and settings (every byte of every parameter, eight at a time).
+    static func fingerprint(of model: ModelFile, tta: TestTimeAugmentation) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ word: UInt64) { h = (h ^ word) &* 0x100_0000_01b3 }
+        func mix(_ text: String) { for byte in text.utf8 { mix(UInt64(byte)) } }
+        for (name, parameter) in model.network.namedParameters {
+            mix(name)
+            let words = parameter.value.count / 2
+            UnsafeRawPointer(parameter.value.data).withMemoryRebound(to: UInt64.self, capacity: words) { w in
+                for i in 0..<words { mix(w[i]) }
+            }
+            if parameter.value.count % 2 == 1 { mix(UInt64(parameter.value[parameter.value.count - 1].bitPattern)) }
+        }
+        mix(model.classNames.joined(separator: "\u{1}"))
+        mix(UInt64(model.normalization.scale.bitPattern) << 32 | UInt64(model.normalization.offset.bitPattern))
+        for key in model.notes.keys.sorted() { mix(key + "=" + (model.notes[key] ?? "")) }
+        mix(tta.rawValue)
+        return h
+    }
+
+    /// The same model with a network of its own (its own buffers), for another thread or another
+    /// augmentation: the browser's background pass, the why view.
+    public func independentCopy(tta: TestTimeAugmentation) throws -> Classifier {
+        let network = try Sequential(model.network.architecture)
+        for ((_, mine), (_, theirs)) in zip(network.namedParameters, model.network.namedParameters) {
+            mine.value.copy(from: theirs.value)
+        }
+        let copy = ModelFile(network: network, classNames: model.classNames, normalization: model.normalization,
+                             notes: model.notes)
+        return try Classifier(model: copy, url: modelURL, tta: tta)
     }
 
     /// How the model's training faces were framed around a detected box (`framing` in the model file's

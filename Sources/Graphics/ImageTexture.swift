@@ -27,6 +27,11 @@ public final class ImageTexture {
         }
     }
 
+    /// Drawn over what is there by its alpha (an overlay) instead of replacing it.
+    public func setBlended(_ blended: Bool) {
+        SDL_SetTextureBlendMode(handle, blended ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE)
+    }
+
     /// Smooth scaling for photos and video; nearest for pixel-exact views.
     public func setSmoothScaling(_ smooth: Bool) {
         SDL_SetTextureScaleMode(handle, smooth ? SDL_ScaleModeLinear : SDL_ScaleModeNearest)

@@ -7,7 +7,13 @@ import Expression
 /// Called from the inference worker's thread only.
 public protocol EmotionClassifying: AnyObject {
     var modelName: String { get }
+    /// Identifies what the classifier computes (model and settings), for caches kept on disk; nil: do not cache.
+    var fingerprint: UInt64? { get }
     func probabilities(for faces: [GrayImage]) -> [[Float]]
+}
+
+extension EmotionClassifying {
+    public var fingerprint: UInt64? { nil }
 }
 
 /// What the live pipeline needs from a face detector: face boxes in the given image's pixel coordinates.

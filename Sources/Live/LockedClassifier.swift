@@ -10,10 +10,12 @@ public final class LockedClassifier: EmotionClassifying, @unchecked Sendable {
 
     /// Read once: asking the wrapped classifier would wait for a running batch (and stall the main loop).
     public let modelName: String
+    public let fingerprint: UInt64?
 
     public init(_ base: EmotionClassifying) {
         self.base = base
         modelName = base.modelName
+        fingerprint = base.fingerprint
     }
 
     public func probabilities(for faces: [GrayImage]) -> [[Float]] {

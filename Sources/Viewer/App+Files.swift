@@ -12,10 +12,13 @@ extension App {
             let source = capture.spec.description, modelName = model.modelName, mirrored = model.mirrored
             var status: String?
             if case let .unavailable(message) = model.captureState { status = message }
+            let browserState = showBrowser ? browser?.snapshotState(classifier: datasetClassifier) : nil
             let url = try snapshots.save(image) { name in
-                SnapshotRecord(time: Date(), source: source, model: modelName, image: name,
-                               imageSize: Size(width: image.width, height: image.height), frameSize: frameSize,
-                               mirrored: mirrored, status: status, drawn: drawn)
+                var record = SnapshotRecord(time: Date(), source: source, model: modelName, image: name,
+                                            imageSize: Size(width: image.width, height: image.height), frameSize: frameSize,
+                                            mirrored: mirrored, status: status, drawn: drawn)
+                record.browser = browserState
+                return record
             }
             showToast("Saved \(url.lastPathComponent) in \(App.abbreviatingHome(url.deletingLastPathComponent().path))")
         } catch {

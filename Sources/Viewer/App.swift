@@ -17,42 +17,62 @@ public final class App {
 
     var options: ViewerOptions
     var settings: Settings
-    private let classifier: EmotionClassifying?
+    let classifier: EmotionClassifying?
+    /// The browser's classifier: each face once, as `eval` scores a split, on a network of its own.
+    let datasetClassifier: EmotionClassifying?
     let capture: CaptureLoop
-    private let worker: InferenceWorker
+    let worker: InferenceWorker
     let snapshots: SnapshotWriter
-    private var window: OpaquePointer?
+    var window: OpaquePointer?
     var canvas: Canvas!
-    private var screen: LiveScreen!
-    private var browser: DatasetBrowser?
+    var screen: LiveScreen!
+    var browser: DatasetBrowser?
     var model: LiveViewModel
     var showBrowser = false
-    private var fullscreen = false
-    private var running = true
+    var fullscreen = false
+    var running = true
     var drawnFaces: [DrawnFace] = []
     private var toastUntil = 0.0
     private var renderRate = RateMeter()
     private var lastResultVersion = 0
     /// Results of frames captured before this time belong to the previous source.
-    private var sourceSwitchedAt = -Double.infinity
+    var sourceSwitchedAt = -Double.infinity
     private var stats = LiveStats()
-    private var snapshotRequested = false
+    var snapshotRequested = false
     var history = FaceHistory()
     var recording: Recording?
     /// The face the timeline follows: the panel's face, kept after its track ends until another appears.
     var followedTrack: Int?
     private let startupWarnings: [String]
+    /// The "why" maps (y); nil without a model, or when it cannot be explained (`explainerProblem` says why).
+    let explainer: FaceExplainer?
+    let explainerProblem: String?
+    /// Whole-split predictions, kept while the app runs, for every browser opened.
+    let predictionStore: PredictionStore
+    /// Heat map over the selected face in the live view (y).
+    var showWhy = false
+    var liveWhy: LiveWhy?
+    /// How the live pipeline crops a detected face for the classifier (the why view explains that crop).
+    let faceFraming: FaceFraming
+    /// Last left click, to tell a double-click.
+    private var captureStarted = false
 
     /// - Parameters:
     ///   - classifier: nil when no model was found; faces are then shown without emotions.
     ///   - warnings: said once in a toast at start (e.g. why there is no model).
+    ///   - datasetClassifier: predicts the browser's splits (default: `classifier`).
+    ///   - explainer: computes the "why" heat maps; `explainerProblem` says why there is none when there is a model.
     public init(options: ViewerOptions, settings: Settings, detector: FaceDetecting?, classifier: EmotionClassifying?,
-                warnings: [String] = []) {
+                explainer: FaceExplainer? = nil, explainerProblem: String? = nil, warnings: [String] = [],
+                predictionStore: PredictionStore = PredictionStore(directory: PredictionStore.defaultDirectory), datasetClassifier: EmotionClassifying? = nil) {
         self.options = options
         self.settings = settings
         self.classifier = classifier
+        // The browser calls it from its background thread and, for a face not predicted yet, from this one.
+        self.datasetClassifier = (datasetClassifier ?? classifier).map { $0 as? LockedClassifier ?? LockedClassifier($0) }
         capture = CaptureLoop(source: options.source)
         let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing)
+        faceFraming = analyzer.framing
         worker = InferenceWorker(frames: capture.frames, analyzer: analyzer)
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
         model = LiveViewModel(sourceDescription: options.source.description)
@@ -61,6 +81,9 @@ public final class App {
         model.showPanel = settings.showPanel
         model.smoothing = settings.smoothing
         startupWarnings = warnings
+        self.explainer = explainer
+        self.explainerProblem = explainerProblem
+        self.predictionStore = predictionStore
     }
 
     /// Opens the window and runs until the user quits (or the benchmark time is up).
@@ -82,8 +105,11 @@ public final class App {
         let fonts = try Fonts(file: options.fontFile)
         screen = LiveScreen(fonts: fonts)
         model.rendererName = canvas.rendererName
-        if let root = options.dataRoot { browser = DatasetBrowser(root: URL(fileURLWithPath: root), fonts: fonts) }
-        capture.start()
+        if let root = options.dataRoot { openBrowser(root, start: options.browser ?? BrowserStart()) }
+        if options.browser != nil, browser != nil { showBrowser = true }
+        browser?.isActive = showBrowser
+        // Opened straight into the browser, the camera (or video) waits until the live view is first shown.
+        if !showBrowser { startCapture() }
         worker.start()
         defer { capture.stop(); worker.stop() }
         if let warning = startupWarnings.first { showToast(warning, seconds: 6) }
@@ -106,6 +132,7 @@ public final class App {
             if spare > 0.001 { SDL_Delay(UInt32(spare * 1000)) }
         }
         stats.endedAt = MonotonicClock.now
+        if showBrowser { stats.browserThumbnails = browser?.layout.thumbnailsDrawn }
         if recording != nil { stopRecording() }
         if options.persistSettings { saveSettings(window: window) }
         return stats
@@ -159,9 +186,10 @@ public final class App {
 
     private func render() throws {
         if showBrowser, let browser {
-            try browser.draw(on: canvas, classifier: classifier, toast: model.toast, showHelp: model.showHelp)
+            try browser.draw(on: canvas, classifier: datasetClassifier, toast: model.toast, showHelp: model.showHelp)
         } else {
             drawnFaces = try screen.draw(model, on: canvas)
+            if showWhy { drawLiveWhy() }
         }
         if snapshotRequested {
             snapshotRequested = false
@@ -170,106 +198,10 @@ public final class App {
         canvas.present()
     }
 
-    // MARK: Input
-
-    private func handle(_ event: SDL_Event) {
-        switch SDL_EventType(event.type) {
-        case SDL_QUIT:
-            running = false
-        case SDL_KEYDOWN:
-            guard let command = KeyCommand.from(keycode: event.key.keysym.sym, modifiers: event.key.keysym.mod) else { return }
-            perform(command)
-        case SDL_MOUSEBUTTONDOWN where event.button.button == UInt8(SDL_BUTTON_LEFT):
-            let point = Point(x: Int(event.button.x), y: Int(event.button.y))
-            if showBrowser { browser?.click(at: point, canvasSize: canvas.size); return }
-            if let face = drawnFaces.last(where: { $0.screenBox.contains(point) }) {
-                model.selectedFaceID = face.face.id == model.selectedFaceID ? nil : face.face.id
-            } else {
-                model.selectedFaceID = nil
-            }
-        case SDL_MOUSEWHEEL:
-            if showBrowser { browser?.scroll(by: -Int(event.wheel.y)) }
-        case SDL_DROPFILE:
-            if let file = event.drop.file {
-                let path = String(cString: file)
-                SDL_free(file)
-                open(DroppedPath(path))
-            }
-        default:
-            break
-        }
-    }
-
-    private func perform(_ command: KeyCommand) {
-        if model.showHelp, command != .quit, command != .toggleHelp, command != .escape, command != .snapshot {
-            model.showHelp = false
-        }
-        switch command {
-        case .quit: running = false
-        case .pause: capture.paused.toggle()
-        case .snapshot: snapshotRequested = true
-        case .toggleFullscreen: setFullscreen(!fullscreen)
-        case .escape:
-            if model.showHelp { model.showHelp = false } else if fullscreen { setFullscreen(false) }
-        case .toggleHelp: model.showHelp.toggle()
-        case .toggleBrowser:
-            if browser == nil {
-                showToast("No dataset folder: start with --data ROOT (a FER2013-style folder) to browse it")
-            } else {
-                showBrowser.toggle()
-                browser?.isActive = showBrowser
-            }
-        case .nextCamera:
-            if case .camera = capture.spec {
-                capture.cycleCamera()
-                worker.resetTracks()
-            } else {
-                switchSource(.camera(0))
-            }
-        case .mirror: model.mirrored.toggle()
-        case .togglePanel: model.showPanel.toggle()
-        case .toggleDebug: model.showDebug.toggle()
-        case .toggleSmoothing:
-            worker.smoothing.toggle()
-            showToast("Smoothing \(worker.smoothing ? "on" : "off")")
-        case .toggleRecording: recording == nil ? startRecording() : stopRecording()
-        case .toggleRecordingVideo:
-            settings.recordsVideo.toggle()
-            showToast((settings.recordsVideo ? "Recordings will include the annotated video (.avi)" : "Recordings: CSV, summary and plot only")
-                      + (recording == nil ? "" : ", from the next recording on"))
-        case .toggleTimeline: model.showTimeline.toggle()
-        case .left, .right, .up, .down, .pageUp, .pageDown, .filter, .cycleOutcome, .cycleOrder:
-            if showBrowser { browser?.perform(command) }
-        }
-    }
-
-    private func open(_ dropped: DroppedPath) {
-        switch dropped {
-        case let .image(path): showBrowser = false; browser?.isActive = false; switchSource(.image(path))
-        case let .video(path): showBrowser = false; browser?.isActive = false; switchSource(.video(path))
-        case let .dataset(path):
-            options.dataRoot = path
-            browser = DatasetBrowser(root: URL(fileURLWithPath: path), fonts: screen.fonts)
-            showBrowser = true
-        case let .unusable(reason): showToast("Cannot open that: \(reason)", seconds: 6)
-        }
-    }
-
-    private func switchSource(_ spec: SourceSpec) {
-        capture.switchTo(spec)
-        worker.resetTracks()
-        history.reset()
-        sourceSwitchedAt = MonotonicClock.now
-        model.result = nil
-        model.frame = nil
-        model.selectedFaceID = nil
-        showToast("Opening \(spec)")
-    }
-
-    private func setFullscreen(_ on: Bool) {
-        guard let window else { return }
-        SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0)
-        fullscreen = on
+    func startCapture() {
+        guard !captureStarted else { return }
+        captureStarted = true
+        capture.start()
     }
 
     func showToast(_ message: String, seconds: Double = 4) {

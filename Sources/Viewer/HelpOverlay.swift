@@ -10,7 +10,7 @@ struct HelpOverlay {
         ("Space", "Pause / resume"),
         ("s", "Save a snapshot (PNG + JSON)"),
         ("f, F11", "Fullscreen"),
-        ("Esc", "Leave fullscreen / close help"),
+        ("Esc", "Close help, large face, matrix / leave fullscreen"),
         ("Tab", "Live view / dataset browser"),
         ("c", "Next camera"),
         ("m", "Mirror the picture"),
@@ -20,8 +20,11 @@ struct HelpOverlay {
         ("v", "Recordings also write the annotated video (on/off)"),
         ("g", "Timeline of the face under the bars on / off"),
         ("d", "Debug overlay"),
-        ("0–7, e, o", "Browser: class, all / wrong / right, order (file, confidence, loss)"),
-        ("Click", "Select a face"),
+        ("y", "Why: heat map of the evidence on the selected face"),
+        ("0–7, e, o", "Browser: class, all/wrong/right, order (file, confidence, loss)"),
+        ("Shift+0–7", "Browser: predicted class"),
+        ("n, x", "Browser: next split, confusion matrix (click a cell: its faces)"),
+        ("Click", "Select a face (double-click: large in the browser)"),
         ("h, ?", "This help"),
         ("q, Ctrl+Q", "Quit"),
     ]
@@ -30,7 +33,7 @@ struct HelpOverlay {
         canvas.fill(bounds, Theme.overlayScrim)
         let rowHeight = fonts.body.lineHeight + Theme.spacingS
         let keyColumn = 120
-        let width = min(bounds.width - 2 * Theme.spacingL, 460)
+        let width = min(bounds.width - 2 * Theme.spacingL, 600)
         let height = fonts.title.lineHeight + Theme.spacingL + HelpOverlay.keys.count * rowHeight + Theme.spacingXL * 2
             + fonts.small.lineHeight
         let card = PixelRect(x: bounds.midX - width / 2, y: max(bounds.y + Theme.spacingL, bounds.midY - height / 2),

@@ -7,7 +7,8 @@ public enum KeyCommand: Equatable, Sendable {
     case pause, snapshot, toggleFullscreen, escape, quit, toggleBrowser, nextCamera, mirror, togglePanel
     case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleRecordingVideo, toggleTimeline
     case cycleOutcome, cycleOrder
-    case left, right, up, down, pageUp, pageDown, filter(Int)
+    case left, right, up, down, pageUp, pageDown, home, end, filter(Int), predictedFilter(Int)
+    case nextSplit, toggleConfusion, toggleWhy
 
     public static func from(keycode: Int32, modifiers: UInt16) -> KeyCommand? {
         let ctrl = modifiers & UInt16(KMOD_CTRL.rawValue) != 0
@@ -31,6 +32,9 @@ public enum KeyCommand: Equatable, Sendable {
         case key(SDLK_g): return .toggleTimeline
         case key(SDLK_e): return .cycleOutcome
         case key(SDLK_o): return .cycleOrder
+        case key(SDLK_n): return .nextSplit
+        case key(SDLK_x): return .toggleConfusion
+        case key(SDLK_y): return .toggleWhy
         case key(SDLK_h), key(SDLK_F1), key(SDLK_QUESTION): return .toggleHelp
         case key(SDLK_SLASH) where shift: return .toggleHelp // '?' on US layouts
         case key(SDLK_LEFT): return .left
@@ -39,7 +43,11 @@ public enum KeyCommand: Equatable, Sendable {
         case key(SDLK_DOWN): return .down
         case key(SDLK_PAGEUP): return .pageUp
         case key(SDLK_PAGEDOWN): return .pageDown
-        case key(SDLK_0)...key(SDLK_7): return .filter(Int(keycode - key(SDLK_0)))
+        case key(SDLK_HOME): return .home
+        case key(SDLK_END): return .end
+        case key(SDLK_0)...key(SDLK_7):
+            let n = Int(keycode - key(SDLK_0))
+            return shift ? .predictedFilter(n) : .filter(n)
         default: return nil
         }
     }

@@ -15,6 +15,8 @@ public struct LiveStats: Sendable {
     public var inferenceLatencies: [Double] = []
     /// (seconds since start, resident set size in bytes)
     public var memory: [(Double, Int)] = []
+    /// Thumbnails on screen in the last frame, when the run ended in the dataset browser.
+    public var browserThumbnails: Int?
     /// Per track: first/last time seen and classification counts then.
     var tracks: [Int: (firstTime: Double, firstCount: Int, lastTime: Double, lastCount: Int)] = [:]
     /// Capture time of the newest result not yet on screen.

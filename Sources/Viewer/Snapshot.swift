@@ -32,6 +32,8 @@ public struct SnapshotRecord: Codable, Equatable, Sendable {
     /// What the screen said about the source when it had no picture (e.g. the camera is missing), else nil.
     public let status: String?
     public let faces: [Face]
+    /// What the dataset browser showed, when the snapshot is of the browser.
+    public var browser: BrowserSnapshot?
 
     public init(time: Date, source: String, model: String?, image: String, imageSize: Size, frameSize: Size?,
                 mirrored: Bool, status: String? = nil, drawn: [DrawnFace]) {

@@ -3,8 +3,9 @@ import Foundation
 import Live
 import Synchronization
 
-/// The model's predictions for every face of a split, computed on a background thread in batches, so the
-/// browser's grid is usable at once and fills in. Read from the main loop without waiting.
+/// The model's predictions for every face of a split, computed on a background thread in batches (each batch
+/// on all cores), so the browser's grid is usable at once and fills in. Read from the main loop without
+/// waiting. Finished predictions go to the store, and a split found there is complete at once.
 final class SplitPredictions: @unchecked Sendable {
     private struct Shared {
         var probabilities: [[Float]?]
@@ -14,23 +15,32 @@ final class SplitPredictions: @unchecked Sendable {
     }
 
     let count: Int
+    /// True when the store had this split's predictions, so none were computed.
+    let fromStore: Bool
     private let shared: Mutex<Shared>
     private let worker = WorkerThread()
     // Small enough that the live view gets the classifier back within a fraction of a second.
     static let batchSize = 32
 
     /// `classifier` is shared with the live view's inference thread: its calls go through its lock.
-    init(faces: LabeledFaces, classifier: EmotionClassifying) {
-        let classifier = classifier as? LockedClassifier ?? LockedClassifier(classifier)
+    init(faces: LabeledFaces, classifier: EmotionClassifying, store: PredictionStore? = nil,
+         key: PredictionStore.Key? = nil, batchSize: Int = SplitPredictions.batchSize, paused: Bool = false) {
         count = faces.count
-        shared = Mutex(Shared(probabilities: [[Float]?](repeating: nil, count: faces.count)))
+        if let store, let key, let known = store.predictions(for: key), known.count == faces.count {
+            shared = Mutex(Shared(probabilities: known, done: faces.count))
+            fromStore = true
+            return
+        }
+        let classifier = classifier as? LockedClassifier ?? LockedClassifier(classifier)
+        fromStore = false
+        shared = Mutex(Shared(probabilities: [[Float]?](repeating: nil, count: faces.count), paused: paused))
         worker.start(name: "emoscope.browser-predictions") { [self] in
             var start = 0
             while start < faces.count {
                 // Paused while the live view is shown: the classifier is theirs then.
                 while shared.withLock({ $0.paused && !$0.cancelled }) { Thread.sleep(forTimeInterval: 0.05) }
                 if shared.withLock({ $0.cancelled }) { return }
-                let end = min(faces.count, start + Self.batchSize)
+                let end = min(faces.count, start + batchSize)
                 let batch = classifier.probabilities(for: (start..<end).map(faces.face))
                 let first = start
                 shared.withLock { s in
@@ -39,6 +49,7 @@ final class SplitPredictions: @unchecked Sendable {
                 }
                 start = end
             }
+            if let store, let key { store.save(shared.withLock { $0.probabilities }, for: key) }
         }
     }
 

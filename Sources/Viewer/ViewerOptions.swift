@@ -22,6 +22,8 @@ public struct ViewerOptions: Sendable {
     public var recordFromStart = false
     /// The SDL renderer: by what the machine has, or forced.
     public var renderer = RendererChoice.automatic
+    /// Open straight into the dataset browser (of `dataRoot`) at this split, filter and order.
+    public var browser: BrowserStart?
     /// A .ttf file to draw text with instead of DejaVu Sans.
     public var fontFile: String?
 

@@ -7,3 +7,13 @@ extension EmotionArchitecture: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleKind: ExpressibleByArgument {}
 extension TestTimeAugmentation: ExpressibleByArgument {}
+extension PredictionQuery.Outcome: ExpressibleByArgument {}
+extension PredictionQuery.Order: ExpressibleByArgument {}
+
+extension Emotion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(folderName: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+    /// Listed on one line, "(values: angry, disgust, ...)", as the other choices are.
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { name }
+}

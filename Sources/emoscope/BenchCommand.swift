@@ -4,5 +4,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (use a release build: make bench).",
-        subcommands: [BenchInferenceCommand.self, BenchTrainCommand.self, BenchLiveCommand.self])
+        subcommands: [BenchInferenceCommand.self, BenchTrainCommand.self, BenchLiveCommand.self, BenchBrowserCommand.self])
 }

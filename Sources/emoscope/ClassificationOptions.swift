@@ -21,4 +21,14 @@ struct ClassificationOptions: ParsableArguments {
         }
         return try Classifier(opening: url, tta: tta)
     }
+
+    /// An Emoscope model's own classifier, for what needs the network itself (the why maps): an .onnx file
+    /// runs inside OpenCV, whose network cannot be differentiated.
+    func nativeClassifier() throws -> Classifier {
+        let url = try ModelLocator.url(for: model)
+        guard !ONNXOptions.isONNX(url) else {
+            throw ValidationErrorText("\(url.path): an .onnx model runs inside OpenCV and cannot be explained; use the .safetensors model it came from")
+        }
+        return try Classifier(opening: url, tta: tta)
+    }
 }

@@ -16,9 +16,7 @@ struct ViewCommand: ParsableCommand {
     @Flag(name: .long, help: "A built-in moving scene of dataset faces, for machines without a camera.") var demo = false
     @Option(name: .long, help: "FER2013-style folder for the dataset browser and the demo (default: the one opened last, else $EMOSCOPE_FER2013).")
     var data: String?
-    @OptionGroup var classification: ClassificationOptions
-    @Flag(name: .long, help: "Start in fullscreen.") var fullscreen = false
-    @Option(name: .long, help: "Folder for snapshots (default $XDG_PICTURES_DIR/Emoscope).") var snapshotDir: String?
+    @OptionGroup var window: WindowOptions
 
     func validate() throws {
         let chosen = [camera != nil, video != nil, image != nil, demo].filter { $0 }.count
@@ -39,7 +37,18 @@ struct ViewCommand: ParsableCommand {
             source = .demo(dataRoot)
         } else { source = settings.lastSource ?? .camera(0) }
 
-        var options = ViewerOptions(source: source, dataRoot: dataRoot)
+        try window.run(ViewerOptions(source: source, dataRoot: dataRoot), settings: settings, settingsWarning: settingsWarning)
+    }
+}
+
+/// The options every command that opens the window shares, and the opening itself.
+struct WindowOptions: ParsableArguments {
+    @OptionGroup var classification: ClassificationOptions
+    @Flag(name: .long, help: "Start in fullscreen.") var fullscreen = false
+    @Option(name: .long, help: "Folder for snapshots (default $XDG_PICTURES_DIR/Emoscope).") var snapshotDir: String?
+
+    func run(_ base: ViewerOptions, settings: Settings, settingsWarning: String?) throws {
+        var options = base
         options.fullscreen = fullscreen
         options.snapshotDirectory = snapshotDir.map { URL(fileURLWithPath: $0) }
         options.renderer = EmoscopeEnvironment.current.renderer
@@ -49,7 +58,8 @@ struct ViewCommand: ParsableCommand {
         if let settingsWarning { warnings.append(settingsWarning) }
         for warning in warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }
         let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier,
-                      warnings: warnings)
+                      explainer: setup.explainer, explainerProblem: setup.explainerProblem, warnings: warnings,
+                      datasetClassifier: setup.datasetClassifier)
         try app.run()
     }
 }

@@ -6,6 +6,13 @@ import Live
 struct ViewerSetup {
     var detector: FaceDetecting?
     var classifier: EmotionClassifying?
+    /// The "why" view's heat maps, from a copy of the classifier's network; nil with the reason when the model
+    /// cannot be explained.
+    var explainer: FaceExplainer?
+    /// The dataset browser's: each face once, as `eval` scores a split (its confusion matrix is eval's), on a
+    /// network of its own so the live view's never waits for it.
+    var datasetClassifier: EmotionClassifying?
+    var explainerProblem: String?
     var warnings: [String] = []
 
     static func make(_ options: ClassificationOptions) -> ViewerSetup {
@@ -19,6 +26,18 @@ struct ViewerSetup {
         do {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
             setup.classifier = classifier.map { LockedClassifier($0) }
+            if let native = classifier as? Classifier {
+                // Locked: the browser's background thread and its main thread (a face not predicted yet) share it.
+                setup.datasetClassifier = (try? native.independentCopy(tta: .none)).map { LockedClassifier($0) }
+                do { setup.explainer = try FaceExplainer(classifier: native) } catch {
+                    setup.explainerProblem = "No why view: \(error)"
+                }
+            } else if let classifier {
+                // An .onnx model runs inside OpenCV: the browser shares the live view's (locked) one, and there
+                // is no network to explain.
+                setup.datasetClassifier = setup.classifier
+                setup.explainerProblem = "No why view: an .onnx model runs inside OpenCV and cannot be explained"
+            }
             if let missing { setup.warnings.append(missing) }
         } catch {
             setup.warnings.append("Model not loaded: \(error)")

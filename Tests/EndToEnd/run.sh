@@ -3,6 +3,9 @@
 #   1. a generated video of real dataset faces: the window opens (title "Emoscope", WM class "emoscope"),
 #      `s` saves a PNG + JSON with at least one face (and its label when a model is shipped), settings persist;
 #   2. a missing camera: the window stays up, says so plainly (screenshot kept), and keeps running.
+#   3. emoscope analyze on the video, then one killed mid-way;
+#   4. emoscope browse --filter misclassified on a small copy of val: `s` names a misclassified face, `x` the
+#      confusion matrix, `y` the why view; emoscope explain writes PNGs.
 # Usage: Tests/EndToEnd/run.sh [path/to/emoscope]   (default: the debug build's binary)
 # Screenshots and snapshots are left in $EMOSCOPE_E2E_OUT (default: a temporary folder, printed at the end).
 set -u
@@ -127,6 +130,8 @@ times = [float(r['time_s']) for r in rows]
 assert times == sorted(times) and times[-1] > 1, f'times {times[:3]}…{times[-3:]}'
 print(f"E2E: ok: r … r recorded {len(rows)} rows over {times[-1]:.1f} s for {len(per_track)} faces; CSV, summary and plot agree")
 PY
+        press "$W" y; sleep 1.5; press "$W" s
+        LIVEWHY=$(wait_snapshot 10 5) && cp "$LIVEWHY" "$OUT/live-why.png" || fail "no snapshot of the live why view"
         press "$W" q
         for _ in $(seq 1 30); do kill -0 $APP 2>/dev/null || break; sleep 0.2; done
         if kill -0 $APP 2>/dev/null; then fail "q did not quit the app"; else
@@ -207,7 +212,69 @@ print(f'E2E: ok: analyze killed with SIGKILL left {len(lines) - 2} complete rows
 PY
 fi
 
-# ---- 4. ONNX out and in: the exported shipped model classifies the video's faces as the model itself ------
+# ---- 4. emoscope browse: misclassified faces, the confusion matrix, the why view; emoscope explain ----------
+if [ ! -d "$EMOSCOPE_E2E_FER/val" ]; then
+    SKIPPED+=("browse and explain: need the FER2013 folders at $EMOSCOPE_E2E_FER")
+else
+    rm -rf "$OUT/pictures" "$OUT/mini"
+    # A small copy of val (40 faces per class) outside the repository, so the whole split is predicted in seconds.
+    for dir in "$EMOSCOPE_E2E_FER"/val/*/; do
+        class=$(basename "$dir"); mkdir -p "$OUT/mini/val/$class"
+        ls "$dir" | sort | head -40 | while read -r f; do cp "$dir/$f" "$OUT/mini/val/$class/"; done
+    done
+    "$BIN" browse --data "$OUT/mini" --filter misclassified --sort loss 2>"$OUT/app-browse.log" &
+    APP=$!
+    if W=$(wait_window $APP 30); then
+        sleep 6 # the split predicted in the background
+        press "$W" s
+        PNG=$(wait_snapshot 10) || fail "no snapshot of the browser"
+        if [ -n "${PNG:-}" ]; then
+            cp "$PNG" "$OUT/browser-misclassified.png"
+            python3 - "${PNG%.png}.json" <<'PY' || FAILED=1
+import json, sys
+b = json.load(open(sys.argv[1]))['browser']
+assert b['split'] == 'val' and b['outcome'] == 'misclassified' and b['order'] == 'loss', b
+assert b['predicted'] == b['faces'], f"only {b['predicted']} of {b['faces']} faces predicted"
+s = b['selected']
+assert s and s['predicted'] and s['predicted'] != s['label'], f'selected face is not misclassified: {s}'
+assert abs(sum(s['probabilities'].values()) - 1) < 1e-3
+print(f"E2E: ok: browse --filter misclassified: {b['shown']} of {b['faces']} faces; the first, {s['path'].split('/')[-1]}, "
+      f"is {s['label']} but predicted {s['predicted']} ({s['probabilities'][s['predicted']]:.2f})")
+PY
+        fi
+        press "$W" x; sleep 1.5; press "$W" s
+        CONF=$(wait_snapshot 10 2) && cp "$CONF" "$OUT/browser-confusion.png" || fail "no snapshot of the confusion view"
+        [ -n "${CONF:-}" ] && python3 -c "import json,sys; b=json.load(open(sys.argv[1]))['browser']; assert b['view']=='confusion', b; print('E2E: ok: x shows the confusion matrix')" "${CONF%.png}.json" || FAILED=1
+        press "$W" Escape y; sleep 1; press "$W" s
+        WHY=$(wait_snapshot 10 3) && cp "$WHY" "$OUT/browser-why.png" || fail "no snapshot of the why view"
+        [ -n "${WHY:-}" ] && python3 -c "
+import json,sys; b=json.load(open(sys.argv[1]))['browser']
+assert b['view']=='grid' and b['why'] and b['selected']['explained'], b
+print('E2E: ok: y shows where the evidence for', b['selected']['explained'], 'lies')" "${WHY%.png}.json" || FAILED=1
+        press "$W" q
+        for _ in $(seq 1 30); do kill -0 $APP 2>/dev/null || break; sleep 0.2; done
+        kill -0 $APP 2>/dev/null && fail "q did not quit the browser" || pass "q quits the browser"
+        APP=
+    else
+        fail "no Emoscope window for browse within 30 s (log: $OUT/app-browse.log)"; cat "$OUT/app-browse.log"
+    fi
+    FACES=$(ls "$OUT"/mini/val/happy/* | head -2)
+    # shellcheck disable=SC2086
+    if "$BIN" explain $FACES --out "$OUT/why" --json >"$OUT/explain.jsonl" 2>"$OUT/explain.log"; then
+        python3 - "$OUT/explain.jsonl" <<'PY' || FAILED=1
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 2, lines
+for l in lines:
+    assert open(l['png'], 'rb').read(8) == b'\x89PNG\r\n\x1a\n', l['png']
+print('E2E: ok: explain wrote ' + ', '.join(l['png'].split('/')[-1] + ' (' + l['emotion'] + ')' for l in lines))
+PY
+    else
+        fail "explain failed (log: $OUT/explain.log)"; cat "$OUT/explain.log"
+    fi
+fi
+
+# ---- 5. ONNX out and in: the exported shipped model classifies the video's faces as the model itself ------
 if [ -f "$OUT/faces.avi" ]; then
     if "$BIN" export-onnx --out "$OUT/model.onnx" --force >/dev/null 2>"$OUT/onnx.log" \
         && "$BIN" analyze "$OUT/faces.avi" --every 8 --csv "$OUT/native.csv" --force 2>>"$OUT/onnx.log" \

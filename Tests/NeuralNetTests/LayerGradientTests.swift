@@ -66,6 +66,20 @@ import Testing
         GradientCheck(tolerance: 2e-3).check(layer, input: input)
     }
 
+    /// After an inference forward, backward is the gradient of the fixed affine map with the running
+    /// statistics (what explanations of a trained network differentiate), not the training map's.
+    @Test(arguments: [[3, 3, 2], [4]])
+    func batchNormInference(_ shape: [Int]) throws {
+        let layer = try TestTensors.layer(.batchNorm(), input: shape)
+        TestTensors.randomize(TestTensors.parameter(layer, "gamma").value, seed: 6, low: 0.5, high: 1.5)
+        TestTensors.randomize(TestTensors.parameter(layer, "beta").value, seed: 7)
+        TestTensors.randomize(TestTensors.parameter(layer, "moving_mean").value, seed: 21)
+        TestTensors.randomize(TestTensors.parameter(layer, "moving_variance").value, seed: 22, low: 0.3, high: 2)
+        // A training pass first leaves its own statistics behind: backward must not use them.
+        _ = layer.forward(TestTensors.random([4] + shape, seed: 23), training: true)
+        GradientCheck(training: false).check(layer, input: TestTensors.random([1] + shape, seed: 8, low: -1, high: 2))
+    }
+
     @Test func relu() throws {
         let layer = try TestTensors.layer(.relu, input: [3, 3, 2])
         GradientCheck().check(layer, input: TestTensors.awayFromZero([2, 3, 3, 2], seed: 9))
@@ -76,6 +90,15 @@ import Testing
     func maxPool(size: Int, window: Int, strides: Int, channels: Int) throws {
         let layer = try TestTensors.layer(.maxPool(size: window, strides: strides), input: [size, size + 1, channels])
         GradientCheck().check(layer, input: TestTensors.distinct([2, size, size + 1, channels], seed: 10))
+    }
+
+    /// Backward after an inference forward (no winners recorded) finds that forward's winners, even when an
+    /// earlier training pass on other values left its own behind.
+    @Test(arguments: [2, 11])
+    func maxPoolInference(channels: Int) throws {
+        let layer = try TestTensors.layer(.maxPool(size: 2, strides: 2), input: [4, 5, channels])
+        _ = layer.forward(TestTensors.distinct([2, 4, 5, channels], seed: 24), training: true)
+        GradientCheck(training: false).check(layer, input: TestTensors.distinct([2, 4, 5, channels], seed: 10))
     }
 
     /// Where several inputs of a window hold the max, its gradient goes to the first in window order only.

@@ -11,17 +11,25 @@ extension SDLSuite {
 /// The browser as a user drives it: every key its hint names, on a real (small, generated) dataset folder.
 @Suite struct DatasetBrowserTests {
     /// ROOT/val/CLASS/*.png with `perClass[i]` faces of class i (no folder for a class with none).
-    static func makeDataset(perClass: [Int]) throws -> URL {
+    static func makeDataset(perClass: [Int], splits: [String] = ["val"]) throws -> URL {
         let root = try TestData.temporaryDirectory("browser")
-        for (c, emotion) in Emotion.allCases.enumerated() where perClass[c] > 0 {
-            let folder = root.appendingPathComponent("val/\(emotion.name)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for i in 0..<perClass[c] {
-                let face = GrayImage(width: 48, height: 48, pixels: (0..<2304).map { UInt8(($0 * (c + 1) + i * 17) & 255) })
-                try face.writePNG(to: folder.appendingPathComponent("\(i).png"))
-            }
+        for split in splits {
+            try addSplit(split, perClass: perClass, to: root, seed: split == "val" ? 0 : 101)
         }
         return root
+    }
+
+    /// Face i of class c has first pixel value 10·c + i (so a test classifier can read both back).
+    static func addSplit(_ split: String, perClass: [Int], to root: URL, seed: Int) throws {
+        for (c, emotion) in Emotion.allCases.enumerated() where perClass[c] > 0 {
+            let folder = root.appendingPathComponent("\(split)/\(emotion.name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<perClass[c] {
+                var pixels = (0..<2304).map { UInt8(($0 * (c + 1) + i * 17 + seed) & 255) }
+                pixels[0] = UInt8(10 * c + i)
+                try GrayImage(width: 48, height: 48, pixels: pixels).writePNG(to: folder.appendingPathComponent("\(i).png"))
+            }
+        }
     }
 
     static func loaded(_ root: URL, fonts: Fonts) throws -> DatasetBrowser {
@@ -85,10 +93,15 @@ extension SDLSuite {
     @Test func backgroundPredictionsWaitWhilePaused() throws {
         var faces = LabeledFaces()
         for i in 0..<600 { faces.append([UInt8](repeating: UInt8(i % 256), count: 2304), label: .happy, path: "\(i)") }
-        let predictions = SplitPredictions(faces: faces, classifier: HappyClassifier())
-        predictions.paused = true
+        let predictions = SplitPredictions(faces: faces, classifier: HappyClassifier(), paused: true)
         Thread.sleep(forTimeInterval: 0.3)
-        #expect(predictions.done <= SplitPredictions.batchSize, "at most the batch under way when paused")
+        #expect(predictions.done == 0, "started paused: nothing predicted")
+        predictions.paused = false
+        while predictions.done == 0 { Thread.sleep(forTimeInterval: 0.0001) }
+        predictions.paused = true
+        let atPause = predictions.done
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(predictions.done <= atPause + SplitPredictions.batchSize, "at most the batch under way when paused")
         predictions.paused = false
         let deadline = Date(timeIntervalSinceNow: 10)
         while predictions.done < 600 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }

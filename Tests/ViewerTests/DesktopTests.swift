@@ -76,6 +76,9 @@ struct DesktopTests {
         #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "s")), modifiers: 0) == .snapshot)
         #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "?")), modifiers: 0) == .toggleHelp)
         #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "\t")), modifiers: 0) == .toggleBrowser)
-        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "x")), modifiers: 0) == nil)
+        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "x")), modifiers: 0) == .toggleConfusion)
+        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "y")), modifiers: 0) == .toggleWhy)
+        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "n")), modifiers: 0) == .nextSplit)
+        #expect(KeyCommand.from(keycode: Int32(UInt8(ascii: "z")), modifiers: 0) == nil)
     }
 }

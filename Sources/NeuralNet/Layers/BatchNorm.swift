@@ -15,6 +15,10 @@ public final class BatchNorm: Layer {
     private var inverseStd: [Float]
     private var scale: [Float]
     private var shift: [Float]
+    /// The last forward's mode and, at inference, its input (the previous layer's buffer, unchanged until the
+    /// next forward), which the parameter gradients need.
+    private var lastForwardWasTraining = true
+    private var lastInput: Tensor?
 
     init(inputShape: [Int], epsilon: Float, momentum: Float) {
         shape = inputShape
@@ -39,6 +43,8 @@ public final class BatchNorm: Layer {
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         output.reshape(input.shape)
         let c = channels, rows = input.count / channels
+        lastForwardWasTraining = training
+        lastInput = training ? nil : input
         if training {
             let (mean, variance) = momentsPerChannel(input.data, rows: rows)
             normalized.reshape(input.shape)
@@ -84,6 +90,7 @@ public final class BatchNorm: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
+        if !lastForwardWasTraining, let input = lastInput { return inferenceBackward(outputGradient, input: input) }
         let c = channels, rows = outputGradient.count / channels
         let dy = outputGradient.data, xHat = normalized.data
         // dβ = Σ dy, dγ = Σ dy·x̂ per channel, summed in per-chunk partials then combined.
@@ -121,6 +128,40 @@ public final class BatchNorm: Layer {
                             }
                         }
                     }
+                }
+            }
+        }
+        return inputGradient
+    }
+
+    /// The gradients of y = scale·x + shift with the running statistics held fixed: dx = scale·dy,
+    /// dβ = Σ dy, dγ = Σ dy·(x − mean)/√(var + ε).
+    private func inferenceBackward(_ outputGradient: Tensor, input: Tensor) -> Tensor {
+        let c = channels, rows = outputGradient.count / channels
+        let dy = outputGradient.data, x = input.data
+        let mean = movingMean.value.data
+        let inverse = (0..<c).map { 1 / (movingVariance.value[$0] + epsilon).squareRoot() }
+        let sums = inverse.withUnsafeBufferPointer { inv in
+            channelSums(rows: rows) { r, partial in
+                let base = r * c
+                for j in 0..<c {
+                    partial[j] += dy[base + j]
+                    partial[c + j] += dy[base + j] * (x[base + j] - mean[j]) * inv[j]
+                }
+            }
+        }
+        for j in 0..<c {
+            beta.gradient[j] = Float(sums[j])
+            gamma.gradient[j] = Float(sums[c + j])
+        }
+        inputGradient.reshape(outputGradient.shape)
+        guard needsInputGradient else { return inputGradient }
+        let dx = inputGradient.data
+        scale.withUnsafeBufferPointer { a in
+            Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
+                for r in range {
+                    let base = r * c
+                    for j in 0..<c { dx[base + j] = dy[base + j] * a[j] }
                 }
             }
         }

@@ -1,5 +1,7 @@
 /// Max or average pooling over size×size windows with `valid` padding (the Keras default), or max pooling
-/// with TensorFlow's `same` padding, whose border windows are clipped to the image.
+/// with TensorFlow's `same` padding, whose border windows are clipped to the image. Max pooling records
+/// each window's winner in training; backward after an inference forward finds the winners again from that
+/// forward's input (the previous layer's buffer, unchanged until the next forward).
 public final class Pool2D: Layer {
     public enum Mode: Sendable { case max, average }
     public var needsInputGradient = true
@@ -11,6 +13,10 @@ public final class Pool2D: Layer {
     private let inputGradient = Tensor(shape: [0])
     /// For max pooling: the index within its image of the input that won each output.
     private var winners: [Int32] = []
+    /// Whether `winners` belong to the last forward pass.
+    private var winnersAreCurrent = false
+    private var lastInput: Tensor?
+    private let scratch = Tensor(shape: [0])
 
     init(inputShape: [Int], size: Int, strides: Int, mode: Mode, padding: LayerSpec.Padding = .valid) {
         (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
@@ -28,9 +34,14 @@ public final class Pool2D: Layer {
     public var outputShape: [Int] { [outHeight, outWidth, channels] }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        lastInput = input
+        winnersAreCurrent = mode == .max && training
+        return pool(input, into: output, recordingWinners: mode == .max && training)
+    }
+
+    private func pool(_ input: Tensor, into output: Tensor, recordingWinners recordsWinners: Bool) -> Tensor {
         let batch = input.batchSize
         output.reshape([batch, outHeight, outWidth, channels])
-        let recordsWinners = mode == .max && training
         if recordsWinners && winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
         if padding == .same { return clippedMaxForward(input, recordsWinners: recordsWinners) }
         let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
@@ -119,8 +130,11 @@ public final class Pool2D: Layer {
         guard needsInputGradient else { return inputGradient }
         let (h, w, c, k, s, oh, ow) = (height, width, channels, size, strides, outHeight, outWidth)
         let dy = outputGradient.data, dx = inputGradient.data, isMax = mode == .max
-        // The winners come from the last forward pass with `training: true` (inference does not record them).
-        precondition(!isMax || winners.count >= outputGradient.count, "Pool2D.backward needs a training forward pass first")
+        if isMax && !winnersAreCurrent {
+            guard let input = lastInput else { preconditionFailure("Pool2D.backward before forward") }
+            _ = pool(input, into: scratch, recordingWinners: true)
+            winnersAreCurrent = true
+        }
         let inverseArea = 1 / Float(k * k)
         precondition(isMax || padding == .valid, "Pool2D: average pooling has only valid padding")
         winners.withUnsafeBufferPointer { winners in
