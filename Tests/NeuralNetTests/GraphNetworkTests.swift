@@ -26,32 +26,7 @@ import TestSupport
     @Test func graphGradientsMatchFiniteDifferences() throws {
         let network = try Network(Self.residual, seed: 3)
         #expect(!network.isChain && network.outputShape == [5])
-        let input = TestTensors.random([3, 8, 8, 2], seed: 19)
-        let output = network.forward(input, training: true)
-        let w = TestTensors.random(output.shape, seed: 20)
-        network.backward(w)
-        func loss() -> Double {
-            let y = network.forward(input, training: true)
-            return (0..<y.count).reduce(0) { $0 + Double(w[$1]) * Double(y[$1]) }
-        }
-        let epsilon: Float = 1e-3
-        for (name, parameter) in network.namedParameters where parameter.isTrainable {
-            let analytic = parameter.gradient.array.map(Double.init)
-            var numeric: [Double] = []
-            for i in 0..<parameter.value.count {
-                let original = parameter.value[i]
-                parameter.value[i] = original + epsilon
-                let high = loss()
-                parameter.value[i] = original - epsilon
-                let low = loss()
-                parameter.value[i] = original
-                numeric.append((high - low) / (Double(original + epsilon) - Double(original - epsilon)))
-            }
-            let difference = zip(analytic, numeric).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-            let norm = max(analytic.map { $0 * $0 }.reduce(0, +), numeric.map { $0 * $0 }.reduce(0, +)).squareRoot()
-            #expect(norm > 1e-6, "\(name): zero gradient")
-            #expect(difference / norm < 3e-3, "\(name): relative error \(difference / norm)")
-        }
+        GradientCheck(tolerance: 3e-3).checkParameters(of: network, input: TestTensors.random([3, 8, 8, 2], seed: 19), weightSeed: 20)
     }
 
     @Test func aChainBuiltAsAGraphComputesWhatTheChainDoes() throws {

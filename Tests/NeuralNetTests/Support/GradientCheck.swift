@@ -102,3 +102,35 @@ struct GradientCheck {
         return result
     }
 }
+
+extension GradientCheck {
+    /// A whole network at once: every trainable parameter's gradient from `backward` against central
+    /// differences of Σ w·y (w random from `weightSeed`), each parameter's relative error below `tolerance`.
+    func checkParameters(of network: Network, input: Tensor, weightSeed: UInt64,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
+        let output = network.forward(input, training: training)
+        let w = TestTensors.random(output.shape, seed: weightSeed)
+        network.backward(w)
+        func loss() -> Double {
+            let y = network.forward(input, training: training)
+            return (0..<y.count).reduce(0) { $0 + Double(w[$1]) * Double(y[$1]) }
+        }
+        for (name, parameter) in network.namedParameters where parameter.isTrainable {
+            let analytic = parameter.gradient.array.map(Double.init)
+            var numeric: [Double] = []
+            for i in 0..<parameter.value.count {
+                let original = parameter.value[i]
+                parameter.value[i] = original + epsilon
+                let high = loss()
+                parameter.value[i] = original - epsilon
+                let low = loss()
+                parameter.value[i] = original
+                numeric.append((high - low) / (Double(original + epsilon) - Double(original - epsilon)))
+            }
+            let difference = zip(analytic, numeric).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+            let norm = max(analytic.map { $0 * $0 }.reduce(0, +), numeric.map { $0 * $0 }.reduce(0, +)).squareRoot()
+            #expect(norm > 1e-6, "\(name): zero gradient", sourceLocation: sourceLocation)
+            #expect(difference / norm < tolerance, "\(name): relative error \(difference / norm)", sourceLocation: sourceLocation)
+        }
+    }
+}
