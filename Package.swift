@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "ExpressionTests", dependencies: ["Expression", "Imaging", "NeuralNet", "TestSupport"]),
         .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "Imaging", "NeuralNet", "TestSupport"]),
         .testTarget(name: "ModelExchangeTests", dependencies: ["ModelExchange", "ONNXFormat", "Expression", "Imaging",
-                                                              "NeuralNet", "TestSupport"]),
+                                                              "KerasImport", "NeuralNet", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Live", "Graphics", "Imaging", "Expression", "TestSupport"]),
     ]
 )

@@ -10,8 +10,9 @@ differences of the probabilities and whether the labels agree. Exit status 1 whe
 
 Needs onnxruntime, onnx, numpy and Pillow (e.g. a venv with `pip install onnxruntime onnx pillow`); it is a
 manual check, not part of `swift test`. Images must already be the model's input size (FER2013's 48x48
-crops are), so no resizing can differ between the two sides; they are decoded once, by Pillow, and handed
-to emoscope as PNG copies, so JPEG decoders cannot differ either.
+crops are, for a 48x48 model; resize them beforehand for another size), so no resizing can differ between
+the two sides; they are decoded once, by Pillow, and handed to emoscope as PNG copies, so JPEG decoders
+cannot differ either.
 
   scripts/check-onnx.py --emoscope .build/release/emoscope --model Resources/Models/emoscope-compact.safetensors \
       ../shared/fer2013/val --limit 500

@@ -37,12 +37,24 @@ public enum ONNXExporter {
             value.name = graph.node("Add", [value.name, graph.constant("input_offset", [normalization.offset], shape: [])],
                                     stem: "normalize_offset")
         }
-        // The softmax is always the graph's last node (with any offsets before it), whether or not the network
-        // ends in one.
-        var layers = network.layers[...]
-        if let last = layers.last, last.spec == .softmax { layers = layers.dropLast() }
-        for (index, layer) in zip(layers.indices, layers) {
-            value = try ONNXLayerEmitter.emit(layer, index: index, input: value, into: &graph)
+        // Each node reads its inputs by name: the normalised input for `Network.networkInput`, else the output
+        // of an earlier node (layers are in topological order). The softmax is always the graph's last node
+        // (with any offsets before it), whether or not the network ends in one.
+        var count = network.layers.count
+        if network.layers[count - 1].spec == .softmax { count -= 1 }
+        var outputs: [ONNXValue] = []
+        let input = value
+        for index in 0..<count {
+            let sources = network.inputs[index].map { $0 == Network.networkInput ? input : outputs[$0] }
+            outputs.append(try ONNXLayerEmitter.emit(network.layers[index], index: index, inputs: sources, into: &graph))
+        }
+        // The last node's value or, when that is the softmax left out above, the value the softmax reads.
+        let last = network.layers.count - 1
+        if count == network.layers.count {
+            value = outputs[last]
+        } else {
+            let source = network.inputs[last][0]
+            value = source == Network.networkInput ? input : outputs[source]
         }
         guard value.shape == [classNames.count] else {
             throw ONNXError("the network gives \(value.shape) outputs for \(classNames.count) classes")

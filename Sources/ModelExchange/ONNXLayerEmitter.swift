@@ -2,14 +2,18 @@ import NeuralNet
 import ONNXFormat
 
 /// Writes one NeuralNet layer as ONNX nodes: one emitter per layer kind, nodes wired by tensor name, so a new
-/// layer kind (or a graph container's join nodes) is one more case here.
+/// layer kind is one more case here (convolutions in `ONNXConvolutionEmitter`, joins in `ONNXMergeEmitter`).
 ///
-/// NeuralNet keeps images NHWC; the graph keeps them NCHW. Weights are permuted on the way (Conv2D), and a
+/// NeuralNet keeps images NHWC; the graph keeps them NCHW. Weights are permuted on the way (convolutions), and a
 /// Flatten of an image transposes back to NHWC first so the Dense after it sees NeuralNet's feature order.
 enum ONNXLayerEmitter {
-    static func emit(_ layer: any Layer, index: Int, input: ONNXValue,
+    /// The nodes of `layer`, reading `inputs` (one value, or several for a join), and the value it outputs.
+    static func emit(_ layer: any Layer, index: Int, inputs: [ONNXValue],
                      into graph: inout ONNXGraphBuilder) throws -> ONNXValue {
-        let stem = "\(index)_\(layer.spec.kind.lowercased())"
+        let stem = "\(index)_\(layer.spec.kind.lowercased().filter { $0.isLetter || $0.isNumber })"
+        guard let input = inputs.first, inputs.count == 1 || layer.spec.isMerge else {
+            throw ONNXError("layer \(index) (\(layer.spec.kind)) takes one input, not \(inputs.count)")
+        }
         func parameter(_ name: String) throws -> Tensor {
             guard let found = layer.parameters.first(where: { $0.name == name }) else {
                 throw ONNXError("layer \(index) (\(layer.spec.kind)) has no \"\(name)\" parameter")
@@ -25,31 +29,25 @@ enum ONNXLayerEmitter {
 
         switch layer.spec {
         case let .conv2D(filters, kernel, strides, padding, useBias):
-            let (h, w, c) = try requireImage()
-            let (kh, kw) = (kernel[0], kernel[1])
-            let weights = try parameter("kernel")
-            // [kh, kw, c, f] (Keras) -> [f, c, kh, kw] (ONNX).
-            var permuted = [Float](repeating: 0, count: weights.count)
-            for y in 0..<kh { for x in 0..<kw { for i in 0..<c { for o in 0..<filters {
-                permuted[((o * c + i) * kh + y) * kw + x] = weights[((y * kw + x) * c + i) * filters + o]
-            } } } }
-            var inputs = [input.name, graph.constant(stem + "_W", permuted, shape: [filters, c, kh, kw])]
-            if useBias { inputs.append(graph.constant(stem + "_B", try parameter("bias").array, shape: [filters])) }
-            let (outH, outW, pads): (Int, Int, [Int])
-            switch padding {
-            case .same:
-                // TensorFlow's rule, the odd pixel at the bottom/right, written as explicit pads.
-                (outH, outW) = ((h + strides - 1) / strides, (w + strides - 1) / strides)
-                let padH = max((outH - 1) * strides + kh - h, 0), padW = max((outW - 1) * strides + kw - w, 0)
-                pads = [padH / 2, padW / 2, padH - padH / 2, padW - padW / 2]
-            case .valid:
-                (outH, outW, pads) = ((h - kh) / strides + 1, (w - kw) / strides + 1, [0, 0, 0, 0])
-            }
-            let output = graph.node("Conv", inputs, stem: stem, attributes: [
-                ONNXAttribute.ints("kernel_shape", [kh, kw]), ONNXAttribute.ints("strides", [strides, strides]),
-                ONNXAttribute.ints("pads", pads), ONNXAttribute.ints("dilations", [1, 1]), ONNXAttribute.int("group", 1),
-            ])
-            return ONNXValue(name: output, shape: [outH, outW, filters])
+            _ = try requireImage()
+            return ONNXConvolutionEmitter.conv2D(input, kernel: try parameter("kernel"),
+                                                 bias: useBias ? try parameter("bias") : nil, filters: filters,
+                                                 size: kernel, strides: strides, padding: padding, stem: stem, into: &graph)
+
+        case let .depthwiseConv2D(kernel, strides, padding, multiplier, useBias):
+            _ = try requireImage()
+            return ONNXConvolutionEmitter.depthwise(input, kernel: try parameter("depthwise_kernel"),
+                                                    bias: useBias ? try parameter("bias") : nil, multiplier: multiplier,
+                                                    size: kernel, strides: strides, padding: padding, stem: stem,
+                                                    into: &graph)
+
+        case let .separableConv2D(filters, kernel, strides, padding, useBias):
+            _ = try requireImage()
+            return ONNXConvolutionEmitter.separable(input, depthwiseKernel: try parameter("depthwise_kernel"),
+                                                    pointwiseKernel: try parameter("pointwise_kernel"),
+                                                    bias: useBias ? try parameter("bias") : nil, filters: filters,
+                                                    size: kernel, strides: strides, padding: padding, stem: stem,
+                                                    into: &graph)
 
         case let .batchNorm(epsilon, _):
             let (gamma, beta) = (try parameter("gamma").array, try parameter("beta").array)
@@ -82,6 +80,17 @@ enum ONNXLayerEmitter {
                 ONNXAttribute.ints("pads", [0, 0, 0, 0]),
             ])
             return ONNXValue(name: output, shape: [(h - size) / strides + 1, (w - size) / strides + 1, c])
+
+        case let .maxPoolSame(size, strides):
+            // Padded cells never win an ONNX MaxPool, as NeuralNet's windows are clipped to the image.
+            let (h, w, c) = try requireImage()
+            let (outH, outW, pads) = ONNXConvolutionEmitter.window(h, w, kernel: (size, size), strides: strides,
+                                                                   padding: .same)
+            let output = graph.node("MaxPool", [input.name], stem: stem, attributes: [
+                ONNXAttribute.ints("kernel_shape", [size, size]), ONNXAttribute.ints("strides", [strides, strides]),
+                ONNXAttribute.ints("pads", pads),
+            ])
+            return ONNXValue(name: output, shape: [outH, outW, c])
 
         case .globalAveragePool:
             let (_, _, c) = try requireImage()
@@ -126,10 +135,11 @@ enum ONNXLayerEmitter {
             let output = graph.node("Softmax", [input.name], stem: stem, attributes: [ONNXAttribute.int("axis", 1)])
             return ONNXValue(name: output, shape: input.shape)
 
-        // Layer kinds added to NeuralNet after this emitter was written (and the join layers of graph networks,
-        // which a chain of emitters cannot wire) are refused by name until they have an emitter.
-        default:
-            throw ONNXError("layer \(index) (\(layer.spec.kind)) has no ONNX emitter yet")
+        case .add:
+            return try ONNXMergeEmitter.add(inputs, index: index, stem: stem, into: &graph)
+
+        case .concatenate:
+            return try ONNXMergeEmitter.concatenate(inputs, index: index, stem: stem, into: &graph)
         }
     }
 }

@@ -50,6 +50,37 @@ import TestSupport
         #expect(try largestDifference(network, normalization: .unitRange, logitOffsets: offsets) < 1e-5)
     }
 
+    @Test func graphMatchesNeuralNet() throws {
+        let network = try Models.network(Models.graph.layers, inputs: Models.graph.inputs, inputShape: [12, 10, 1], seed: 8)
+        #expect(!network.isChain)
+        let normalization = InputNormalization(scale: 1 / 127.5, offset: -1)
+        let difference = try largestDifference(network, normalization: normalization, count: 6)
+        #expect(difference < 1e-4, "OpenCV vs NeuralNet on a graph: \(difference)")
+    }
+
+    @Test func graphNodesBecomeONNXNodes() throws {
+        let network = try Models.network(Models.graph.layers, inputs: Models.graph.inputs, inputShape: [12, 10, 1], seed: 8)
+        let model = try ONNXExporter.model(of: network, classNames: Models.classNames, normalization: .unitRange)
+        let nodes = model.graph.node
+        func count(_ opType: String) -> Int { nodes.filter { $0.opType == opType }.count }
+        // 2 plain convolutions, 2 depthwise, 2 separable as two each; the three-input Add as two Adds.
+        #expect(count("Conv") == 8)
+        #expect(count("Add") == 2)
+        #expect(count("Concat") == 2)
+        #expect(count("MaxPool") == 2)
+        let groups = nodes.filter { $0.opType == "Conv" }.map { node in node.attribute.first { $0.name == "group" }?.i ?? 1 }
+        #expect(groups.sorted() == [1, 1, 1, 1, 4, 4, 4, 12])
+        let join = try #require(nodes.first { $0.opType == "Concat" })
+        #expect(join.attribute.first { $0.name == "axis" }?.i == 1, "NeuralNet's channel axis is NCHW's axis 1")
+        let pooling = nodes.filter { $0.opType == "MaxPool" }.map { $0.attribute.first { $0.name == "pads" }?.ints ?? [] }
+        // TensorFlow's `same`: the odd pixel of padding at the bottom/right.
+        #expect(pooling == [[0, 0, 1, 1], [0, 0, 0, 1]])
+        // For a check with onnxruntime outside Swift (scripts/check-onnx.py needs a model file, not a test graph).
+        if let folder = ProcessInfo.processInfo.environment["EMOSCOPE_ONNX_OUT"] {
+            try model.serializedData().write(to: URL(fileURLWithPath: folder).appendingPathComponent("graph.onnx"))
+        }
+    }
+
     @Test func shippedModelMatchesNeuralNet() throws {
         let file = try ModelFile.load(Models.shippedModel)
         let difference = try largestDifference(file.network, normalization: file.normalization, count: 8)

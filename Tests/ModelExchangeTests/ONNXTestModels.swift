@@ -25,8 +25,33 @@ enum ONNXTestModels {
         .dense(units: 7, useBias: false),
     ]
 
-    static func network(_ layers: [LayerSpec], inputShape: [Int], seed: UInt64) throws -> Sequential {
-        let network = try Sequential(inputShape: inputShape, layers: layers, seed: seed)
+    /// A graph with every graph layer kind: separable and depthwise convolutions (multiplier 1 and 2), `same`
+    /// max pooling whose padding is uneven, a three-input Add, Concatenate of images and of flat values, and a
+    /// node read by four layers. On 12x10 input, so the pads differ between height and width.
+    static let graph: (layers: [LayerSpec], inputs: [[Int]]) = ([
+        .conv(4, 3),                                                                                 // 0 ← in
+        .relu,                                                                                       // 1 ← 0
+        .separableConv2D(filters: 4, kernel: [3, 3], strides: 1, padding: .same, useBias: true),     // 2 ← 1
+        .batchNorm(),                                                                                // 3 ← 2
+        .maxPoolSame(size: 3, strides: 2),                                                           // 4 ← 3
+        .conv(4, 1, strides: 2, padding: .same, useBias: true),                                      // 5 ← 1
+        .depthwiseConv2D(kernel: [3, 2], strides: 2, padding: .same, depthMultiplier: 1, useBias: false), // 6 ← 1
+        .add,                                                                                        // 7 ← 4, 5, 6
+        .depthwiseConv2D(kernel: [3, 3], strides: 2, padding: .same, depthMultiplier: 2, useBias: true), // 8 ← 1
+        .concatenate,                                                                                // 9 ← 7, 8
+        .maxPoolSame(size: 2, strides: 2),                                                           // 10 ← 9
+        .separableConv2D(filters: 6, kernel: [2, 2], strides: 1, padding: .valid, useBias: false),   // 11 ← 10
+        .globalAveragePool,                                                                          // 12 ← 11
+        .flatten,                                                                                    // 13 ← 10
+        .dense(5),                                                                                   // 14 ← 13
+        .concatenate,                                                                                // 15 ← 12, 14
+        .dense(7),                                                                                   // 16 ← 15
+        .softmax,                                                                                    // 17 ← 16
+    ], [[-1], [0], [1], [2], [3], [1], [1], [4, 5, 6], [1], [7, 8], [9], [10], [11], [10], [13], [12, 14], [15], [16]])
+
+    static func network(_ layers: [LayerSpec], inputs: [[Int]]? = nil, inputShape: [Int],
+                        seed: UInt64) throws -> Sequential {
+        let network = try Network(inputShape: inputShape, layers: layers, inputs: inputs, seed: seed)
         var generator = SeededGenerator(seed: seed &+ 99)
         for (_, parameter) in network.namedParameters {
             for i in 0..<parameter.value.count {
