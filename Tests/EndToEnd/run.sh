@@ -44,7 +44,7 @@ wait_window() {
         local w
         w=$(xdotool search --onlyvisible --pid "$pid" --name '^Emoscope$' 2>/dev/null | head -1)
         [ -n "$w" ] && { echo "$w"; return 0; }
-        kill -0 "$pid" 2>/dev/null || return 1
+        kill -0 "$pid" 2>/dev/null || { wait "$pid"; echo "E2E: the app ended with status $? before its window showed" >&2; return 1; }
         sleep 0.3
     done
     return 1
@@ -73,7 +73,7 @@ else
     "$BIN" demo-video --data "$EMOSCOPE_E2E_FER" --out "$OUT/faces.avi" --force --seconds 8 >/dev/null || fail "demo-video could not write $OUT/faces.avi"
     "$BIN" view --video "$OUT/faces.avi" --data "$EMOSCOPE_E2E_FER" 2>"$OUT/app-video.log" &
     APP=$!
-    if W=$(wait_window $APP 30); then
+    if W=$(wait_window $APP 60); then
         pass "window 'Emoscope' is up"
         if xdotool search --class '^emoscope$' 2>/dev/null | grep -qx "$W"; then pass "WM class is emoscope (matches StartupWMClass)"; else fail "window's WM class is not 'emoscope'"; fi
         sleep 4 # faces found and tracked
@@ -145,7 +145,7 @@ PY
             fail "no settings in $XDG_CONFIG_HOME/emoscope/settings.json"
         fi
     else
-        fail "no Emoscope window within 30 s (log: $OUT/app-video.log)"; cat "$OUT/app-video.log"
+        fail "no Emoscope window within 60 s (log: $OUT/app-video.log)"; cat "$OUT/app-video.log"
     fi
 fi
 
@@ -153,7 +153,7 @@ fi
 rm -rf "$OUT/pictures"
 "$BIN" view --camera 9 2>"$OUT/app-camera.log" &
 APP=$!
-if W=$(wait_window $APP 30); then
+if W=$(wait_window $APP 60); then
     sleep 3 # several retries
     kill -0 $APP 2>/dev/null && pass "window stays up without a camera" || fail "the app ended without a camera"
     press "$W" s
@@ -175,7 +175,7 @@ PY
     kill -0 $APP 2>/dev/null && fail "Ctrl+Q did not quit" || pass "Ctrl+Q quits"
     APP=
 else
-    fail "no Emoscope window for the missing camera within 30 s (log: $OUT/app-camera.log)"; cat "$OUT/app-camera.log"
+    fail "no Emoscope window for the missing camera within 60 s (log: $OUT/app-camera.log)"; cat "$OUT/app-camera.log"
 fi
 
 # ---- 3. emoscope analyze: whole video, then one killed mid-way --------------------------------------
@@ -224,7 +224,7 @@ else
     done
     "$BIN" browse --data "$OUT/mini" --filter misclassified --sort loss 2>"$OUT/app-browse.log" &
     APP=$!
-    if W=$(wait_window $APP 30); then
+    if W=$(wait_window $APP 60); then
         sleep 6 # the split predicted in the background
         press "$W" s
         PNG=$(wait_snapshot 10) || fail "no snapshot of the browser"
@@ -256,7 +256,7 @@ print('E2E: ok: y shows where the evidence for', b['selected']['explained'], 'li
         kill -0 $APP 2>/dev/null && fail "q did not quit the browser" || pass "q quits the browser"
         APP=
     else
-        fail "no Emoscope window for browse within 30 s (log: $OUT/app-browse.log)"; cat "$OUT/app-browse.log"
+        fail "no Emoscope window for browse within 60 s (log: $OUT/app-browse.log)"; cat "$OUT/app-browse.log"
     fi
     FACES=$(ls "$OUT"/mini/val/happy/* | head -2)
     # shellcheck disable=SC2086
