@@ -13,7 +13,6 @@ final class RecordingVideo: @unchecked Sendable {
     private let lock = NSLock()
     private var stopRequested = false
     private var problem: String?
-    private(set) var framesWritten = 0
 
     /// Fonts are opened here, on the caller's thread; drawing happens on the video thread only.
     init(path: String, fps: Double = 30, modelName: String?, fontFile: String? = nil) throws {
@@ -45,7 +44,7 @@ final class RecordingVideo: @unchecked Sendable {
 
     private func run() {
         var start: Double?
-        var seen = 0
+        var seen = 0, framesWritten = 0
         do {
             while !shouldStop {
                 guard let first = start else {
