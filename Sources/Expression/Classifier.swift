@@ -15,6 +15,8 @@ public final class Classifier: @unchecked Sendable {
     public var tta: TestTimeAugmentation
     /// Model class index for each Emotion, so a file with another class order still maps correctly.
     let outputIndex: [Int]
+    /// What the model's faces go through before normalisation (from its notes).
+    public let preprocessing: FacePreprocessing
     private let input = Tensor(shape: [0])
     /// Identifies what this classifier computes, for caches of its answers: a hash of every weight and
     /// statistic, the class order, the input normalisation, the notes (the decision bias) and the augmentation.
@@ -39,6 +41,7 @@ public final class Classifier: @unchecked Sendable {
             throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
                                  "its input \(model.network.inputShape) is not a one-channel image")
         }
+        preprocessing = try model.facePreprocessing(file: url)
         self.model = model
         modelURL = url
         self.tta = tta
@@ -103,7 +106,7 @@ public final class Classifier: @unchecked Sendable {
     public func probabilities(for faces: [GrayImage]) -> [[Float]] {
         guard !faces.isEmpty else { return [] }
         let side = inputSide
-        let resized = faces.map { $0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side) }
+        let resized = faces.map { preprocessing.apply($0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side)) }
         var packed: [UInt8] = []
         packed.reserveCapacity(faces.count * side * side)
         for face in resized { packed += face.pixels }

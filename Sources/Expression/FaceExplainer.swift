@@ -24,6 +24,7 @@ public final class FaceExplainer: @unchecked Sendable {
     public let framing: FaceFraming
     private let cam: GradCAM
     private let normalization: InputNormalization
+    private let preprocessing: FacePreprocessing
     private let averagesFlip: Bool
     private let outputIndex: [Int]
     private let bias: DecisionBias?
@@ -41,6 +42,7 @@ public final class FaceExplainer: @unchecked Sendable {
         modelName = classifier.modelName
         framing = classifier.framing
         normalization = model.normalization
+        preprocessing = classifier.preprocessing
         // Maps are averaged over the face and its mirror image; the crops of `--tta crops` are explained
         // as that pair (a map per zoomed crop would have to be warped back first).
         averagesFlip = classifier.tta != .none
@@ -53,7 +55,7 @@ public final class FaceExplainer: @unchecked Sendable {
     /// The map for `face` (any size; the map has the network's input side) and `emotion`, else the predicted one.
     public func explain(_ face: GrayImage, emotion wanted: Emotion? = nil) -> Explanation {
         let side = inputSide
-        let resized = face.width == side && face.height == side ? face : face.resized(width: side, height: side)
+        let resized = preprocessing.apply(face.width == side && face.height == side ? face : face.resized(width: side, height: side))
         resized.pixels.withUnsafeBufferPointer { pixels in
             FaceBatch.fill(input, count: 1, side: side, normalization: normalization, tta: averagesFlip ? .flip : .none) { _ in
                 pixels.baseAddress!

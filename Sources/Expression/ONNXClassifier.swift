@@ -26,6 +26,8 @@ public final class ONNXClassifier: @unchecked Sendable {
     public let file: ONNXModelFile
     public let classNames: [String]
     public let normalization: InputNormalization
+    /// What faces go through before normalisation (an Emoscope export's `note.preprocessing` metadata).
+    public let preprocessing: FacePreprocessing
     public let inputHeight, inputWidth, channels: Int
     /// Average each face's prediction with its mirror image's (test-time augmentation).
     public var averagesFlip: Bool
@@ -77,6 +79,11 @@ public final class ONNXClassifier: @unchecked Sendable {
         let offset = metadata[ONNXMetadata.inputOffset].flatMap(Float.init)
         normalization = settings.normalization
             ?? (scale != nil || offset != nil ? InputNormalization(scale: scale ?? 1, offset: offset ?? 0) : .unitRange)
+        let preprocessingName = metadata[ONNXMetadata.notePrefix + FacePreprocessing.noteKey]
+        guard let preprocessing = FacePreprocessing(notes: preprocessingName.map { [FacePreprocessing.noteKey: $0] } ?? [:]) else {
+            throw problem("its faces need preprocessing \"\(preprocessingName ?? "")\", which this version of Emoscope does not know")
+        }
+        self.preprocessing = preprocessing
         network = try DNNNetwork(onnx: file.bytes, path: url.path)
         self.file = file
         classNames = names
@@ -110,7 +117,7 @@ public final class ONNXClassifier: @unchecked Sendable {
     /// Probabilities for each face, 7 per face in `Emotion.allCases` order.
     public func classify(_ faces: [GrayImage]) throws -> [[Float]] {
         guard !faces.isEmpty else { return [] }
-        let sized = faces.map { $0.width == inputWidth && $0.height == inputHeight ? $0 : $0.resized(width: inputWidth, height: inputHeight) }
+        let sized = faces.map { preprocessing.apply($0.width == inputWidth && $0.height == inputHeight ? $0 : $0.resized(width: inputWidth, height: inputHeight)) }
         // Mirror images ride in the same batch as the faces (one network call for both).
         let all = try rawOutputs(averagesFlip ? sized + sized.map(Self.mirror) : sized).map(probabilitiesOf)
         let rows = averagesFlip ? (0..<sized.count).map { n in zip(all[n], all[sized.count + n]).map { ($0 + $1) / 2 } } : all

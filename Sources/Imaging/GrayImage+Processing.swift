@@ -58,6 +58,20 @@ extension GrayImage {
         return GrayImage(width: newWidth, height: newHeight, pixels: out)
     }
 
+    /// This image with its histogram equalised (OpenCV's equalizeHist): its gray levels spread so that each
+    /// is about equally common, whatever the exposure and contrast of the camera were.
+    public func equalized() -> GrayImage {
+        guard width > 0 && height > 0 else { return self }
+        var out = [UInt8](repeating: 0, count: pixels.count)
+        let status = pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                cvb_equalize_gray(src.baseAddress, Int32(width), Int32(height), dst.baseAddress)
+            }
+        }
+        precondition(status == 0, String(cString: cvb_last_error()))
+        return GrayImage(width: width, height: height, pixels: out)
+    }
+
     /// The part of this image under `rect`, clamped to the image (possibly empty).
     public func cropped(to rect: PixelRect) -> GrayImage {
         let box = rect.clamped(toWidth: width, height: height)

@@ -7,6 +7,7 @@ extension EmotionArchitecture: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleKind: ExpressibleByArgument {}
 extension TestTimeAugmentation: ExpressibleByArgument {}
+extension FacePreprocessing: ExpressibleByArgument {}
 extension PredictionQuery.Outcome: ExpressibleByArgument {}
 extension PredictionQuery.Order: ExpressibleByArgument {}
 

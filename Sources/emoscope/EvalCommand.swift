@@ -76,9 +76,10 @@ extension EvalCommand {
             throw ValidationErrorText("\(modelURL.path): classes \(file.classNames) do not name every one of \(Emotion.classNames)")
         }
         let bias = DecisionBias(notes: file.notes, classes: file.classNames.count)
+        let preprocessing = try file.facePreprocessing(file: modelURL)
         let outputOrder = order == Array(order.indices) ? nil : order
         return { [tta] in
-            Evaluation.run(file.network, on: $0, normalization: file.normalization, tta: tta, bias: bias, outputOrder: outputOrder)
+            Evaluation.run(file.network, on: preprocessing.apply($0), normalization: file.normalization, tta: tta, bias: bias, outputOrder: outputOrder)
         }
     }
 }

@@ -43,5 +43,10 @@ struct ExportONNXCommand: ParsableCommand {
         let shape = file.network.inputShape
         print("wrote \(out): \(data.count) bytes, input pixels [N, \(shape[2]), \(shape[0]), \(shape[1])] 0-255, "
               + "output probabilities [N, \(file.classNames.count)] (\(file.classNames.joined(separator: ", ")))")
+        if let preprocessing = FacePreprocessing(notes: file.notes), preprocessing != .none {
+            // equalizeHist has no ONNX operator: a runtime must do it, as Emoscope's ONNX classifier does.
+            print("faces must be preprocessed with \(preprocessing.rawValue) before the graph "
+                  + "(metadata \(ONNXMetadata.notePrefix)\(FacePreprocessing.noteKey)=\(preprocessing.rawValue))")
+        }
     }
 }

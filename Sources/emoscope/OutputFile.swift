@@ -76,8 +76,9 @@ struct OutputFile {
 extension OutputFile {
     /// `train`'s rules: the model, checkpoint, log and curves of a run are refused when they exist, unless
     /// `--resume` names that run's checkpoint (the run continues, and writes them again) or `--force`.
-    static func training(outputs: [URL], checkpoint: URL, data: String, resume: String?, force: Bool) throws {
-        var rules = reading([data, resume], force: force)
+    static func training(outputs: [URL], checkpoint: URL, data: String, resume: String?, models: [String?] = [],
+                         force: Bool) throws {
+        var rules = reading([data, resume] + models, force: force)
         if let resume, resolved(resume) == resolved(checkpoint.path) {
             rules.inputs.removeAll { $0 == resume }
             rules.continuing = Set(outputs.map(\.path))

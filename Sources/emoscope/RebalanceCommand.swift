@@ -31,7 +31,8 @@ struct RebalanceCommand: ParsableCommand {
         guard let split = dataset.trainingSplitName else { throw ValidationErrorText("\(data) has no train split") }
         let faces = try dataset.load(split: split).faces
         file.notes[DecisionBias.noteKey] = nil
-        let probabilities = Evaluation.probabilities(file.network, on: faces, normalization: file.normalization, tta: .flip)
+        let preprocessing = try file.facePreprocessing(file: modelURL)
+        let probabilities = Evaluation.probabilities(file.network, on: preprocessing.apply(faces), normalization: file.normalization, tta: .flip)
         var mean = [Double](repeating: 0, count: file.classNames.count)
         for p in probabilities { for (j, value) in p.enumerated() { mean[j] += Double(value) / Double(probabilities.count) } }
         let bias = DecisionBias.flattening(meanProbabilities: mean, strength: strength)

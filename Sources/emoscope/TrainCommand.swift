@@ -44,6 +44,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "With --teacher: the temperature that softens both models' probabilities.") var temperature: Float = 2
     @Option(help: "Validate and save a moving average of the weights with this decay (0: the weights as trained; 0.999 is usual).")
     var averageDecay: Float = 0
+    @Option(help: "What every face goes through first, in training and (recorded in the model) at run time: none, or equalize (histogram equalisation, which takes away differences of exposure and contrast).")
+    var preprocessing = FacePreprocessing.none
+    @Option(name: .customLong("init"), help: "Start from this model's weights (same architecture) instead of random ones: fine-tuning.")
+    var initialModel: String?
     @Option(help: "Where the best model is written.") var out = "model.safetensors"
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
     @Option(help: "Resume from this checkpoint.") var resume: String?
@@ -84,12 +88,15 @@ struct TrainCommand: ParsableCommand {
         config.teacher = teacher.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.distillationWeight = distillWeight
         config.temperature = temperature
+        config.preprocessing = preprocessing
+        config.initialModel = initialModel.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
 
         let outURL = URL(fileURLWithPath: out)
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? outURL.deletingPathExtension().path + ".ckpt")
         let logURL = URL(fileURLWithPath: log ?? outURL.deletingPathExtension().path + ".log.jsonl")
         try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)],
-                                checkpoint: checkpointURL, data: data, resume: resume, force: force)
+                                checkpoint: checkpointURL, data: data, resume: resume,
+                                models: [teacher, initialModel], force: force)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {
             throw ValidationErrorText("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")

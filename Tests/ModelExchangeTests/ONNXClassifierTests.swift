@@ -35,6 +35,22 @@ import TestSupport
         }
     }
 
+    @Test func anEqualizingModelIsEqualizedThroughONNXToo() throws {
+        // The exporter copies the model's notes to note.* metadata; equalisation has no ONNX operator, so
+        // the ONNX classifier must apply it itself to answer as the native classifier does.
+        let model = ModelFile(network: try Models.network(Models.globalPool, inputShape: [48, 48, 1], seed: 8),
+                              classNames: Models.classNames, normalization: .unitRange, notes: ["preprocessing": "equalize"])
+        let onnx = try ONNXClassifier(contentsOf: exported(model, metadata: ["note.preprocessing": "equalize"]), averagesFlip: false)
+        #expect(onnx.preprocessing == .equalize)
+        let native = try Classifier(model: model, tta: .none)
+        let batch = faces(4, height: 57, width: 50)
+        for (a, b) in zip(native.probabilities(for: batch), try onnx.classify(batch)) {
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 }, "\(a) vs \(b)")
+        }
+        let unknown = try exported(model, metadata: ["note.preprocessing": "sharpen"])
+        #expect { _ = try ONNXClassifier(contentsOf: unknown) } throws: { "\($0)".contains(unknown.path) && "\($0)".contains("sharpen") }
+    }
+
     @Test func classOrderComesFromTheMetadata() throws {
         // A file whose outputs are in reverse Emotion order still gives probabilities in Emotion order.
         let network = try Models.network(Models.globalPool, inputShape: [48, 48, 1], seed: 8)

@@ -248,6 +248,18 @@ int cvb_resize_gray(const uint8_t *src, int32_t width, int32_t height, uint8_t *
     });
 }
 
+int cvb_equalize_gray(const uint8_t *src, int32_t width, int32_t height, uint8_t *dst) {
+    return guarded(-1, "cannot equalise image", [&] {
+        cv::Mat source;
+        std::string problem;
+        if (!wrapPixels(src, width, height, width, 1, source, problem) || dst == nullptr)
+            return fail("cannot equalise image: " + (problem.empty() ? std::string("no output buffer") : problem));
+        cv::Mat target(height, width, CV_8UC1, dst);
+        cv::equalizeHist(source, target);
+        return target.data == dst ? 0 : fail("cannot equalise image: OpenCV reallocated the output");
+    });
+}
+
 int cvb_bgra_to_gray(const uint8_t *bgra, int32_t width, int32_t height, int32_t stride, uint8_t *dst) {
     return guarded(-1, "cannot convert BGRA to gray", [&] {
         cv::Mat source;

@@ -9,8 +9,14 @@ final class Teacher {
     private let conversion: (scale: Float, offset: Float)?
     private let converted = Tensor(shape: [0])
 
-    init(url: URL, studentNormalization: InputNormalization, distillation: Distillation) throws {
+    init(url: URL, studentNormalization: InputNormalization, studentPreprocessing: FacePreprocessing,
+         distillation: Distillation) throws {
         model = try ModelFile.load(url)
+        let preprocessing = try model.facePreprocessing(file: url)
+        guard preprocessing == studentPreprocessing else {
+            throw ModelFileError(url, "the teacher reads faces with preprocessing \(preprocessing.rawValue), "
+                                 + "the student with \(studentPreprocessing.rawValue): it would be shown faces it never learned")
+        }
         guard model.classNames.map({ Emotion(folderName: $0) }) == Emotion.allCases.map({ Optional($0) }) else {
             throw ModelFileError(url, "a teacher's classes must be in Emoscope's order \(Emotion.classNames), not \(model.classNames)")
         }

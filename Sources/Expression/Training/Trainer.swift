@@ -58,11 +58,15 @@ public final class Trainer: @unchecked Sendable {
         guard !validation.isEmpty else { throw TrainingError.noData("the validation split has no faces") }
         try TrainingLimits.check(configuration)
         self.configuration = configuration
-        self.training = training
-        self.validation = validation
+        self.training = configuration.preprocessing.apply(training)
+        self.validation = configuration.preprocessing.apply(validation)
         self.modelURL = modelURL
         self.checkpointURL = checkpointURL
         network = try Sequential(architecture.architecture, seed: configuration.seed)
+        // A resumed run's weights come from its checkpoint.
+        if resumeFrom == nil, let initial = configuration.initialModel {
+            try InitialWeights.load(URL(fileURLWithPath: initial), into: network, normalization: configuration.normalization)
+        }
         switch configuration.optimizer {
         case .adam: optimizer = Adam(learningRate: configuration.learningRate)
         case .sgd: optimizer = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum,
@@ -80,6 +84,7 @@ public final class Trainer: @unchecked Sendable {
         loss = CrossEntropyLoss(labelSmoothing: configuration.labelSmoothing, classWeights: classWeights)
         teacher = try configuration.teacher.map {
             try Teacher(url: URL(fileURLWithPath: $0), studentNormalization: configuration.normalization,
+                        studentPreprocessing: configuration.preprocessing,
                         distillation: Distillation(weight: configuration.distillationWeight, temperature: configuration.temperature))
         }
         if var resumed = resumedState, let resumeFrom {
@@ -210,6 +215,8 @@ public final class Trainer: @unchecked Sendable {
             notes["teacher"] = URL(fileURLWithPath: teacher).lastPathComponent
             notes["distillation"] = "weight \(configuration.distillationWeight), temperature \(configuration.temperature)"
         }
+        if let initial = configuration.initialModel { notes["initialized_from"] = URL(fileURLWithPath: initial).lastPathComponent }
+        notes.merge(configuration.preprocessing.note) { _, new in new }
         notes["optimizer"] = configuration.optimizer.rawValue
         notes["schedule"] = configuration.schedule.rawValue
         let file = ModelFile(network: network, classNames: Emotion.classNames, normalization: configuration.normalization,

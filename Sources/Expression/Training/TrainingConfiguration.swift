@@ -40,6 +40,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var teacher: String?
     public var distillationWeight: Float = 0.5
     public var temperature: Float = 2
+    /// What every face goes through before normalisation, in training and (recorded in the model) at run time.
+    public var preprocessing = FacePreprocessing.none
+    /// A model file whose weights the network starts from instead of random ones (fine-tuning).
+    public var initialModel: String?
 
     public init() {}
 }
@@ -49,7 +53,7 @@ extension TrainingConfiguration {
         case architecture, epochs, batchSize, seed, optimizer, learningRate, momentum, weightDecay, schedule
         case warmupEpochs, plateauPatience, plateauFactor, earlyStoppingPatience, labelSmoothing
         case balancedClassWeights, augmentation, validateWithFlip, normalization, averageDecay, mixing
-        case teacher, distillationWeight, temperature
+        case teacher, distillationWeight, temperature, preprocessing, initialModel
     }
 
     /// Settings added after a checkpoint was written take their defaults (the run continues as it started).
@@ -79,6 +83,8 @@ extension TrainingConfiguration {
         teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
         distillationWeight = try c.decodeIfPresent(Float.self, forKey: .distillationWeight) ?? 0.5
         temperature = try c.decodeIfPresent(Float.self, forKey: .temperature) ?? 2
+        preprocessing = try c.decodeIfPresent(FacePreprocessing.self, forKey: .preprocessing) ?? .none
+        initialModel = try c.decodeIfPresent(String.self, forKey: .initialModel)
     }
 }
 
