@@ -15,8 +15,7 @@ final class TrainingStepProfile {
     init(network: Network) {
         precondition(network.isChain, "TrainingStepProfile: layer times need a chain")
         self.network = network
-        let count = network.layers.last is Softmax ? network.layers.count - 1 : network.layers.count
-        stages = (0..<count).map { $0..<($0 + 1) }
+        stages = network.stages(through: network.countBeforeSoftmax)
         forward = stages.map { _ in [] }
         backward = forward
     }
@@ -38,14 +37,14 @@ final class TrainingStepProfile {
         var laps: [Double] = [lap()]
         var x = batch.inputs
         for stage in stages {
-            x = stage.reduce(x) { network.layers[$1].forward($0, training: true) }
+            x = network.forward(stage, x, training: true)
             laps.append(lap())
         }
         lossFunction(logits: x, labels: batch.labels, gradient: gradient)
         laps.append(lap())
         var g = gradient
         for stage in stages.reversed() {
-            g = stage.reversed().reduce(g) { network.layers[$1].backward($0) }
+            g = network.backward(stage, g)
             laps.append(lap())
         }
         adam.update(network.trainableParameters)
