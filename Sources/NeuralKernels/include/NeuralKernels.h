@@ -91,12 +91,6 @@ void nk_batchnorm_input_gradient(int rows, int channels, const float *dy, const 
                                  const float *mean, const float *inverse, const float *k, const float *meanDBeta,
                                  const float *meanDGamma, float *dx);
 
-/// Max pooling of one NHWC image (height × width × channels) by size × size windows `stride` apart with
-/// `valid` padding: output[oy][ox][ch] = the window's largest value, winners[…] = the index within the image
-/// of the first value in window order that holds it. AVX-512, AVX2 or portable C by `nk_level()`.
-void nk_max_pool(int height, int width, int channels, int size, int stride, int outHeight, int outWidth,
-                 const float *image, float *output, int *winners);
-
 /// The instruction-set levels every kernel has a form for, lowest first.
 typedef enum {
     /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.

@@ -1,5 +1,3 @@
-import NeuralKernels
-
 /// Max or average pooling over size×size windows with `valid` padding (the Keras default), or max pooling
 /// with TensorFlow's `same` padding, whose border windows are clipped to the image. Max pooling records
 /// each window's winner in training; backward after an inference forward finds the winners again from that
@@ -56,16 +54,17 @@ public final class Pool2D: Layer {
             Compute.parallelChunks(batch, minimumPerChunk: 1) { range in
                 for n in range {
                     let image = x + n * h * w * c
-                    if recordsWinners, isMax, let winners {
-                        // Each gradient goes back to the first input (in window order) holding the max.
-                        let outImage = n * oh * ow * c
-                        nk_max_pool(Int32(h), Int32(w), Int32(c), Int32(k), Int32(s), Int32(oh), Int32(ow), image,
-                                    y + outImage, winners + outImage)
-                        continue
-                    }
                     for oy in 0..<oh {
                         for ox in 0..<ow {
-                            let out = y + ((n * oh + oy) * ow + ox) * c
+                            let outBase = ((n * oh + oy) * ow + ox) * c
+                            let out = y + outBase
+                            if recordsWinners, let winners {
+                                // Each gradient goes back to the first input (in window order) holding the max;
+                                // 8 channels at a time, choosing by mask where a branch per value mispredicts.
+                                Self.maxWithWinners(image, window: (oy * s * w + ox * s) * c, rowStride: w * c,
+                                                    size: k, channels: c, into: out, winners: winners + outBase)
+                                continue
+                            }
                             out.update(from: image + ((oy * s) * w + ox * s) * c, count: c)
                             for ky in 0..<k {
                                 for kx in 0..<k where ky != 0 || kx != 0 {
