@@ -11,16 +11,45 @@
 #define NK_AVX512_WIDE __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma"), min_vector_width(512)))
 #endif
 
-NK_INLINE void moments_body(int rows, int c, const float *restrict x, double *restrict sums) {
-    double *restrict s = sums, *restrict q = sums + c;
-    for (int r = 0; r < rows; r++) {
-        const float *restrict row = x + (long)r * c;
-        for (int j = 0; j < c; j++) {
-            const double v = row[j];
-            s[j] += v;
-            q[j] += v * v;
-        }
+// Sums go 16 channels at a time in Float registers over blocks of BLOCK rows, then into the Double totals:
+// a Double add per value, or a running sum kept in memory, made these passes several times slower.
+enum { LANES = 16, BLOCK = 64 };
+
+// The ReLU's output `y` (or NULL when no ReLU follows) masks the gradient: a ReLU passes it where y > 0.
+NK_INLINE float masked(const float *restrict y, const float *restrict dy, long i) {
+    return y ? (y[i] > 0 ? dy[i] : 0.0f) : dy[i];
+}
+
+// totals[j] += Σ a, totals[c + j] += Σ b over rows r0 ..< r1 for channels j0 ..< j0 + width, where (a, b) are
+// what `terms` gives for value (r, j): the one loop behind the three reductions.
+#define NK_CHANNEL_SUMS(width_expr, terms)                                                                     \
+    for (int r0 = 0; r0 < rows; r0 += BLOCK) {                                                                 \
+        const int r1 = rows - r0 < BLOCK ? rows : r0 + BLOCK;                                                  \
+        for (int j0 = 0; j0 < c; j0 += LANES) {                                                                \
+            float first[LANES] = {0}, second[LANES] = {0};                                                     \
+            if (c - j0 >= LANES) {                                                                             \
+                for (int r = r0; r < r1; r++) {                                                                \
+                    const long base = (long)r * c + j0;                                                        \
+                    for (int e = 0; e < LANES; e++) { const int j = j0 + e; (void)j; terms(first[e], second[e]) } \
+                }                                                                                              \
+            } else {                                                                                           \
+                for (int r = r0; r < r1; r++) {                                                                \
+                    const long base = (long)r * c + j0;                                                        \
+                    for (int e = 0; e < c - j0; e++) { const int j = j0 + e; (void)j; terms(first[e], second[e]) } \
+                }                                                                                              \
+            }                                                                                                  \
+            const int width = width_expr;                                                                      \
+            for (int e = 0; e < width; e++) {                                                                  \
+                totals[j0 + e] += first[e];                                                                    \
+                totals[c + j0 + e] += second[e];                                                               \
+            }                                                                                                  \
+        }                                                                                                      \
     }
+
+#define NK_MOMENT_TERMS(a, b) { const float v = x[base + e]; a += v; b += v * v; }
+
+NK_INLINE void moments_body(int rows, int c, const float *restrict x, double *restrict totals) {
+    NK_CHANNEL_SUMS(c - j0 < LANES ? c - j0 : LANES, NK_MOMENT_TERMS)
 }
 
 NK_INLINE void forward_body(int rows, int c, const float *restrict x, const float *restrict mean,
@@ -40,25 +69,20 @@ NK_INLINE void forward_body(int rows, int c, const float *restrict x, const floa
     }
 }
 
-// The ReLU's output `y` (or NULL when no ReLU follows) masks the gradient: a ReLU passes it where y > 0.
-#define NK_MASKED(y, dy, i) ((y) && !((y)[i] > 0) ? 0.0f : (dy)[i])
+#define NK_GRADIENT_TERMS(a, b)                                                                                \
+    {                                                                                                          \
+        const float g = masked(y, dy, base + e);                                                               \
+        a += g;                                                                                                \
+        b += g * ((x[base + e] - mean[j]) * inverse[j]);                                                       \
+    }
 
 NK_INLINE void gradient_sums_rows(int rows, int c, const float *restrict dy, const float *restrict y,
                                   const float *restrict x, const float *restrict mean, const float *restrict inverse,
-                                  double *restrict sums) {
-    double *restrict db = sums, *restrict dg = sums + c;
-    for (int r = 0; r < rows; r++) {
-        const long base = (long)r * c;
-        for (int j = 0; j < c; j++) {
-            const float g = NK_MASKED(y, dy, base + j);
-            const float normalized = (x[base + j] - mean[j]) * inverse[j];
-            db[j] += g;
-            dg[j] += (double)(g * normalized);
-        }
-    }
+                                  double *restrict totals) {
+    NK_CHANNEL_SUMS(c - j0 < LANES ? c - j0 : LANES, NK_GRADIENT_TERMS)
 }
 
-// Two copies of the loop, with and without the mask, rather than a test per value.
+// Two copies of each loop, with and without the mask, rather than a test per value.
 NK_INLINE void gradient_sums_body(int rows, int c, const float *restrict dy, const float *restrict y,
                                   const float *restrict x, const float *restrict mean, const float *restrict inverse,
                                   double *restrict sums) {
@@ -73,7 +97,7 @@ NK_INLINE void input_gradient_rows(int rows, int c, const float *restrict dy, co
     for (int r = 0; r < rows; r++) {
         const long base = (long)r * c;
         for (int j = 0; j < c; j++) {
-            const float g = NK_MASKED(y, dy, base + j);
+            const float g = masked(y, dy, base + j);
             const float normalized = (x[base + j] - mean[j]) * inverse[j];
             dx[base + j] = k[j] * (g - meanDBeta[j] - normalized * meanDGamma[j]);
         }
