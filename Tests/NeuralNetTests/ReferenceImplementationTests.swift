@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func batchNormOverManyRowsMatchesTheFormulas() throws {
-        // 2048 rows of 3 channels: the statistics are summed in several threaded chunks of 256-row blocks.
+        // 2048 rows of 3 channels: the statistics are summed in two 1024-row blocks, on two threads.
         let layer = try TestTensors.layer(.batchNorm(), input: [8, 8, 3])
         let gamma = TestTensors.parameter(layer, "gamma"), beta = TestTensors.parameter(layer, "beta")
         TestTensors.randomize(gamma.value, seed: 93, low: 0.5, high: 1.5)

@@ -26,6 +26,21 @@ struct WeightAverageTests {
         #expect(average.updates == n)
     }
 
+    /// A tensor large enough to be split across threads: every element follows a ← d·a + (1 − d)·v exactly
+    /// as one Float loop computes it.
+    @Test func updatesEveryElementOfALargeTensor() {
+        let count = 300_001
+        let parameter = TestTensors.random([count], seed: 1)
+        let average = WeightAverage(tracking: [parameter], decay: 0.9, warmsUp: false)
+        var expected = parameter.array
+        for step in 0..<3 {
+            TestTensors.randomize(parameter, seed: 2 + UInt64(step))
+            average.update()
+            for i in 0..<count { expected[i] = 0.9 * expected[i] + (1 - 0.9) * parameter[i] }
+        }
+        #expect(average.averages[0].array == expected)
+    }
+
     @Test func warmUpFollowsTheRampThenTheDecay() {
         let average = WeightAverage(tracking: [], decay: 0.999)
         #expect(average.decay(at: 0) == 0.1)

@@ -71,6 +71,26 @@ void nk_winograd_output(const NKWinogradShape shape, const float *products, int 
 void nk_winograd_sandwich(int outer, int inner, const float *l, const float *x, long plane, long count, float *out,
                           float *scratch);
 
+/// Batch normalisation over `rows` rows of `channels` values (NHWC activations), single-threaded: callers
+/// split the rows across cores and add up the partial sums. AVX-512, AVX2 or portable C by `nk_level()`.
+///
+/// sums[j] += Σ_r x[r][j] and sums[channels + j] += Σ_r x[r][j]², in double.
+void nk_channel_moments(int rows, int channels, const float *x, double *sums);
+
+/// y = γ·((x − mean)·inverse) + β per channel, then max(·, 0) when `rectify` (a ReLU folded in).
+void nk_batchnorm_forward(int rows, int channels, const float *x, const float *mean, const float *inverse,
+                          const float *gamma, const float *beta, int rectify, float *y);
+
+/// sums[j] += Σ_r g, sums[channels + j] += Σ_r g·x̂ (x̂ = (x − mean)·inverse) with g = dy, or, when `y` (a
+/// folded ReLU's output) is not NULL, g = dy where y > 0 and 0 elsewhere: dβ and dγ.
+void nk_batchnorm_gradient_sums(int rows, int channels, const float *dy, const float *y, const float *x,
+                                const float *mean, const float *inverse, double *sums);
+
+/// dx = k·(g − meanDBeta − x̂·meanDGamma) per channel, with g and x̂ as in `nk_batchnorm_gradient_sums`.
+void nk_batchnorm_input_gradient(int rows, int channels, const float *dy, const float *y, const float *x,
+                                 const float *mean, const float *inverse, const float *k, const float *meanDBeta,
+                                 const float *meanDGamma, float *dx);
+
 /// The instruction-set levels every kernel has a form for, lowest first.
 typedef enum {
     /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.

@@ -101,14 +101,12 @@ public final class Network {
 
     /// Layers before a final Softmax. Every layer feeds the output, so the Softmax's input is the layer just
     /// before it.
-    private var countBeforeSoftmax: Int { layers.last is Softmax ? layers.count - 1 : layers.count }
+    public var countBeforeSoftmax: Int { layers.last is Softmax ? layers.count - 1 : layers.count }
 
     /// Runs layers 0..<count and returns the last one's output.
     public func run(_ input: Tensor, through count: Int, training: Bool) -> Tensor {
         if isChain {
-            var x = input
-            for layer in layers[..<count] { x = layer.forward(x, training: training) }
-            return x
+            return stages(through: count).reduce(input) { x, stage in forward(stage, x, training: training) }
         }
         var outputs: [Tensor] = []
         outputs.reserveCapacity(count)
@@ -123,12 +121,40 @@ public final class Network {
         return outputs[count - 1]
     }
 
+    /// How `run` and `propagate` go through layers 0..<count of a chain: one layer at a time, but a BatchNorm
+    /// followed by a ReLU as one stage, one pass over the activations each way (the same values as two).
+    public func stages(through count: Int) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var index = 0
+        while index < count {
+            let folds = index + 1 < count && layers[index] is BatchNorm && layers[index + 1] is ReLU
+            result.append(index..<(index + (folds ? 2 : 1)))
+            index = result.last!.upperBound
+        }
+        return result
+    }
+
+    /// Runs one stage of `stages(through:)` of a chain on its input.
+    public func forward(_ stage: Range<Int>, _ input: Tensor, training: Bool) -> Tensor {
+        guard stage.count == 2, let norm = layers[stage.lowerBound] as? BatchNorm, let relu = layers[stage.upperBound - 1] as? ReLU else {
+            return stage.reduce(input) { x, index in layers[index].forward(x, training: training) }
+        }
+        return norm.forward(input, training: training, rectifiedBy: relu)
+    }
+
+    /// Back-propagates through one stage of a chain (after its forward): the gradient with respect to its input.
+    public func backward(_ stage: Range<Int>, _ gradient: Tensor) -> Tensor {
+        guard stage.count == 2, let norm = layers[stage.lowerBound] as? BatchNorm, let relu = layers[stage.upperBound - 1] as? ReLU else {
+            return stage.reversed().reduce(gradient) { g, index in layers[index].backward(g) }
+        }
+        return norm.backward(gradient, rectifiedBy: relu)
+    }
+
     /// Back-propagates `gradient`, the gradient with respect to layer count − 1's output, through layers
     /// 0..<count (after a `run` through the same count). A node that feeds several layers gets the sum.
     public func propagate(_ gradient: Tensor, from count: Int) {
         if isChain {
-            var g = gradient
-            for layer in layers[..<count].reversed() { g = layer.backward(g) }
+            _ = stages(through: count).reversed().reduce(gradient) { g, stage in backward(stage, g) }
             return
         }
         var readers = [Int](repeating: 0, count: count)

@@ -114,12 +114,20 @@ final class WinogradConvolution {
         guard let inputGradient else { return }
         // Input gradient: a `same` convolution of dY with the kernel rotated 180°, in and out swapped.
         flippedKernel.reshape([r, r, outChannels, inChannels])
-        let (ci, co, rr) = (inChannels, outChannels, r)
-        for ky in 0..<rr {
-            for kx in 0..<rr {
+        let (ci, co, rr, flipped) = (inChannels, outChannels, r, flippedKernel.data)
+        // Each tap's [in, out] plane transposed, by 16x16 blocks (the strided side stays in L1), taps in parallel.
+        Compute.parallelChunks(rr * rr, minimumPerChunk: 1) { taps in
+            for tap in taps {
+                let (ky, kx) = (tap / rr, tap % rr)
                 let source = kernel + ((rr - 1 - ky) * rr + (rr - 1 - kx)) * plane
-                let target = flippedKernel.data + (ky * rr + kx) * plane
-                for i in 0..<ci { for o in 0..<co { target[o * ci + i] = source[i * co + o] } }
+                let target = flipped + tap * plane
+                for i0 in stride(from: 0, to: ci, by: 16) {
+                    for o0 in stride(from: 0, to: co, by: 16) {
+                        for i in i0..<min(ci, i0 + 16) {
+                            for o in o0..<min(co, o0 + 16) { target[o * ci + i] = source[i * co + o] }
+                        }
+                    }
+                }
             }
         }
         flippedKernelTiles.reshape([nn, outChannels, inChannels])

@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// Batch normalisation over every axis but the last (channels), as Keras's BatchNormalization.
 ///
 /// Training normalises with the batch's own mean and (biased) variance and moves the running averages by
@@ -10,15 +12,18 @@ public final class BatchNorm: Layer {
     let epsilon, momentum: Float
 
     private let output = Tensor(shape: [0])
-    private let normalized = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
+    /// The last training forward's batch statistics, which its backward reuses (x̂ is recomputed from the
+    /// input rather than kept: one pass less over the activations each way).
+    private var batchMean: [Float]
     private var inverseStd: [Float]
     private var scale: [Float]
     private var shift: [Float]
-    /// The last forward's mode and, at inference, its input (the previous layer's buffer, unchanged until the
-    /// next forward), which the parameter gradients need.
+    /// The last forward's mode and input (the previous layer's buffer, unchanged until the next forward).
     private var lastForwardWasTraining = true
     private var lastInput: Tensor?
+    /// Rows per partial sum: fixed, so that sums (and so a seeded run) do not depend on the thread count.
+    static let rowsPerPartialSum = 1024
 
     init(inputShape: [Int], epsilon: Float, momentum: Float) {
         shape = inputShape
@@ -31,6 +36,7 @@ public final class BatchNorm: Layer {
         movingVariance = Parameter(name: "moving_variance", value: Tensor(shape: [channels], repeating: 1),
                                    isTrainable: false)
         inverseStd = [Float](repeating: 1, count: channels)
+        batchMean = [Float](repeating: 0, count: channels)
         scale = inverseStd
         shift = [Float](repeating: 0, count: channels)
     }
@@ -40,182 +46,136 @@ public final class BatchNorm: Layer {
     public var parameters: [Parameter] { [gamma, beta, movingMean, movingVariance] }
     public var multiplyAccumulates: Int { shape.reduce(1, *) }
 
-    public func forward(_ input: Tensor, training: Bool) -> Tensor {
-        output.reshape(input.shape)
+    public func forward(_ input: Tensor, training: Bool) -> Tensor { forward(input, training: training, rectifiedBy: nil) }
+
+    /// The forward pass with `relu` (the layer that reads this one's output) folded in: writes max(0, y) into
+    /// the ReLU's output and returns it, in one pass where two layers take two.
+    func forward(_ input: Tensor, training: Bool, rectifiedBy relu: ReLU?) -> Tensor {
+        let destination = relu?.output ?? output
+        destination.reshape(input.shape)
         let c = channels, rows = input.count / channels
         lastForwardWasTraining = training
-        lastInput = training ? nil : input
+        lastInput = input
+        guard rows > 0 else { return destination }
+        let x = UnsafePointer(input.data), y = destination.data
         if training {
-            let (mean, variance) = momentsPerChannel(input.data, rows: rows)
-            normalized.reshape(input.shape)
-            for j in 0..<c {
-                inverseStd[j] = 1 / (variance[j] + epsilon).squareRoot()
-                movingMean.value[j] = momentum * movingMean.value[j] + (1 - momentum) * mean[j]
-                movingVariance.value[j] = momentum * movingVariance.value[j] + (1 - momentum) * variance[j]
+            let sums = Self.partialSums(rows: rows, width: 2 * c) { r0, count, partial in
+                nk_channel_moments(Int32(count), Int32(c), x + r0 * c, partial)
             }
-            let x = input.data, xHat = normalized.data, y = output.data
-            let g = gamma.value.data, b = beta.value.data
-            inverseStd.withUnsafeBufferPointer { inv in
-                mean.withUnsafeBufferPointer { mu in
+            for j in 0..<c {
+                let mean = sums[j] / Double(rows)
+                let variance = Float(max(0, sums[c + j] / Double(rows) - mean * mean))
+                batchMean[j] = Float(mean)
+                inverseStd[j] = 1 / (variance + epsilon).squareRoot()
+                movingMean.value[j] = momentum * movingMean.value[j] + (1 - momentum) * batchMean[j]
+                movingVariance.value[j] = momentum * movingVariance.value[j] + (1 - momentum) * variance
+            }
+            let (g, b) = (UnsafePointer(gamma.value.data), UnsafePointer(beta.value.data))
+            batchMean.withUnsafeBufferPointer { mu in
+                inverseStd.withUnsafeBufferPointer { inv in
                     Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
-                        for r in range {
-                            let base = r * c
-                            for j in 0..<c {
-                                let n = (x[base + j] - mu[j]) * inv[j]
-                                xHat[base + j] = n
-                                y[base + j] = g[j] * n + b[j]
-                            }
-                        }
+                        nk_batchnorm_forward(Int32(range.count), Int32(c), x + range.lowerBound * c, mu.baseAddress,
+                                             inv.baseAddress, g, b, relu == nil ? 0 : 1, y + range.lowerBound * c)
                     }
                 }
             }
-        } else {
-            for j in 0..<c {
-                scale[j] = gamma.value[j] / (movingVariance.value[j] + epsilon).squareRoot()
-                shift[j] = beta.value[j] - movingMean.value[j] * scale[j]
-            }
-            let x = input.data, y = output.data
-            scale.withUnsafeBufferPointer { a in
-                shift.withUnsafeBufferPointer { b in
-                    Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
-                        for r in range {
-                            let base = r * c
-                            for j in 0..<c { y[base + j] = x[base + j] * a[j] + b[j] }
-                        }
-                    }
-                }
-            }
-        }
-        return output
-    }
-
-    public func backward(_ outputGradient: Tensor) -> Tensor {
-        if !lastForwardWasTraining, let input = lastInput { return inferenceBackward(outputGradient, input: input) }
-        let c = channels, rows = outputGradient.count / channels
-        let dy = outputGradient.data, xHat = normalized.data
-        // dβ = Σ dy, dγ = Σ dy·x̂ per channel, summed in per-chunk partials then combined.
-        let sums = channelSums(rows: rows) { r, partial in
-            let base = r * c
-            for j in 0..<c {
-                partial[j] += dy[base + j]
-                partial[c + j] += dy[base + j] * xHat[base + j]
-            }
+            return destination
         }
         for j in 0..<c {
-            beta.gradient[j] = Float(sums[j])
-            gamma.gradient[j] = Float(sums[c + j])
+            scale[j] = gamma.value[j] / (movingVariance.value[j] + epsilon).squareRoot()
+            shift[j] = beta.value[j] - movingMean.value[j] * scale[j]
         }
-        inputGradient.reshape(outputGradient.shape)
-        guard needsInputGradient else { return inputGradient }
-        // dx = γ/(σ·M) · (M·dy − dβ − x̂·dγ)
-        let m = Float(rows)
-        var k = [Float](repeating: 0, count: c)
-        var meanDBeta = k, meanDGamma = k
-        for j in 0..<c {
-            k[j] = gamma.value[j] * inverseStd[j]
-            meanDBeta[j] = beta.gradient[j] / m
-            meanDGamma[j] = gamma.gradient[j] / m
-        }
-        let dx = inputGradient.data
-        k.withUnsafeBufferPointer { k in
-            meanDBeta.withUnsafeBufferPointer { db in
-                meanDGamma.withUnsafeBufferPointer { dg in
-                    Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
-                        for r in range {
-                            let base = r * c
-                            for j in 0..<c {
-                                dx[base + j] = k[j] * (dy[base + j] - db[j] - xHat[base + j] * dg[j])
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return inputGradient
-    }
-
-    /// The gradients of y = scale·x + shift with the running statistics held fixed: dx = scale·dy,
-    /// dβ = Σ dy, dγ = Σ dy·(x − mean)/√(var + ε).
-    private func inferenceBackward(_ outputGradient: Tensor, input: Tensor) -> Tensor {
-        let c = channels, rows = outputGradient.count / channels
-        let dy = outputGradient.data, x = input.data
-        let mean = movingMean.value.data
-        let inverse = (0..<c).map { 1 / (movingVariance.value[$0] + epsilon).squareRoot() }
-        let sums = inverse.withUnsafeBufferPointer { inv in
-            channelSums(rows: rows) { r, partial in
-                let base = r * c
-                for j in 0..<c {
-                    partial[j] += dy[base + j]
-                    partial[c + j] += dy[base + j] * (x[base + j] - mean[j]) * inv[j]
-                }
-            }
-        }
-        for j in 0..<c {
-            beta.gradient[j] = Float(sums[j])
-            gamma.gradient[j] = Float(sums[c + j])
-        }
-        inputGradient.reshape(outputGradient.shape)
-        guard needsInputGradient else { return inputGradient }
-        let dx = inputGradient.data
+        let rectify = relu != nil
         scale.withUnsafeBufferPointer { a in
-            Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
-                for r in range {
-                    let base = r * c
-                    for j in 0..<c { dx[base + j] = dy[base + j] * a[j] }
+            shift.withUnsafeBufferPointer { b in
+                Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
+                    for r in range {
+                        let base = r * c
+                        for j in 0..<c { y[base + j] = x[base + j] * a[j] + b[j] }
+                        if rectify { for j in 0..<c { y[base + j] = max(y[base + j], 0) } }
+                    }
+                }
+            }
+        }
+        return destination
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, rectifiedBy: nil) }
+
+    /// The backward pass of `forward(_:training:rectifiedBy:)` with the same `relu`: `outputGradient` is the
+    /// gradient with respect to the ReLU's output, masked here on the fly by where that output is positive.
+    func backward(_ outputGradient: Tensor, rectifiedBy relu: ReLU?) -> Tensor {
+        guard let input = lastInput else { preconditionFailure("BatchNorm.backward before forward") }
+        let c = channels, rows = outputGradient.count / channels
+        inputGradient.reshape(outputGradient.shape)
+        let dy = UnsafePointer(outputGradient.data), x = UnsafePointer(input.data)
+        let mask = relu.map { UnsafePointer($0.output.data) }
+        let mean: [Float], inverse: [Float]
+        if lastForwardWasTraining {
+            (mean, inverse) = (batchMean, inverseStd)
+        } else {
+            // The inference map y = scale·x + shift, with the running statistics held fixed.
+            mean = (0..<c).map { movingMean.value[$0] }
+            inverse = (0..<c).map { 1 / (movingVariance.value[$0] + epsilon).squareRoot() }
+        }
+        let sums = mean.withUnsafeBufferPointer { mu in
+            inverse.withUnsafeBufferPointer { inv in
+                Self.partialSums(rows: rows, width: 2 * c) { r0, count, partial in
+                    nk_batchnorm_gradient_sums(Int32(count), Int32(c), dy + r0 * c, mask.map { $0 + r0 * c },
+                                               x + r0 * c, mu.baseAddress, inv.baseAddress, partial)
+                }
+            }
+        }
+        for j in 0..<c {
+            beta.gradient[j] = Float(sums[j])
+            gamma.gradient[j] = Float(sums[c + j])
+        }
+        guard needsInputGradient, rows > 0 else { return inputGradient }
+        // Training: dx = γ/(σ·M) · (M·g − dβ − x̂·dγ). Inference: dx = scale·g (the same with dβ, dγ terms 0).
+        let m = Float(rows), training = lastForwardWasTraining
+        let k = (0..<c).map { training ? gamma.value[$0] * inverseStd[$0] : scale[$0] }
+        let meanDBeta = (0..<c).map { training ? beta.gradient[$0] / m : 0 }
+        let meanDGamma = (0..<c).map { training ? gamma.gradient[$0] / m : 0 }
+        let dx = inputGradient.data
+        mean.withUnsafeBufferPointer { mu in
+            inverse.withUnsafeBufferPointer { inv in
+                k.withUnsafeBufferPointer { k in
+                    meanDBeta.withUnsafeBufferPointer { db in
+                        meanDGamma.withUnsafeBufferPointer { dg in
+                            Compute.parallelChunks(rows, minimumPerChunk: 512) { range in
+                                let r0 = range.lowerBound
+                                nk_batchnorm_input_gradient(Int32(range.count), Int32(c), dy + r0 * c,
+                                                            mask.map { $0 + r0 * c }, x + r0 * c, mu.baseAddress,
+                                                            inv.baseAddress, k.baseAddress, db.baseAddress,
+                                                            dg.baseAddress, dx + r0 * c)
+                            }
+                        }
+                    }
                 }
             }
         }
         return inputGradient
     }
 
-    /// Batch mean and biased variance per channel (two passes: exact enough in Float for any batch).
-    private func momentsPerChannel(_ x: UnsafeMutablePointer<Float>, rows: Int) -> ([Float], [Float]) {
-        let c = channels
-        let sums = channelSums(rows: rows) { r, partial in
-            let base = r * c
-            for j in 0..<c { partial[j] += x[base + j] }
-        }
-        let mean = (0..<c).map { Float(sums[$0] / Double(rows)) }
-        let squares = mean.withUnsafeBufferPointer { mu in
-            channelSums(rows: rows) { r, partial in
-                let base = r * c
-                for j in 0..<c {
-                    let d = x[base + j] - mu[j]
-                    partial[j] += d * d
-                }
-            }
-        }
-        return (mean, (0..<c).map { Float(squares[$0] / Double(rows)) })
-    }
-
-    /// Runs `accumulate(row, partial)` over all rows in parallel chunks; each chunk adds into a Float partial
-    /// of 2·channels entries, flushed to Double every 256 rows so long batches keep their precision.
-    private func channelSums(rows: Int,
-                             _ accumulate: (Int, UnsafeMutablePointer<Float>) -> Void) -> [Double] {
-        let width = 2 * channels
-        let chunks = min(Compute.threads, max(1, rows / 512))
-        let step = (rows + chunks - 1) / chunks
-        var totals = [Double](repeating: 0, count: chunks * width)
-        totals.withUnsafeMutableBufferPointer { totals in
-            let totals = totals.baseAddress!
-            Compute.parallelChunks(chunks, minimumPerChunk: 1) { chunkRange in
-                let partial = UnsafeMutablePointer<Float>.allocate(capacity: width)
-                defer { partial.deallocate() }
-                for chunk in chunkRange {
-                    let total = totals + chunk * width
-                    var r = chunk * step
-                    let end = min(rows, r + step)
-                    while r < end {
-                        partial.update(repeating: 0, count: width)
-                        let blockEnd = min(end, r + 256)
-                        while r < blockEnd { accumulate(r, partial); r += 1 }
-                        for j in 0..<width { total[j] += Double(partial[j]) }
-                    }
+    /// Sums `width` values per row over all rows: `accumulate(firstRow, rowCount, partial)` adds a block of
+    /// `rowsPerPartialSum` rows into its own zeroed Double partial; the partials are added in block order, so
+    /// the result is the same for any thread count.
+    static func partialSums(rows: Int, width: Int,
+                            _ accumulate: (Int, Int, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+        let block = rowsPerPartialSum
+        let blocks = (rows + block - 1) / block
+        var partials = [Double](repeating: 0, count: blocks * width)
+        partials.withUnsafeMutableBufferPointer { partials in
+            let partials = partials.baseAddress!
+            Compute.parallelChunks(blocks, chunks: blocks) { _, range in
+                for b in range {
+                    let r0 = b * block
+                    accumulate(r0, min(block, rows - r0), partials + b * width)
                 }
             }
         }
         var result = [Double](repeating: 0, count: width)
-        for chunk in 0..<chunks { for j in 0..<width { result[j] += totals[chunk * width + j] } }
+        for b in 0..<blocks { for j in 0..<width { result[j] += partials[b * width + j] } }
         return result
     }
 }

@@ -2,7 +2,8 @@
 public final class ReLU: Layer {
     public var needsInputGradient = true
     let shape: [Int]
-    private let output = Tensor(shape: [0])
+    /// Written by a BatchNorm before it when the network folds the two into one pass (`Network.run`).
+    let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     init(inputShape: [Int]) { shape = inputShape }

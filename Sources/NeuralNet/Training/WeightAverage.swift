@@ -35,8 +35,11 @@ public final class WeightAverage: @unchecked Sendable {
     public func update() {
         let d = decay(at: updates)
         for (average, value) in zip(averages, tracked) {
-            let a = average.data, v = value.data
-            for i in 0..<value.count { a[i] = d * a[i] + (1 - d) * v[i] }
+            let a = average.data, v = UnsafePointer(value.data)
+            // Element by element, so the chunks (and the thread count) change no value.
+            Compute.parallelChunks(value.count, minimumPerChunk: 1 << 16) { range in
+                for i in range { a[i] = d * a[i] + (1 - d) * v[i] }
+            }
         }
         updates += 1
     }
