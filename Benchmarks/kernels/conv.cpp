@@ -84,7 +84,7 @@ ConvTimes timeOneDNNConvolution(const ConvShape &s, int batch, ConvVariant varia
         for (prop_kind kind : {prop_kind::forward_inference, prop_kind::forward_training}) {
             convolution_forward::primitive_desc pd(
                 convolution_forward::desc(kind, algo, srcMD, weiMD, biaMD, dstMD, strides, padding, padding), eng);
-            if (kind == prop_kind::forward_inference) times.implementation = pd.impl_info_str();
+            times.implementation = pd.impl_info_str();
             Step step{convolution_forward(pd), {}, {}, {}};
             attach(step, DNNL_ARG_SRC, pd.src_desc(), srcNHWC, false, reorders, eng, random);
             // Weights change every training step; a layer prepared for inference would keep them in oneDNN's layout.
@@ -117,7 +117,9 @@ ConvTimes timeOneDNNConvolution(const ConvShape &s, int batch, ConvVariant varia
             attach(*data, DNNL_ARG_WEIGHTS, dpd.weights_desc(), weiHWIO, false, reorders, eng, random);
             attach(*data, DNNL_ARG_DIFF_SRC, dpd.diff_src_desc(), srcNHWC, true, reorders, eng, random);
             backward = [&] { weights(strm); (*data)(strm); };
+            times.implementation += std::string(", ") + dpd.impl_info_str();
         }
+        times.implementation += std::string(", ") + wpd.impl_info_str();
         times.backward = median(backward);
     } catch (const dnnl::error &e) {
         // This variant does not exist for the shape (oneDNN's Winograd takes 3x3 kernels only).

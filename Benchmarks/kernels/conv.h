@@ -22,7 +22,8 @@ const char *name(ConvVariant variant);
 
 struct ConvTimes {
     double inference = 0, trainingForward = 0, backward = 0;  // seconds; 0: not available
-    std::string implementation;                                 // what oneDNN chose for the forward
+    // What oneDNN chose for the training forward, the kernel gradient and the input gradient.
+    std::string implementation;
 };
 
 ConvTimes timeOneDNNConvolution(const ConvShape &shape, int batch, ConvVariant variant, int threads);

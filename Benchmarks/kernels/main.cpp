@@ -64,7 +64,7 @@ std::string firstLine(const char *path) {
 }
 
 void usage() {
-    std::puts("bench-kernels [--threads 1,2] [--only gemm|conv|sgemm] [--network tutorial|compact] [--blis skx|zen3|...]\n              [--emoscope FILE]...\n"
+    std::puts("bench-kernels [--threads 1,2] [--only gemm|conv|sgemm] [--network tutorial|compact] [--layer N] [--blis skx|zen3|...]\n              [--emoscope FILE]...\n"
               "  FILE: the output of `emoscope bench inference --layers --arch A --threads T`, for Emoscope's column.");
 }
 
@@ -73,6 +73,7 @@ void usage() {
 int main(int argc, char **argv) try {
     std::vector<int> threadCounts{1, 2};
     std::string only, network;
+    int layer = -1;
     EmoscopeLayers emoscope;
     for (int i = 1; i < argc; i++) {
         const std::string arg = argv[i];
@@ -86,6 +87,7 @@ int main(int argc, char **argv) try {
         } else if (arg == "--only" && i + 1 < argc) only = argv[++i];
         else if (arg == "--emoscope" && i + 1 < argc) emoscope.read(argv[++i]);
         else if (arg == "--network" && i + 1 < argc) network = argv[++i];
+        else if (arg == "--layer" && i + 1 < argc) layer = std::atoi(argv[++i]);
         else if (arg == "--blis" && i + 1 < argc) blisChooseConfiguration(argv[++i]);
         else { usage(); return arg == "--help" ? 0 : 2; }
     }
@@ -106,7 +108,7 @@ int main(int argc, char **argv) try {
                 std::printf(" %s %.1e;", name(library), gemmDisagreement(library, products[2]));
         std::printf("\n%-32s %3s", "product (m x n x k)", "thr");
         for (auto library : libraries) std::printf(" | %-22s", name(library));
-        std::printf("\n");
+        std::printf(" | FMA loop now\n");
         for (const auto &shape : products) {
             if (only == "sgemm" && &shape != &products[0]) break;
             for (size_t ti = 0; ti < threadCounts.size(); ti++) {
@@ -115,7 +117,7 @@ int main(int argc, char **argv) try {
                 std::printf("%-32.60s %3d", label, threadCounts[ti]);
                 for (auto library : libraries)
                     std::printf(" | %-22s", cell(shape.flops(), timeGemm(library, shape, threadCounts[ti]), peaks[ti]).c_str());
-                std::printf("\n");
+                std::printf(" | %.0f\n", fmaPeak(threadCounts[ti], 4'000'000));
                 std::fflush(stdout);
             }
         }
@@ -127,7 +129,7 @@ int main(int argc, char **argv) try {
         for (auto variant : variants) std::printf(" | %-22s", name(variant));
         std::printf("\n");
         for (const auto &shape : convolutions)
-            if (network.empty() || network == shape.network)
+            if ((network.empty() || network == shape.network) && (layer < 0 || layer == shape.layer))
             for (int batch : {1, 64})
                 for (size_t ti = 0; ti < threadCounts.size(); ti++) {
                     const int threads = threadCounts[ti];
@@ -149,8 +151,8 @@ int main(int argc, char **argv) try {
                         for (const auto &t : times) std::printf(" | %-22s", cell(p.flops, t.*p.theirs, peaks[ti]).c_str());
                         std::printf("\n");
                     }
-                    std::printf("%-40s     oneDNN ran: %s / %s / %s / %s\n", "", times[0].implementation.c_str(),
-                                times[1].implementation.c_str(), times[2].implementation.c_str(),
+                    std::printf("%-40s     FMA loop now %.0f GFLOP/s; oneDNN ran (training forward, [dX,] dW): %s | "
+                                "NHWC %s | Winograd %s\n", "", fmaPeak(threads, 4'000'000), times[0].implementation.c_str(), times[2].implementation.c_str(),
                                 times[3].implementation.c_str());
                     std::fflush(stdout);
                 }

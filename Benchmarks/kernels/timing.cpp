@@ -5,8 +5,7 @@
 
 namespace bench {
 
-double fmaPeak(int threads) {
-    const long iterations = 20'000'000;
+double fmaPeak(int threads, long iterations) {
     std::vector<double> samples;
     for (int run = 0; run < 5; run++) {
         double flops = 0;

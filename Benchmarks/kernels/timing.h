@@ -14,7 +14,7 @@ inline double now() {
 
 // Median seconds of `body` over at least `minRuns` runs and about `budget` seconds (at most 200 runs), after one
 // warm-up run (which also lets each library pick and JIT its kernels).
-inline double median(const std::function<void()> &body, int minRuns = 5, double budget = 0.4) {
+inline double median(const std::function<void()> &body, int minRuns = 5, double budget = 0.25) {
     body();
     std::vector<double> samples;
     const double start = now();
@@ -27,8 +27,10 @@ inline double median(const std::function<void()> &body, int minRuns = 5, double 
     return samples[samples.size() / 2];
 }
 
-// The FMA peak of `threads` cores at 512 bits (GFLOP/s), measured by NeuralKernels' FMA loop on each thread at once.
-double fmaPeak(int threads);
+// The FMA peak of `threads` cores at 512 bits (GFLOP/s), measured by NeuralKernels' FMA loop on each thread at
+// once (median of 5 runs of `iterations` steps). Measured again beside each row, it shows what other processes
+// left of the cores while that row ran.
+double fmaPeak(int threads, long iterations = 20'000'000);
 
 // "123.4 (46%)": GFLOP/s and the fraction of `peak`, or "-" when the time is unknown.
 std::string rate(double flops, double seconds, double peak);
