@@ -43,6 +43,20 @@ void nk_sgemm_packed_add(int rows, int columns, int inner, const float *a, int l
 int nk_gemm(int transposeA, int transposeB, int m, int n, int k, float alpha, const float *a, int lda,
             const float *b, int ldb, float beta, float *c, int ldc);
 
+/// The geometry of a convolution over one NHWC image: input height × width × channels, output outHeight ×
+/// outWidth × filters, a kernelHeight × kernelWidth kernel at `stride`, padTop/padLeft zero rows/columns
+/// before the image (and as many after as the output needs).
+typedef struct {
+    int height, width, channels, filters, kernelHeight, kernelWidth, stride, padTop, padLeft, outHeight, outWidth;
+} NKThinShape;
+
+/// Output rows row0 ..< row1 of one image (written at output + row0·outWidth·filters), read straight from the
+/// image, for convolutions with few taps (kernelHeight·kernelWidth·channels, a gray image's 3x3: 9) where an
+/// im2col product is bound by its short inner dimension. `kernel` is [kh][kw][channels][filters] (Keras's
+/// layout); `bias` may be NULL. Returns 0, or −1 when its scratch could not be allocated.
+int nk_conv_thin(const NKThinShape shape, const float *image, int row0, int row1, const float *kernel,
+                 const float *bias, float *output);
+
 /// The geometry of a Winograd F(m×m, r×r) convolution over NHWC images: n = m + r − 1; tiles are numbered
 /// image by image, row by row.
 typedef struct {

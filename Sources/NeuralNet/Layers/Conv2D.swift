@@ -147,6 +147,14 @@ public final class Conv2D: Layer {
             lastPath = .taps
             return output
         }
+        if columnWidth <= 32 {
+            // So few taps (a gray image's 3x3) make an im2col product bound by its short inner dimension: every
+            // block of pixels × filters accumulates in registers over the taps, read straight from the image
+            // (the backward builds the columns it needs).
+            convolveThin(input.data, batch: batch, into: output.data)
+            lastPath = .thin
+            return output
+        }
         let matrix: UnsafePointer<Float>
         if isPointwise {
             matrix = UnsafePointer(input.data)
@@ -154,18 +162,6 @@ public final class Conv2D: Layer {
             columns.reshape([rows, columnWidth])
             imageToColumns(input.data, batch: batch, into: columns.data)
             matrix = UnsafePointer(columns.data)
-        }
-        if columnWidth <= 32 {
-            // So thin a product (a gray image's 3x3 taps) is bound by writing its output: write it once, in
-            // place and with the bias, instead of transposed and then transposed back.
-            let (k, f) = (columnWidth, filters)
-            let (weights, biasValues, out) = (UnsafePointer(kernel.value.data), bias.map { UnsafePointer($0.value.data) }, output.data)
-            Compute.parallelChunks(rows, chunks: rows / 64) { _, range in
-                nk_sgemm(Int32(range.count), Int32(f), Int32(k), matrix + range.lowerBound * k, Int32(k), weights,
-                         Int32(f), biasValues, out + range.lowerBound * f, Int32(f))
-            }
-            lastPath = .thin
-            return output
         }
         // Computed as outputᵀ = kernelᵀ · columnsᵀ: on these shapes (few filters, many pixels) OpenBLAS runs that
         // orientation faster than the direct product, by more than the pass that transposes it back (adding the
@@ -205,6 +201,10 @@ public final class Conv2D: Layer {
             winograd.backward(outputGradient.data, kernel: kernel.value.data, kernelGradient: kernel.gradient.data,
                               inputGradient: needsInputGradient ? inputGradient.data : nil)
             return inputGradient
+        }
+        if lastPath == .thin && !isPointwise {
+            columns.reshape([rows, columnWidth])
+            imageToColumns(input.data, batch: batch, into: columns.data)
         }
         let matrix = isPointwise ? UnsafePointer(input.data) : UnsafePointer(columns.data)
         // dKernel[K, filters] = columnsᵀ · dOut

@@ -1,0 +1,76 @@
+import Testing
+@testable import NeuralNet
+
+/// Convolutions with few taps (a gray image's 3x3) read straight from the image by `nk_conv_thin`, at every
+/// kernel level, against plain Double loops: filter counts around the 16-lane panels and the 64-column groups,
+/// output widths around the 6-pixel blocks, strides, both paddings, 1-wide images and an empty batch.
+@Suite("Thin convolution")
+struct ThinConvolutionTests {
+    typealias Shape = ReferenceImplementationTests.Shape
+
+    static let shapes = [
+        Shape(batch: 2, height: 48, width: 48, channels: 1, filters: 64, kh: 3, kw: 3, strides: 1, padding: .same),  // the tutorial's first layer
+        Shape(batch: 1, height: 7, width: 11, channels: 1, filters: 37, kh: 3, kw: 3, strides: 1, padding: .same),
+        Shape(batch: 3, height: 9, width: 5, channels: 3, filters: 70, kh: 3, kw: 3, strides: 2, padding: .same),
+        Shape(batch: 1, height: 6, width: 1, channels: 2, filters: 16, kh: 3, kw: 3, strides: 1, padding: .same),
+        Shape(batch: 2, height: 8, width: 9, channels: 1, filters: 5, kh: 5, kw: 5, strides: 1, padding: .valid),
+        Shape(batch: 1, height: 1, width: 1, channels: 1, filters: 1, kh: 3, kw: 3, strides: 1, padding: .same),
+        Shape(batch: 2, height: 5, width: 7, channels: 3, filters: 33, kh: 1, kw: 1, strides: 1, padding: .same),
+        Shape(batch: 1, height: 10, width: 10, channels: 2, filters: 129, kh: 4, kw: 4, strides: 3, padding: .valid),
+    ]
+
+    @Test(arguments: KernelLevel.allCases, shapes)
+    func matchesDirectLoops(level: KernelLevel, _ s: Shape) throws {
+        let layer = try #require(try TestTensors.layer(.conv2D(filters: s.filters, kernel: [s.kh, s.kw], strides: s.strides,
+                                                               padding: s.padding, useBias: true),
+                                                       input: [s.height, s.width, s.channels]) as? Conv2D)
+        TestTensors.randomize(layer.bias!.value, seed: 30)
+        let x = TestTensors.random([s.batch, s.height, s.width, s.channels], seed: 31)
+        let expected = Self.reference(layer, x, s)
+        // Training and inference forwards both take the thin path.
+        let trained = try KernelLevels.run(at: level) { layer.forward(x, training: true) }
+        #expect(layer.lastPath == .thin)
+        ReferenceImplementationTests.expectClose(trained, expected, "training forward")
+        layer.prepareForInference()
+        let inferred = try KernelLevels.run(at: level) { layer(x) }
+        #expect(layer.lastPath == .thin)
+        ReferenceImplementationTests.expectClose(inferred, expected, "inference forward")
+    }
+
+    @Test func anEmptyBatchGivesAnEmptyOutput() throws {
+        let layer = try #require(try TestTensors.layer(.conv2D(filters: 64, kernel: [3, 3], strides: 1, padding: .same,
+                                                               useBias: true), input: [48, 48, 1]) as? Conv2D)
+        let y = layer.forward(Tensor(shape: [0, 48, 48, 1]), training: false)
+        #expect(y.shape == [0, 48, 48, 64])
+        #expect(layer.lastPath == .thin)
+    }
+
+    /// y[n, oy, ox, f] = bias[f] + Σ x · kernel over the in-image taps, in Double.
+    static func reference(_ layer: Conv2D, _ x: Tensor, _ s: Shape) -> [Double] {
+        let (oh, top) = ReferenceImplementationTests.geometry(s.height, s.kh, s.strides, s.padding)
+        let (ow, left) = ReferenceImplementationTests.geometry(s.width, s.kw, s.strides, s.padding)
+        let kernel = layer.kernel.value, bias = layer.bias!.value
+        var y = [Double](repeating: 0, count: s.batch * oh * ow * s.filters)
+        for n in 0..<s.batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for f in 0..<s.filters {
+                        var sum = Double(bias[f])
+                        for ky in 0..<s.kh {
+                            for kx in 0..<s.kw {
+                                let iy = oy * s.strides - top + ky, ix = ox * s.strides - left + kx
+                                guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
+                                for c in 0..<s.channels {
+                                    sum += Double(x[((n * s.height + iy) * s.width + ix) * s.channels + c])
+                                        * Double(kernel[((ky * s.kw + kx) * s.channels + c) * s.filters + f])
+                                }
+                            }
+                        }
+                        y[((n * oh + oy) * ow + ox) * s.filters + f] = sum
+                    }
+                }
+            }
+        }
+        return y
+    }
+}
