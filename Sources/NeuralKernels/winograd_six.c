@@ -33,16 +33,13 @@ NK_AVX512 NK_INLINE void store16(float *p, __mmask16 mask, int full, __m512 x) {
     else _mm512_mask_storeu_ps(p, mask, x);
 }
 
-// V[ξ][t − t0] = (L d Lᵀ)[ξ] for the window × window tile d of each tile t; L (6 × window) a constant.
+// The transform of one tile at (y0, x0); `interior` (a constant) when the whole tile is inside the image, so
+// that its loads share one mask instead of one each.
 NK_AVX512 NK_INLINE
-void tiles6(const NKWinogradShape s, const int window, const float *l, const float *source, int t0, int t1, float *v,
-            long planeStride) {
-    const int m = s.m, c = s.channels, h = s.height, w = s.width;
-    for (int t = t0; t < t1; t++) {
-        const int tx = t % s.tilesX, ty = (t / s.tilesX) % s.tilesY, image = t / (s.tilesX * s.tilesY);
-        const int y0 = ty * m - s.pad, x0 = tx * m - s.pad;
-        const float *pixels = source + (long)image * h * w * c;
-        float *column = v + (long)(t - t0) * c;
+void tile6(const NKWinogradShape s, const int window, const float *l, const float *pixels, int y0, int x0,
+           float *column, long planeStride, const int interior) {
+    const int c = s.channels, h = s.height, w = s.width;
+    {
         // Pixels outside the image read as zeros: their loads are masked off entirely, at a clamped address.
         int inside[6][6];
         long offset[6][6];
@@ -69,7 +66,8 @@ void tiles6(const NKWinogradShape s, const int window, const float *l, const flo
 #pragma clang loop unroll(full)
                     for (int a = 0; a < window; a++) {
                         if (l[i * window + a] == 0) continue;
-                        const __m512 d = _mm512_maskz_loadu_ps(inside[a][b] ? mask : 0, pixels + offset[a][b] + k);
+                        const __mmask16 lanes = interior ? mask : inside[a][b] ? mask : 0;
+                        const __m512 d = _mm512_maskz_loadu_ps(lanes, pixels + offset[a][b] + k);
                         acc = _mm512_fmadd_ps(_mm512_set1_ps(l[i * window + a]), d, acc);
                     }
                     row[b] = acc;
@@ -87,9 +85,27 @@ void tiles6(const NKWinogradShape s, const int window, const float *l, const flo
     }
 }
 
+// V[ξ][t − t0] = (L d Lᵀ)[ξ] for the window × window tile d of each tile t; L (6 × window) a constant.
+NK_AVX512 NK_INLINE
+void tiles6(const NKWinogradShape s, const int window, const float *l, const float *source, int t0, int t1, float *v,
+            long planeStride) {
+    const int m = s.m, c = s.channels, h = s.height, w = s.width;
+    for (int t = t0; t < t1; t++) {
+        const int tx = t % s.tilesX, ty = (t / s.tilesX) % s.tilesY, image = t / (s.tilesX * s.tilesY);
+        const int y0 = ty * m - s.pad, x0 = tx * m - s.pad;
+        const float *pixels = source + (long)image * h * w * c;
+        float *column = v + (long)(t - t0) * c;
+        if (y0 >= 0 && x0 >= 0 && y0 + window <= h && x0 + window <= w)
+            tile6(s, window, l, pixels, y0, x0, column, planeStride, 1);
+        else tile6(s, window, l, pixels, y0, x0, column, planeStride, 0);
+    }
+}
+
 NK_AVX512 int nk_winograd6_tiles_avx512(const NKWinogradShape s, int window, const float *l, const float *source, int t0, int t1,
                               float *v, long planeStride) {
-    if (s.n != 6) return 0;
+    // Planes a whole batch of tiles apart (the input kept for the kernel gradient, dY's tiles) make the writes
+    // bound by memory, where the generic form's one plane after another does better; blocks of tiles come here.
+    if (s.n != 6 || planeStride > 128L * s.channels) return 0;
     if (window == 6 && same(l, BT, 36)) tiles6(s, 6, BT, source, t0, t1, v, planeStride);
     else if (window == 4 && same(l, A4, 24)) tiles6(s, 4, A4, source, t0, t1, v, planeStride);
     else if (window == 2 && same(l, A2, 12)) tiles6(s, 2, A2, source, t0, t1, v, planeStride);
