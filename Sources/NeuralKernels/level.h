@@ -29,4 +29,13 @@ static inline NKLevel nk_dispatch_level(void) {
 void nk_sgemm_packed_block(int transposeA, int rows, int columns, int inner, const float *a, int lda, const float *packed,
                            int accumulate, float *c, int ldc);
 
+#if NK_X86
+// winograd_six.c: Winograd's tile transforms for the n = 6 matrices, unrolled; 0 where L or Aᵀ is another
+// (or, for the tiles, where planes are a whole batch apart).
+int nk_winograd6_tiles_avx512(const NKWinogradShape s, int window, const float *l, const float *source, int t0, int t1,
+                              float *v, long planeStride);
+int nk_winograd6_output_avx512(const NKWinogradShape s, const float *products, int t0, int t1, const float *at,
+                               const float *bias, float *output);
+#endif
+
 #endif

@@ -60,6 +60,8 @@ void combine_avx512(int count, const float *const *rows, const float *w, const f
 }
 #endif
 
+// Tiles of 6 × 6 at AVX-512 go to the unrolled forms of winograd_six.c instead.
+
 // The transforms take their `combine` as a constant argument: inlined into each level's function, it becomes
 // that level's code.
 typedef void (*combine_fn)(int count, const float *const *rows, const float *w, const float *start, int c, float *out);
@@ -205,7 +207,10 @@ void nk_winograd_tiles(const NKWinogradShape shape, int window, const float *l, 
                        float *v, long planeStride, float *scratch) {
     switch (nk_dispatch_level()) {
 #if NK_X86
-    case NK_LEVEL_AVX512: input_avx512(shape, window, l, source, t0, t1, v, planeStride, scratch); return;
+    case NK_LEVEL_AVX512:
+        if (!nk_winograd6_tiles_avx512(shape, window, l, source, t0, t1, v, planeStride))
+            input_avx512(shape, window, l, source, t0, t1, v, planeStride, scratch);
+        return;
     case NK_LEVEL_AVX2: input_avx2(shape, window, l, source, t0, t1, v, planeStride, scratch); return;
 #endif
     default: input_portable(shape, window, l, source, t0, t1, v, planeStride, scratch);
@@ -221,7 +226,10 @@ void nk_winograd_output(const NKWinogradShape shape, const float *products, int 
                         const float *bias, float *output, float *scratch) {
     switch (nk_dispatch_level()) {
 #if NK_X86
-    case NK_LEVEL_AVX512: output_avx512(shape, products, t0, t1, at, bias, output, scratch); return;
+    case NK_LEVEL_AVX512:
+        if (!nk_winograd6_output_avx512(shape, products, t0, t1, at, bias, output))
+            output_avx512(shape, products, t0, t1, at, bias, output, scratch);
+        return;
     case NK_LEVEL_AVX2: output_avx2(shape, products, t0, t1, at, bias, output, scratch); return;
 #endif
     default: output_portable(shape, products, t0, t1, at, bias, output, scratch);
