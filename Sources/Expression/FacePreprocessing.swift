@@ -18,7 +18,12 @@ public enum FacePreprocessing: String, Sendable, Codable, CaseIterable {
     /// What a model file's notes ask for; `nil` when they name a preprocessing this version does not know
     /// (a newer model: feeding it unprocessed faces would give wrong answers silently).
     public init?(notes: [String: String]) {
-        guard let name = notes[Self.noteKey] else {
+        self.init(recorded: notes[Self.noteKey])
+    }
+
+    /// From the recorded name: none recorded means `.none`.
+    public init?(recorded name: String?) {
+        guard let name else {
             self = .none
             return
         }

@@ -80,7 +80,7 @@ public final class ONNXClassifier: @unchecked Sendable {
         normalization = settings.normalization
             ?? (scale != nil || offset != nil ? InputNormalization(scale: scale ?? 1, offset: offset ?? 0) : .unitRange)
         let preprocessingName = metadata[ONNXMetadata.notePrefix + FacePreprocessing.noteKey]
-        guard let preprocessing = FacePreprocessing(notes: preprocessingName.map { [FacePreprocessing.noteKey: $0] } ?? [:]) else {
+        guard let preprocessing = FacePreprocessing(recorded: preprocessingName) else {
             throw problem("its faces need preprocessing \"\(preprocessingName ?? "")\", which this version of Emoscope does not know")
         }
         self.preprocessing = preprocessing
