@@ -138,6 +138,7 @@ struct WinogradTests {
     @Test func appliesOnlyWhereItPays() {
         #expect(WinogradConvolution.tileSize(kernel: 3, height: 48, width: 48, inChannels: 1, outChannels: 64) == nil)
         #expect(WinogradConvolution.tileSize(kernel: 3, height: 12, width: 12, inChannels: 64, outChannels: 64) == 4)
+        #expect(WinogradConvolution.tileSize(kernel: 3, height: 6, width: 6, inChannels: 256, outChannels: 256) == 2)
         #expect(WinogradConvolution.tileSize(kernel: 5, height: 24, width: 24, inChannels: 64, outChannels: 128) == 2)
         #expect(WinogradConvolution.tileSize(kernel: 7, height: 24, width: 24, inChannels: 64, outChannels: 128) == nil)
     }

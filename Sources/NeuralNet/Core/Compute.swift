@@ -24,23 +24,14 @@ public enum Compute {
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         _ = blasRunsSingleThreaded
-        // With AVX-512 our own product (nk_gemm) ran 1.1-2x as fast as OpenBLAS's Haswell kernels on this
-        // network's products; with AVX2 the two were even, and OpenBLAS stays.
-        let ownProduct = KernelLevel.current == .avx512
         func product(_ rows: Range<Int>, _ columns: Range<Int>) {
             let aStart = transposeA ? rows.lowerBound : rows.lowerBound * lda
             let bStart = transposeB ? columns.lowerBound * ldb : columns.lowerBound
-            if ownProduct {
-                let status = nk_gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(rows.count), Int32(columns.count),
-                                     Int32(k), alpha, a + aStart, Int32(lda), b + bStart, Int32(ldb), beta,
-                                     c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
-                precondition(status == 0, "Compute.gemm: out of memory for the product's blocks")
-                return
-            }
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        blasint(rows.count), blasint(columns.count), blasint(k), alpha, a + aStart, blasint(lda),
-                        b + bStart, blasint(ldb), beta, c + rows.lowerBound * ldc + columns.lowerBound, blasint(ldc))
+            gemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count, k: k,
+                             alpha: alpha, a: a + aStart, lda: lda, b: b + bStart, ldb: ldb, beta: beta,
+                             c: c + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
         }
+        let ownProduct = usesOwnProduct
         // Two slabs per thread, so that a thread slowed by another process can leave its second one to the
         // others; more would repack the shared operand once per slab for little gain.
         let slabs = m * n * k < (1 << 18) ? 1 : min(2 * threads, max(m, n) / 16)
@@ -56,6 +47,27 @@ public enum Compute {
         } else {
             parallelChunks(n, chunks: slabs) { _, columns in product(0..<m, columns) }
         }
+    }
+
+    /// With AVX-512 our own product (nk_gemm) ran 1.1-2x as fast as OpenBLAS's Haswell kernels on this
+    /// network's products; with AVX2 the two were even, and OpenBLAS stays.
+    private static var usesOwnProduct: Bool { KernelLevel.current == .avx512 }
+
+    /// `gemm` on the calling thread alone, for callers that run many independent products in parallel
+    /// themselves (one fork and join for all of them instead of one each).
+    public static func gemmOnThisThread(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                                        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                        b: UnsafePointer<Float>, ldb: Int,
+                                        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = blasRunsSingleThreaded
+        if usesOwnProduct {
+            let status = nk_gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+                                 a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            precondition(status == 0, "Compute.gemm: out of memory for the product's blocks")
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
     /// OpenBLAS's own threaded `cblas_sgemm` on square matrices, the reference figure benchmarks print.

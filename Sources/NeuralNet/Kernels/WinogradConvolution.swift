@@ -43,9 +43,10 @@ final class WinogradConvolution {
         guard inChannels >= 8, outChannels >= 8 else { return nil }
         switch kernel {
         case 3:
-            // F(4, 3) saves most, but wastes work when 4 does not divide the image; pick the cheaper.
+            // F(4, 3) saves most, but wastes work when 4 does not divide the image; pick the cheaper. On a tie
+            // (6x6 images) F(2, 3): the same multiplications in fewer, taller products, and smaller tiles.
             let cost = { (m: Int) in (m + 2) * (m + 2) * ((height + m - 1) / m) * ((width + m - 1) / m) }
-            return cost(4) <= cost(2) ? 4 : 2
+            return cost(4) < cost(2) ? 4 : 2
         case 5: return 2
         default: return nil
         }
@@ -104,11 +105,16 @@ final class WinogradConvolution {
         gradientTiles.reshape([nn, tiles, outChannels])
         transformGradientForKernel(outputGradient, into: gradientTiles.data)
         kernelGradientTiles.reshape([nn, inChannels, outChannels])
-        for xi in 0..<nn {
-            Compute.gemm(transposeA: true, m: inChannels, n: outChannels, k: tiles,
-                         a: inputTiles.data + xi * tiles * inChannels, lda: inChannels,
-                         b: gradientTiles.data + xi * tiles * outChannels, ldb: outChannels,
-                         c: kernelGradientTiles.data + xi * plane, ldc: outChannels)
+        // The n² products are independent: each worker takes whole ones, one at a time.
+        let (x, dy, dm) = (UnsafePointer(inputTiles.data), UnsafePointer(gradientTiles.data), kernelGradientTiles.data)
+        let (channelsIn, channelsOut) = (inChannels, outChannels)
+        Compute.parallelChunks(nn, chunks: nn) { _, planes in
+            for xi in planes {
+                Compute.gemmOnThisThread(transposeA: true, m: channelsIn, n: channelsOut, k: tiles,
+                                         a: x + xi * tiles * channelsIn, lda: channelsIn,
+                                         b: dy + xi * tiles * channelsOut, ldb: channelsOut,
+                                         c: dm + xi * plane, ldc: channelsOut)
+            }
         }
         untransformKernelGradient(kernelGradientTiles.data, plane: plane, into: kernelGradient)
         guard let inputGradient else { return }
