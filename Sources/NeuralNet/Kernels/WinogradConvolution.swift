@@ -36,6 +36,13 @@ final class WinogradConvolution {
     private var inputTilesAreCurrent = false
     /// Whether `kernelTiles` holds the transform of a kernel frozen for inference.
     private var kernelTilesAreCurrent = false
+    /// A (n×m, Aᵀ transposed), which takes an m×m tile of dY into the transformed domain for the kernel gradient.
+    private let gradientTransform: Tensor
+    /// Whether the kernel gradient goes by blocks of tiles (`kernelGradientByBlocks`) rather than from
+    /// transformed tiles kept layer-wide; chosen by the layer's shape (tests set it to run both ways).
+    var kernelGradientGoesByBlocks: Bool
+    /// Each partition's sums of the kernel gradient in the transformed domain, [partitions, n², in, out].
+    private let partitionSums = Tensor(shape: [0])
 
     /// Whether this convolution can run by Winograd, and with which output tile size.
     static func tileSize(kernel: Int, height: Int, width: Int, inChannels: Int, outChannels: Int) -> Int? {
@@ -61,7 +68,18 @@ final class WinogradConvolution {
         pad = (r - 1) / 2
         tilesY = (height + m - 1) / m
         tilesX = (width + m - 1) / m
+        let (n, at) = (m + r - 1, transform.at)
+        gradientTransform = Tensor(shape: [n, m], values: (0..<n).flatMap { i in (0..<m).map { j in at[j * n + i] } })
+        kernelGradientGoesByBlocks = (m + r - 1) * (m + r - 1) * inChannels * outChannels
+            <= Self.largestSumsForBlocks
     }
+
+    /// Kernel gradients of at most this many values (the sums each partition keeps) go by blocks. Larger
+    /// ones would stream their sums through memory once per block, more than the kept tiles cost.
+    static let largestSumsForBlocks = 1 << 18
+    /// The tiles of a batch are split into this many partitions for the kernel gradient by blocks: a number
+    /// fixed by the layer, not by the threads, so that the sums add up in the same order on any machine.
+    static let gradientPartitions = 4
 
     private var tileCount: Int { batch * tilesY * tilesX }
     func tileCount(batch: Int) -> Int { batch * tilesY * tilesX }
@@ -86,7 +104,7 @@ final class WinogradConvolution {
         kernelTilesAreCurrent = kernelIsFrozen
         var kept: UnsafeMutablePointer<Float>? = nil
         inputTilesAreCurrent = keepingInputTiles
-        if keepingInputTiles {
+        if keepingInputTiles && !kernelGradientGoesByBlocks {
             inputTiles.reshape([nn, tileCount, inChannels])
             kept = inputTiles.data
         }
@@ -94,26 +112,29 @@ final class WinogradConvolution {
                  bias: bias, into: output, keepingTilesIn: kept)
     }
 
-    /// Writes the kernel gradient and, when `inputGradient` is given, the input gradient. Needs the input tiles
-    /// of a forward with `keepingInputTiles`.
-    func backward(_ outputGradient: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
+    /// Writes the kernel gradient and, when `inputGradient` is given, the input gradient. Needs a forward with
+    /// `keepingInputTiles`, and its input, unchanged.
+    func backward(_ outputGradient: UnsafePointer<Float>, input: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
                   kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) {
         let tiles = tileCount, nn = n * n, plane = inChannels * outChannels
         precondition(inputTilesAreCurrent, "WinogradConvolution.backward after a forward that did not keep its input tiles")
-        // Kernel gradient: per tile position ξ, [in × tiles]·[tiles × out], then back through G. The inner
-        // dimension is the whole batch's tiles: a large product, which BLAS does best.
-        gradientTiles.reshape([nn, tiles, outChannels])
-        transformGradientForKernel(outputGradient, into: gradientTiles.data)
         kernelGradientTiles.reshape([nn, inChannels, outChannels])
-        // The n² products are independent: each worker takes whole ones, one at a time.
-        let (x, dy, dm) = (UnsafePointer(inputTiles.data), UnsafePointer(gradientTiles.data), kernelGradientTiles.data)
-        let (channelsIn, channelsOut) = (inChannels, outChannels)
-        Compute.parallelChunks(nn, chunks: nn) { _, planes in
-            for xi in planes {
-                Compute.gemmOnThisThread(transposeA: true, m: channelsIn, n: channelsOut, k: tiles,
-                                         a: x + xi * tiles * channelsIn, lda: channelsIn,
-                                         b: dy + xi * tiles * channelsOut, ldb: channelsOut,
-                                         c: dm + xi * plane, ldc: channelsOut)
+        if kernelGradientGoesByBlocks {
+            kernelGradientByBlocks(input: input, outputGradient: outputGradient, into: kernelGradientTiles.data)
+        } else {
+            // Per tile position ξ, [in × tiles]·[tiles × out]: the inner dimension is the whole batch's tiles.
+            gradientTiles.reshape([nn, tiles, outChannels])
+            transformGradientForKernel(outputGradient, into: gradientTiles.data)
+            // The n² products are independent: each worker takes whole ones, one at a time.
+            let (x, dy, dm) = (UnsafePointer(inputTiles.data), UnsafePointer(gradientTiles.data), kernelGradientTiles.data)
+            let (channelsIn, channelsOut) = (inChannels, outChannels)
+            Compute.parallelChunks(nn, chunks: nn) { _, planes in
+                for xi in planes {
+                    Compute.gemmOnThisThread(transposeA: true, m: channelsIn, n: channelsOut, k: tiles,
+                                             a: x + xi * tiles * channelsIn, lda: channelsIn,
+                                             b: dy + xi * tiles * channelsOut, ldb: channelsOut,
+                                             c: dm + xi * plane, ldc: channelsOut)
+                }
             }
         }
         untransformKernelGradient(kernelGradientTiles.data, plane: plane, into: kernelGradient)
@@ -175,6 +196,56 @@ final class WinogradConvolution {
         }
     }
 
+    /// M[ξ] = Σ_tiles (Bᵀ x B)[ξ]ᵀ (A dY Aᵀ)[ξ], block by block: both transforms of a block of tiles go to the
+    /// worker's scratch and are multiplied while they are in cache, instead of going through memory layer-wide
+    /// (for 24x24 images, tens of MB written by the forward and the backward and read back by the products).
+    /// Each partition of the tiles adds into its own sums, which are then added in partition order.
+    private func kernelGradientByBlocks(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+                                        into sums: UnsafeMutablePointer<Float>) {
+        let (tiles, nn, ci, co, plane) = (tileCount, n * n, inChannels, outChannels, inChannels * outChannels)
+        let partitions = min(Self.gradientPartitions, tiles)
+        let perPartition = (tiles + partitions - 1) / partitions
+        let block = Self.tilesPerBlock(tileValues: nn * (ci + co))
+        let workers = max(1, Compute.threads)
+        let perWorker = nn * block * (ci + co) + n * n * max(ci, co)
+        partitionSums.reshape([partitions * nn * plane])
+        scratch.reshape([workers * perWorker])
+        let (sumsBase, scratchBase) = (partitionSums.data, scratch.data)
+        var gradientShape = shape(channels: co)
+        gradientShape.pad = 0
+        let (inputShape, bt, a) = (shape(channels: ci), UnsafePointer(inputTransform.data),
+                                   UnsafePointer(gradientTransform.data))
+        let m = Int32(m)
+        Compute.parallelChunks(partitions, chunks: partitions) { worker, claimed in
+            let x = scratchBase + worker * perWorker
+            let dy = x + nn * block * ci, temporary = dy + nn * block * co
+            for partition in claimed {
+                let partitionSums = sumsBase + partition * nn * plane
+                let end = min(tiles, (partition + 1) * perPartition)
+                for t0 in stride(from: partition * perPartition, to: end, by: block) {
+                    let count = min(block, end - t0)
+                    nk_winograd_input(inputShape, input, Int32(t0), Int32(t0 + count), bt, x, count * ci, temporary)
+                    nk_winograd_tiles(gradientShape, m, a, outputGradient, Int32(t0), Int32(t0 + count), dy,
+                                      count * co, temporary)
+                    let beta: Float = t0 == partition * perPartition ? 0 : 1
+                    for xi in 0..<nn {
+                        Compute.gemmOnThisThread(transposeA: true, m: ci, n: co, k: count, a: x + xi * count * ci,
+                                                 lda: ci, b: dy + xi * count * co, ldb: co, beta: beta,
+                                                 c: partitionSums + xi * plane, ldc: co)
+                    }
+                }
+            }
+        }
+        let total = nn * plane
+        Compute.parallelChunks(total, minimumPerChunk: 1 << 14) { range in
+            for e in range {
+                var sum = sumsBase[e]
+                for partition in 1..<max(1, partitions) { sum += sumsBase[partition * total + e] }
+                sums[e] = sum
+            }
+        }
+    }
+
     /// Tiles per block: about 1 MB of transformed tiles and products, 6 to 96 tiles (the kernel works 6 rows
     /// at a time): smaller blocks stream the transformed kernel from L3 more often, larger ones spill the block
     /// out of cache. `tileValues`: floats one tile occupies.
@@ -203,21 +274,18 @@ final class WinogradConvolution {
         }
     }
 
-    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t (A = (Aᵀ)ᵀ, n×m), clipped to the
-    /// image, by the C tile transform.
+    /// Ũ[ξ][t] = (A dY Aᵀ)[ξ] for the m×m output-gradient tile of every tile t, clipped to the image, by the C
+    /// tile transform.
     private func transformGradientForKernel(_ gradient: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
         let (n, m, tiles, c) = (n, m, tileCount, outChannels)
         var tileShape = shape(channels: c)
         tileShape.pad = 0
-        let a = (0..<n).flatMap { i in (0..<m).map { j in transform.at[j * n + i] } }
-        a.withUnsafeBufferPointer { a in
-            let a = a.baseAddress!
-            Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: n * m * c)
-                defer { scratch.deallocate() }
-                nk_winograd_tiles(tileShape, Int32(m), a, gradient, Int32(range.lowerBound), Int32(range.upperBound),
-                                  v + range.lowerBound * c, tiles * c, scratch)
-            }
+        let a = UnsafePointer(gradientTransform.data)
+        Compute.parallelChunks(tiles, minimumPerChunk: 4) { range in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: n * m * c)
+            defer { scratch.deallocate() }
+            nk_winograd_tiles(tileShape, Int32(m), a, gradient, Int32(range.lowerBound), Int32(range.upperBound),
+                              v + range.lowerBound * c, tiles * c, scratch)
         }
     }
 

@@ -44,7 +44,7 @@ public final class Conv2D: Layer {
     private let inputGradient = Tensor(shape: [0])
     private let ones = Tensor(shape: [0])
     private var lastInput: Tensor?
-    private let winograd: WinogradConvolution?
+    let winograd: WinogradConvolution?
     /// F(2x2, 3x3) beside a 3x3 layer's F(4x4, 3x3), for inference on batches that leave the larger tiles too
     /// few: one face on the 12x12 layer has 9 tiles of 4x4 but 36 of 2x2, which still halve the
     /// multiplications, with a transformed kernel 1.8x the weights instead of 4x.
@@ -198,7 +198,8 @@ public final class Conv2D: Layer {
         inputGradient.reshape(input.shape)
         precondition(lastPath != .smallBatchWinograd && lastPath != .taps, "Conv2D.backward after an inference forward")
         if let winograd, lastPath == .winograd {
-            winograd.backward(outputGradient.data, kernel: kernel.value.data, kernelGradient: kernel.gradient.data,
+            winograd.backward(outputGradient.data, input: input.data, kernel: kernel.value.data,
+                              kernelGradient: kernel.gradient.data,
                               inputGradient: needsInputGradient ? inputGradient.data : nil)
             return inputGradient
         }
