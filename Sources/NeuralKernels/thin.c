@@ -61,6 +61,20 @@ static void thin_portable(const NKThinShape s, const Padded *p, int pixels, cons
     }
 }
 
+// dW[t][j] += Σ_i x_i[offset t] · dY[i][j] over the pixels: the kernel gradient, which as an im2col product
+// (columnsᵀ · dY) has an output of taps × filters and an inner dimension of every pixel of the batch.
+static void gradient_portable(const NKThinShape s, const Padded *p, int pixels, const float *dy, float *dw) {
+    const int taps = s.kernelHeight * s.kernelWidth * s.channels, f = s.filters;
+    for (int i = 0; i < pixels; i++) {
+        const float *x = corner(s, p, i), *d = dy + (long)i * f;
+        for (int t = 0; t < taps; t++) {
+            const float a = x[p->offsets[t]];
+            float *w = dw + (long)t * f;
+            for (int j = 0; j < f; j++) w[j] += a * d[j];
+        }
+    }
+}
+
 #if NK_X86
 #include <immintrin.h>
 
@@ -166,7 +180,97 @@ NK_AVX512 static void thin_avx512(const NKThinShape s, const Padded *p, int pixe
         }
     }
 }
+
+// T taps (a constant, ≤ 12) × one panel of columns: the T sums stay in registers over all the pixels, each
+// pixel's dY panel loaded once and each tap's input broadcast. Pixels go row by row (no division per pixel).
+#define GRADIENT_PANEL(NAME, ATTRIBUTES, VEC, ZERO, LOAD, SET1, FMA, STORE_ADD)                                 \
+    ATTRIBUTES NK_INLINE void NAME(const int T, const NKThinShape s, const Padded *p, int row0, int row1,       \
+                                   const int *offsets, const float *dy, int j, MASK_PARAMETER, float *dw) {     \
+        const int f = s.filters;                                                                                \
+        VEC acc[12];                                                                                            \
+        for (int t = 0; t < T; t++) acc[t] = ZERO;                                                              \
+        for (int oy = row0; oy < row1; oy++) {                                                                  \
+            const float *x = p->rows + (long)(oy - row0) * s.stride * p->width * s.channels;                    \
+            const float *d = dy + (long)oy * s.outWidth * f + j;                                                \
+            for (int ox = 0; ox < s.outWidth; ox++, x += s.stride * s.channels, d += f) {                       \
+                const VEC g = LOAD(d);                                                                          \
+                for (int t = 0; t < T; t++) acc[t] = FMA(SET1(x[offsets[t]]), g, acc[t]);                       \
+            }                                                                                                   \
+        }                                                                                                       \
+        for (int t = 0; t < T; t++) STORE_ADD(dw + (long)t * f + j, acc[t]);                                    \
+    }
+
+#define MASK_PARAMETER int unused
+#define AVX2_STORE_ADD(q, v) _mm256_storeu_ps((q), _mm256_add_ps(_mm256_loadu_ps(q), (v)))
+GRADIENT_PANEL(gradient_panel_avx2, NK_AVX2, __m256, _mm256_setzero_ps(), _mm256_loadu_ps, _mm256_set1_ps,
+               _mm256_fmadd_ps, AVX2_STORE_ADD)
+#undef MASK_PARAMETER
+#define MASK_PARAMETER __mmask16 mask
+#define AVX512_LOAD(q) _mm512_maskz_loadu_ps(mask, (q))
+#define AVX512_STORE_ADD(q, v) _mm512_mask_storeu_ps((q), mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, (q)), (v)))
+GRADIENT_PANEL(gradient_panel_avx512, NK_AVX512, __m512, _mm512_setzero_ps(), AVX512_LOAD, _mm512_set1_ps,
+               _mm512_fmadd_ps, AVX512_STORE_ADD)
+#undef MASK_PARAMETER
+
+#define TAP_SWITCH(kernel, T, ...) switch (T) { \
+    case 12: kernel(12, __VA_ARGS__); break; case 11: kernel(11, __VA_ARGS__); break; \
+    case 10: kernel(10, __VA_ARGS__); break; case 9: kernel(9, __VA_ARGS__); break; \
+    case 8: kernel(8, __VA_ARGS__); break; case 7: kernel(7, __VA_ARGS__); break; \
+    case 6: kernel(6, __VA_ARGS__); break; case 5: kernel(5, __VA_ARGS__); break; \
+    case 4: kernel(4, __VA_ARGS__); break; case 3: kernel(3, __VA_ARGS__); break; \
+    case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
+
+// Panels of 8 columns, groups of up to 12 taps; the columns past the last full panel by the portable loop.
+NK_AVX2 static void gradient_avx2(const NKThinShape s, const Padded *p, int row0, int row1, const float *dy, float *dw) {
+    const int taps = s.kernelHeight * s.kernelWidth * s.channels, f = s.filters, wide = f / 8 * 8;
+    for (int j = 0; j < wide; j += 8)
+        for (int t = 0; t < taps; t += 12) {
+            const int T = taps - t < 12 ? taps - t : 12;
+            TAP_SWITCH(gradient_panel_avx2, T, s, p, row0, row1, p->offsets + t, dy, j, 0, dw + (long)t * f)
+        }
+    if (wide == f) return;
+    for (int oy = row0; oy < row1; oy++)
+        for (int ox = 0; ox < s.outWidth; ox++) {
+            const float *x = p->rows + ((long)(oy - row0) * s.stride * p->width + (long)ox * s.stride) * s.channels;
+            const float *d = dy + ((long)oy * s.outWidth + ox) * f;
+            for (int t = 0; t < taps; t++)
+                for (int j = wide; j < f; j++) dw[(long)t * f + j] += x[p->offsets[t]] * d[j];
+        }
+}
+
+// Panels of 16 columns, the last under a mask; groups of up to 12 taps.
+NK_AVX512 static void gradient_avx512(const NKThinShape s, const Padded *p, int row0, int row1, const float *dy, float *dw) {
+    const int taps = s.kernelHeight * s.kernelWidth * s.channels, f = s.filters;
+    for (int j = 0; j < f; j += 16) {
+        const __mmask16 mask = (__mmask16)(f - j >= 16 ? 0xffff : (1u << (f - j)) - 1);
+        for (int t = 0; t < taps; t += 12) {
+            const int T = taps - t < 12 ? taps - t : 12;
+            TAP_SWITCH(gradient_panel_avx512, T, s, p, row0, row1, p->offsets + t, dy, j, mask, dw + (long)t * f)
+        }
+    }
+}
 #endif
+
+int nk_conv_thin_kernel_gradient(const NKThinShape shape, const float *image, int row0, int row1,
+                                 const float *outputGradient, float *kernelGradient) {
+    const NKLevel level = nk_dispatch_level();
+    if (row1 <= row0 || shape.outWidth <= 0 || shape.filters <= 0) return 0;
+    Padded p;
+    if (pad_rows(shape, image, row0, row1, &p)) return -1;
+    switch (level) {
+#if NK_X86
+    case NK_LEVEL_AVX512: gradient_avx512(shape, &p, row0, row1, outputGradient, kernelGradient); break;
+    case NK_LEVEL_AVX2: gradient_avx2(shape, &p, row0, row1, outputGradient, kernelGradient); break;
+#endif
+    default: {
+        const float *dy = outputGradient + (long)row0 * shape.outWidth * shape.filters;
+        gradient_portable(shape, &p, (row1 - row0) * shape.outWidth, dy, kernelGradient);
+    }
+    }
+    free(p.rows);
+    free(p.offsets);
+    return 0;
+}
 
 int nk_conv_thin(const NKThinShape shape, const float *image, int row0, int row1, const float *kernel, const float *bias,
                  float *output) {

@@ -3,7 +3,8 @@ import Testing
 
 /// Convolutions with few taps (a gray image's 3x3) read straight from the image by `nk_conv_thin`, at every
 /// kernel level, against plain Double loops: filter counts around the 16-lane panels and the 64-column groups,
-/// output widths around the 6-pixel blocks, strides, both paddings, 1-wide images and an empty batch.
+/// output widths around the 6-pixel blocks, strides, both paddings, 1-wide images and an empty batch; and
+/// the gradients, with tap counts around the kernel gradient's groups of 12 (5x5: 25, 4x4x2: 32).
 @Suite("Thin convolution")
 struct ThinConvolutionTests {
     typealias Shape = ReferenceImplementationTests.Shape
@@ -35,6 +36,49 @@ struct ThinConvolutionTests {
         let inferred = try KernelLevels.run(at: level) { layer(x) }
         #expect(layer.lastPath == .thin)
         ReferenceImplementationTests.expectClose(inferred, expected, "inference forward")
+    }
+
+    /// The kernel gradient (`nk_conv_thin_kernel_gradient`, image by image) and the input gradient, at every
+    /// kernel level, against Double loops of dK = Σ x · dY and dX = Σ dY · K.
+    @Test(arguments: KernelLevel.allCases, shapes)
+    func gradientsMatchDirectLoops(level: KernelLevel, _ s: Shape) throws {
+        let layer = try #require(try TestTensors.layer(.conv2D(filters: s.filters, kernel: [s.kh, s.kw], strides: s.strides,
+                                                               padding: s.padding, useBias: true),
+                                                       input: [s.height, s.width, s.channels]) as? Conv2D)
+        let x = TestTensors.random([s.batch, s.height, s.width, s.channels], seed: 32)
+        let (oh, top) = ReferenceImplementationTests.geometry(s.height, s.kh, s.strides, s.padding)
+        let (ow, left) = ReferenceImplementationTests.geometry(s.width, s.kw, s.strides, s.padding)
+        let dy = TestTensors.random([s.batch, oh, ow, s.filters], seed: 33)
+        let dx = try KernelLevels.run(at: level) { () -> Tensor in
+            _ = layer.forward(x, training: true)
+            return layer.backward(dy)
+        }
+        #expect(layer.lastPath == .thin)
+        let kernel = layer.kernel.value
+        var expectedDk = [Double](repeating: 0, count: kernel.count), expectedDx = [Double](repeating: 0, count: x.count)
+        for n in 0..<s.batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for ky in 0..<s.kh {
+                        for kx in 0..<s.kw {
+                            let iy = oy * s.strides - top + ky, ix = ox * s.strides - left + kx
+                            guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
+                            for c in 0..<s.channels {
+                                let xi = ((n * s.height + iy) * s.width + ix) * s.channels + c
+                                for f in 0..<s.filters {
+                                    let g = Double(dy[((n * oh + oy) * ow + ox) * s.filters + f])
+                                    let ki = ((ky * s.kw + kx) * s.channels + c) * s.filters + f
+                                    expectedDk[ki] += g * Double(x[xi])
+                                    expectedDx[xi] += g * Double(kernel[ki])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ReferenceImplementationTests.expectClose(layer.kernel.gradient, expectedDk, "kernel gradient at \(level)")
+        ReferenceImplementationTests.expectClose(dx, expectedDx, "input gradient at \(level)")
     }
 
     @Test func anEmptyBatchGivesAnEmptyOutput() throws {

@@ -57,6 +57,12 @@ typedef struct {
 int nk_conv_thin(const NKThinShape shape, const float *image, int row0, int row1, const float *kernel,
                  const float *bias, float *output);
 
+/// The kernel gradient of the same convolution from output rows row0 ..< row1 of one image: adds
+/// Σ x · dY over those rows' pixels into `kernelGradient` ([kh][kw][channels][filters]). `outputGradient` is
+/// the whole image's, [outHeight][outWidth][filters]. Returns 0, or −1 when its scratch could not be allocated.
+int nk_conv_thin_kernel_gradient(const NKThinShape shape, const float *image, int row0, int row1,
+                                 const float *outputGradient, float *kernelGradient);
+
 /// The geometry of a Winograd F(m×m, r×r) convolution over NHWC images: n = m + r − 1; tiles are numbered
 /// image by image, row by row.
 typedef struct {

@@ -204,14 +204,16 @@ public final class Conv2D: Layer {
             return inputGradient
         }
         if lastPath == .thin && !isPointwise {
-            columns.reshape([rows, columnWidth])
-            imageToColumns(input.data, batch: batch, into: columns.data)
+            kernelGradientThin(input.data, outputGradient.data, batch: batch, partials: columns,
+                               into: kernel.gradient.data)
+            guard needsInputGradient else { return inputGradient }
+        } else {
+            let matrix = isPointwise ? UnsafePointer(input.data) : UnsafePointer(columns.data)
+            // dKernel[K, filters] = columnsᵀ · dOut
+            Compute.gemm(transposeA: true, m: columnWidth, n: filters, k: rows, a: matrix, lda: columnWidth,
+                         b: outputGradient.data, ldb: filters, c: kernel.gradient.data, ldc: filters)
+            guard needsInputGradient else { return inputGradient }
         }
-        let matrix = isPointwise ? UnsafePointer(input.data) : UnsafePointer(columns.data)
-        // dKernel[K, filters] = columnsᵀ · dOut
-        Compute.gemm(transposeA: true, m: columnWidth, n: filters, k: rows, a: matrix, lda: columnWidth,
-                     b: outputGradient.data, ldb: filters, c: kernel.gradient.data, ldc: filters)
-        guard needsInputGradient else { return inputGradient }
         if isPointwise {
             Compute.gemm(transposeB: true, m: rows, n: columnWidth, k: filters, a: outputGradient.data, lda: filters,
                          b: kernel.value.data, ldb: filters, c: inputGradient.data, ldc: columnWidth)
