@@ -39,7 +39,8 @@ struct TrainCommand: ParsableCommand {
     var mixup: Float = 0
     @Option(help: "CutMix: alpha of the Beta distribution of kept areas (0 switches it off; 1 is usual).")
     var cutmix: Float = 0
-    @Option(help: "Distil from this model: the network also learns its soft probabilities.") var teacher: String?
+    @Option(help: "Distil from this model: the network also learns its soft probabilities. Repeat it to distil from an ensemble (their soft probabilities averaged).")
+    var teacher: [String] = []
     @Option(help: "With --teacher: the share of the teacher's soft targets in the loss.") var distillWeight: Float = 0.5
     @Option(help: "With --teacher: the temperature that softens both models' probabilities.") var temperature: Float = 2
     @Option(help: "Validate and save a moving average of the weights with this decay (0: the weights as trained; 0.999 is usual).")
@@ -85,7 +86,7 @@ struct TrainCommand: ParsableCommand {
         if photometric { config.augmentation.photometric = .realPhotos }
         config.mixing = BatchMixing(mixupAlpha: mixup, cutMixAlpha: cutmix)
         config.averageDecay = averageDecay
-        config.teacher = teacher.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        config.teachers = teacher.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.distillationWeight = distillWeight
         config.temperature = temperature
         config.preprocessing = preprocessing
@@ -96,7 +97,7 @@ struct TrainCommand: ParsableCommand {
         let logURL = URL(fileURLWithPath: log ?? outURL.deletingPathExtension().path + ".log.jsonl")
         try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)],
                                 checkpoint: checkpointURL, data: data, resume: resume,
-                                models: [teacher, initialModel], force: force)
+                                models: teacher + [initialModel], force: force)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {
             throw ValidationErrorText("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")

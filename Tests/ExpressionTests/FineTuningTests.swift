@@ -79,7 +79,7 @@ struct FineTuningTests {
                       normalization: .unitRange).save(to: url)
         var config = Self.configuration()
         config.preprocessing = .equalize
-        config.teacher = url.path
+        config.teachers = [url.path]
         #expect { _ = try Self.trainer(config, in: folder) } throws: {
             "\($0)".contains("plain-teacher.safetensors") && "\($0)".contains("preprocessing")
         }

@@ -64,7 +64,7 @@ struct TrainerTests {
             let teacher = try TestData.temporaryDirectory("teacher").appendingPathComponent("teacher.safetensors")
             try ModelFile(network: Sequential(EmotionArchitecture.tiny.architecture, seed: 3), classNames: Emotion.classNames,
                           normalization: InputNormalization(scale: 2 / 255, offset: -1)).save(to: teacher)
-            config.teacher = teacher.path
+            config.teachers = [teacher.path]
         }
         let (straight, _) = try train(config, in: try TestData.temporaryDirectory("train"))
 

@@ -1,3 +1,4 @@
+import Foundation
 import NeuralNet
 import Testing
 
@@ -43,6 +44,28 @@ struct DistillationTests {
                 let numeric = (loss(up) - loss(down)) / 2e-2
                 #expect(abs(Double(g.data[r * 4 + j]) - numeric) < 2e-3, "row \(r) class \(j)")
             }
+        }
+    }
+
+    /// An ensemble's logits soften (at the same T) into exactly the mean of its members' softened
+    /// probabilities, checked in Double; one member gives its own probabilities back.
+    @Test func ensembleLogitsAverageTheMembersSoftProbabilities() {
+        let members = [Self.logits([[0.3, -1, 2, 0.5], [1.5, 0.2, -0.4, 0]]),
+                       Self.logits([[2, 0, -1, 1], [0, 0, 3, -2]]),
+                       Self.logits([[-0.5, 4, 0, 0.1], [1, 1, 1, 1]])]
+        let temperature: Float = 2.5
+        let distillation = Distillation(weight: 0.5, temperature: temperature)
+        func soft(_ t: Tensor, _ r: Int) -> [Double] {
+            let row = (0..<4).map { Double(t.data[r * 4 + $0]) / Double(temperature) }
+            let top = row.max()!, e = row.map { exp($0 - top) }, sum = e.reduce(0, +)
+            return e.map { $0 / sum }
+        }
+        let ensemble = distillation.ensembleLogits(members)
+        let single = distillation.ensembleLogits([members[1]])
+        for r in 0..<2 {
+            let expected = (0..<4).map { j in members.reduce(0.0) { $0 + soft($1, r)[j] } / 3 }
+            #expect(zip(soft(ensemble, r), expected).allSatisfy { abs($0 - $1) < 1e-6 }, "row \(r)")
+            #expect(zip(soft(single, r), soft(members[1], r)).allSatisfy { abs($0 - $1) < 1e-6 }, "row \(r)")
         }
     }
 }

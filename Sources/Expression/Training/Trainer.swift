@@ -82,11 +82,12 @@ public final class Trainer: @unchecked Sendable {
             classWeights = counts.map { $0 == 0 ? 0 : Float(training.count) / Float(counts.count * $0) }
         }
         loss = CrossEntropyLoss(labelSmoothing: configuration.labelSmoothing, classWeights: classWeights)
-        teacher = try configuration.teacher.map {
-            try Teacher(url: URL(fileURLWithPath: $0), studentNormalization: configuration.normalization,
-                        studentPreprocessing: configuration.preprocessing,
-                        distillation: Distillation(weight: configuration.distillationWeight, temperature: configuration.temperature))
-        }
+        teacher = configuration.teachers.isEmpty ? nil
+            : try Teacher(urls: configuration.teachers.map { URL(fileURLWithPath: $0) },
+                          studentNormalization: configuration.normalization,
+                          studentPreprocessing: configuration.preprocessing,
+                          distillation: Distillation(weight: configuration.distillationWeight,
+                                                     temperature: configuration.temperature))
         if var resumed = resumedState, let resumeFrom {
             try TrainingLimits.check(resumed, batchesPerEpoch: batches, file: resumeFrom)
             try TrainingCheckpoint.restore(resumeFrom, into: network, optimizer: optimizer, average: average)
@@ -211,8 +212,9 @@ public final class Trainer: @unchecked Sendable {
         if configuration.averageDecay > 0 { notes["weight_average_decay"] = "\(configuration.averageDecay)" }
         if configuration.mixing.mixupAlpha > 0 { notes["mixup_alpha"] = "\(configuration.mixing.mixupAlpha)" }
         if configuration.mixing.cutMixAlpha > 0 { notes["cutmix_alpha"] = "\(configuration.mixing.cutMixAlpha)" }
-        if let teacher = configuration.teacher {
-            notes["teacher"] = URL(fileURLWithPath: teacher).lastPathComponent
+        if !configuration.teachers.isEmpty {
+            notes["teacher"] = configuration.teachers.map { URL(fileURLWithPath: $0).lastPathComponent }
+                .joined(separator: ", ")
             notes["distillation"] = "weight \(configuration.distillationWeight), temperature \(configuration.temperature)"
         }
         if let initial = configuration.initialModel { notes["initialized_from"] = URL(fileURLWithPath: initial).lastPathComponent }

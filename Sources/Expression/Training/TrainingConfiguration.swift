@@ -35,9 +35,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var averageDecay: Float = 0
     /// How batches are mixed (mixup, CutMix) before the network sees them.
     public var mixing = BatchMixing()
-    /// A model file whose soft outputs the network also learns (knowledge distillation), with the share α of
-    /// the soft targets and their temperature.
-    public var teacher: String?
+    /// Model files whose soft outputs the network also learns (knowledge distillation; several: an ensemble,
+    /// their soft probabilities averaged), with the share α of the soft targets and their temperature.
+    public var teachers: [String] = []
     public var distillationWeight: Float = 0.5
     public var temperature: Float = 2
     /// What every face goes through before normalisation, in training and (recorded in the model) at run time.
@@ -53,8 +53,10 @@ extension TrainingConfiguration {
         case architecture, epochs, batchSize, seed, optimizer, learningRate, momentum, weightDecay, schedule
         case warmupEpochs, plateauPatience, plateauFactor, earlyStoppingPatience, labelSmoothing
         case balancedClassWeights, augmentation, validateWithFlip, normalization, averageDecay, mixing
-        case teacher, distillationWeight, temperature, preprocessing, initialModel
+        case teachers, distillationWeight, temperature, preprocessing, initialModel
     }
+    /// Keys that checkpoints of earlier versions wrote.
+    enum FormerCodingKeys: String, CodingKey { case teacher }
 
     /// Settings added after a checkpoint was written take their defaults (the run continues as it started).
     public init(from decoder: Decoder) throws {
@@ -80,7 +82,9 @@ extension TrainingConfiguration {
         normalization = try c.decode(InputNormalization.self, forKey: .normalization)
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? 0
         mixing = try c.decodeIfPresent(BatchMixing.self, forKey: .mixing) ?? BatchMixing()
-        teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
+        teachers = try c.decodeIfPresent([String].self, forKey: .teachers)
+            ?? decoder.container(keyedBy: FormerCodingKeys.self).decodeIfPresent(String.self, forKey: .teacher).map { [$0] }
+            ?? []
         distillationWeight = try c.decodeIfPresent(Float.self, forKey: .distillationWeight) ?? 0.5
         temperature = try c.decodeIfPresent(Float.self, forKey: .temperature) ?? 2
         preprocessing = try c.decodeIfPresent(FacePreprocessing.self, forKey: .preprocessing) ?? .none

@@ -38,6 +38,28 @@ public struct Distillation: Sendable {
         return (1 - alpha) * hardLoss + alpha * temperature * temperature * Float(soft / Double(rows))
     }
 
+    /// The logits of an ensemble's soft targets: T · log of the mean of its members' softmax(t / T), so that
+    /// softmax(result / T) is exactly the members' averaged soft probabilities (Hinton et al.'s ensemble
+    /// teacher). One member gives its own logits back, shifted by a constant per row.
+    public func ensembleLogits(_ members: [Tensor]) -> Tensor {
+        precondition(!members.isEmpty && members.allSatisfy { $0.shape == members[0].shape },
+                     "Distillation: an ensemble needs members of one shape")
+        let (rows, k, temperature) = (members[0].batchSize, members[0].sampleCount, self.temperature)
+        let result = Tensor(shape: members[0].shape)
+        var probabilities = [Float](repeating: 0, count: k), mean = [Double](repeating: 0, count: k)
+        for r in 0..<rows {
+            for j in 0..<k { mean[j] = 0 }
+            for member in members {
+                Self.softmax(member.data + r * k, k, temperature, into: &probabilities)
+                for j in 0..<k { mean[j] += Double(probabilities[j]) }
+            }
+            for j in 0..<k {
+                result.data[r * k + j] = temperature * Float(log(max(mean[j] / Double(members.count), 1e-30)))
+            }
+        }
+        return result
+    }
+
     static func softmax(_ row: UnsafePointer<Float>, _ k: Int, _ temperature: Float, into out: inout [Float]) {
         var largest = -Float.infinity
         for j in 0..<k { largest = max(largest, row[j] / temperature) }
