@@ -62,9 +62,9 @@ struct WinogradTests {
         let dy = Tensor(shape: [3, height, width, outChannels])
         for i in 0..<dy.count { dy[i] = generator.uniform(-1, 1) }
         let yFast = fast.forward(x, training: true).array, yReference = reference.forward(x, training: true).array
-        #expect(Self.relativeError(yFast, yReference) < 2e-6)
+        #expect(Self.relativeError(yFast, yReference) < 4e-6)
         let dxFast = fast.backward(dy).array, dxReference = reference.backward(dy).array
-        #expect(Self.relativeError(dxFast, dxReference) < 2e-6)
+        #expect(Self.relativeError(dxFast, dxReference) < 4e-6)
         // Each kernel-gradient entry is a float32 sum over the batch's pixels (6912 at 48x48), summed in another
         // order on each side: rounding alone reaches √6912 · 2⁻²⁴ ≈ 5e-6.
         #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 8e-6)
@@ -74,8 +74,9 @@ struct WinogradTests {
     /// Each form of the tile transforms and products (AVX-512, AVX2, portable; each where the CPU has it)
     /// agrees with im2col, on the output and both gradients, with channel counts on and off the 16 lanes.
     /// Few enough tiles make one block, which runs on this thread.
+    /// F(4, 5) (11x9) rounds a little more than the others, by its 8-point transforms: 2.5e-6 seen.
     @Test(arguments: KernelLevel.allCases, [(8, 8, 8, 16, 3), (6, 5, 16, 8, 5), (7, 9, 24, 40, 3), (5, 5, 40, 12, 5),
-                                            (4, 4, 9, 33, 3)])
+                                            (4, 4, 9, 33, 3), (11, 9, 24, 20, 5)])
     func eachKernelLevelAgreesWithIm2col(level: KernelLevel,
                                          shape s: (height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int)) throws {
         let shape = [s.height, s.width, s.inChannels]
@@ -98,9 +99,9 @@ struct WinogradTests {
             return (y, fast.backward(dy).array)
         }
         #expect(fast.lastPath == .winograd)
-        #expect(Self.relativeError(y, reference.forward(x, training: true).array) < 2e-6)
-        #expect(Self.relativeError(dx, reference.backward(dy).array) < 2e-6)
-        #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 2e-6,
+        #expect(Self.relativeError(y, reference.forward(x, training: true).array) < 4e-6)
+        #expect(Self.relativeError(dx, reference.backward(dy).array) < 4e-6)
+        #expect(Self.relativeError(fast.kernel.gradient.array, reference.kernel.gradient.array) < 4e-6,
                 "kernel gradient by blocks: \(byBlocks)")
     }
 
@@ -124,11 +125,12 @@ struct WinogradTests {
     }
 
     /// Prepared for inference, a layer runs by Winograd block by block without keeping its transformed input:
-    /// by its own tiles from 16 of them, else a 3x3 layer by 2x2 tiles if that makes 16, else tap by tap or
+    /// by its own tiles from 16 of them, else by 2x2 tiles if that makes 16, else tap by tap or
     /// by im2col. Each agrees with im2col, for one image and for batches of several blocks per worker.
     @Test(arguments: [(1, 12, 12, 16, 64, 3, Conv2D.Path.smallBatchWinograd), (1, 24, 24, 16, 32, 5, .winograd),
                       (2, 12, 12, 32, 16, 3, .winograd), (40, 12, 12, 8, 24, 3, .winograd), (7, 6, 6, 48, 16, 5, .winograd),
-                      (1, 8, 8, 16, 24, 3, .smallBatchWinograd), (1, 4, 4, 16, 24, 3, .taps), (1, 4, 4, 8, 24, 3, .im2col)])
+                      (1, 8, 8, 16, 24, 3, .smallBatchWinograd), (1, 12, 12, 16, 24, 5, .smallBatchWinograd),
+                      (1, 4, 4, 16, 24, 3, .taps), (1, 4, 4, 8, 24, 3, .im2col)])
     func preparedInferenceAgreesWithIm2col(batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int,
                                            kernel: Int, path: Conv2D.Path) {
         let shape = [height, width, inChannels]
@@ -177,7 +179,8 @@ struct WinogradTests {
         #expect(WinogradConvolution.tileSize(kernel: 3, height: 48, width: 48, inChannels: 1, outChannels: 64) == nil)
         #expect(WinogradConvolution.tileSize(kernel: 3, height: 12, width: 12, inChannels: 64, outChannels: 64) == 4)
         #expect(WinogradConvolution.tileSize(kernel: 3, height: 6, width: 6, inChannels: 256, outChannels: 256) == 2)
-        #expect(WinogradConvolution.tileSize(kernel: 5, height: 24, width: 24, inChannels: 64, outChannels: 128) == 2)
+        #expect(WinogradConvolution.tileSize(kernel: 5, height: 24, width: 24, inChannels: 64, outChannels: 128) == 4)
+        #expect(WinogradConvolution.tileSize(kernel: 5, height: 6, width: 6, inChannels: 512, outChannels: 128) == 2)
         #expect(WinogradConvolution.tileSize(kernel: 7, height: 24, width: 24, inChannels: 64, outChannels: 128) == nil)
     }
 }

@@ -7,7 +7,8 @@ import NeuralKernels
 /// - input gradient: the same with the kernel rotated 180° and its channel axes swapped;
 /// - kernel gradient: F(r×r, m×m) over the same tiles, Gᵀ[(Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ x B))]G, reusing the
 ///   forward's transformed input tiles.
-/// F(4×4, 3×3) needs 36 multiplications per 16 outputs instead of 144, F(2×2, 5×5) 36 per 4 instead of 100.
+/// F(4×4, 3×3) needs 36 multiplications per 16 outputs instead of 144, F(2×2, 5×5) 36 per 4 instead of 100,
+/// F(4×4, 5×5) 64 per 16 instead of 400.
 ///
 /// The forward and the input gradient run block by block: a block of tiles is transformed, multiplied and
 /// transformed back while it is in cache, one block per core at a time. Done layer-wide instead, a batch's
@@ -44,19 +45,16 @@ final class WinogradConvolution {
     /// Each partition's sums of the kernel gradient in the transformed domain, [partitions, n², in, out].
     private let partitionSums = Tensor(shape: [0])
 
-    /// Whether this convolution can run by Winograd, and with which output tile size.
-    static func tileSize(kernel: Int, height: Int, width: Int, inChannels: Int, outChannels: Int) -> Int? {
+    /// Whether this convolution can run by Winograd, and with which output tile size: 3x3 and 5x5 kernels, by
+    /// F(4, r) or F(2, r).
+    static func tileSize(kernel r: Int, height: Int, width: Int, inChannels: Int, outChannels: Int) -> Int? {
         // Too few channels and the tile transforms cost more than the products they save.
-        guard inChannels >= 8, outChannels >= 8 else { return nil }
-        switch kernel {
-        case 3:
-            // F(4, 3) saves most, but wastes work when 4 does not divide the image; pick the cheaper. On a tie
-            // (6x6 images) F(2, 3): the same multiplications in fewer, taller products, and smaller tiles.
-            let cost = { (m: Int) in (m + 2) * (m + 2) * ((height + m - 1) / m) * ((width + m - 1) / m) }
-            return cost(4) < cost(2) ? 4 : 2
-        case 5: return 2
-        default: return nil
-        }
+        guard inChannels >= 8, outChannels >= 8, r == 3 || r == 5 else { return nil }
+        // Multiplications: F(4, r) saves most, but wastes work where 4 does not divide the image. Its larger
+        // tiles cost more per multiplication to transform, and its n² kernel planes more to stream, so it is
+        // taken only where it saves at least a third (F(4, 5) on 6x6 images, at 0.79 of F(2, 5)'s, was slower).
+        let cost = { (m: Int) in (m + r - 1) * (m + r - 1) * ((height + m - 1) / m) * ((width + m - 1) / m) }
+        return 3 * cost(4) <= 2 * cost(2) ? 4 : 2
     }
 
     init(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel r: Int, tileSize m: Int) {

@@ -10,7 +10,7 @@ import NeuralKernels
 /// going to the bottom/right.
 ///
 /// Stride-1 `same` 3x3 and 5x5 convolutions with enough channels run by Winograd instead (forward and
-/// both gradients), which needs 2.25–4x fewer multiplications; `usesWinograd` says whether a layer can.
+/// both gradients), which needs 2.25–6.25x fewer multiplications; `usesWinograd` says whether a layer can.
 /// More forward paths serve inference and thin layers (`Path`; `lastPath` says which one a call took): small
 /// batches in a layer prepared for inference go by 2x2 Winograd tiles or tap by tap (`TapConvolution`), and
 /// products with at most 32 taps are written straight into the output.
@@ -45,8 +45,8 @@ public final class Conv2D: Layer {
     private let ones = Tensor(shape: [0])
     private var lastInput: Tensor?
     let winograd: WinogradConvolution?
-    /// F(2x2, 3x3) beside a 3x3 layer's F(4x4, 3x3), for inference on batches that leave the larger tiles too
-    /// few: one face on the 12x12 layer has 9 tiles of 4x4 but 36 of 2x2, which still halve the
+    /// F(2x2, r×r) beside a layer's F(4x4, r×r), for inference on batches that leave the larger tiles too
+    /// few: one face on a 12x12 3x3 layer has 9 tiles of 4x4 but 36 of 2x2, which still halve the
     /// multiplications, with a transformed kernel 1.8x the weights instead of 4x.
     private let smallBatchWinograd: WinogradConvolution?
     private let taps: TapConvolution?
@@ -102,7 +102,7 @@ public final class Conv2D: Layer {
                                            kernel: kernel.0, tileSize: tile)
             smallBatchWinograd = tile == 4
                 ? WinogradConvolution(height: height, width: width, inChannels: channels, outChannels: filters,
-                                      kernel: 3, tileSize: 2)
+                                      kernel: kernel.0, tileSize: 2)
                 : nil
         } else {
             winograd = nil
