@@ -15,6 +15,15 @@
 
 #define NK_INLINE static inline __attribute__((always_inline))
 
+// kernel(N, ...) with N = count (1 to 12) as a constant, so that an inlined kernel unrolls for it.
+#define NK_CONSTANT_1_TO_12(kernel, count, ...) switch (count) { \
+    case 12: kernel(12, __VA_ARGS__); break; case 11: kernel(11, __VA_ARGS__); break; \
+    case 10: kernel(10, __VA_ARGS__); break; case 9: kernel(9, __VA_ARGS__); break; \
+    case 8: kernel(8, __VA_ARGS__); break; case 7: kernel(7, __VA_ARGS__); break; \
+    case 6: kernel(6, __VA_ARGS__); break; case 5: kernel(5, __VA_ARGS__); break; \
+    case 4: kernel(4, __VA_ARGS__); break; case 3: kernel(3, __VA_ARGS__); break; \
+    case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
+
 extern _Thread_local unsigned nk_levels_run;
 
 // The level a kernel about to run takes, recorded for tests.

@@ -155,14 +155,8 @@ void zblock_masked(const int R, const int aT, int width, int inner, const float 
 #define ZONE(R, ...) zblock(R, 1, __VA_ARGS__)
 #define ZMASKED(R, ...) zblock_masked(R, __VA_ARGS__)
 
-// Rows 1...ZROWS to a constant.
-#define ZDISPATCH_ROWS(kernel, R, ...) switch (R) { \
-    case 12: kernel(12, __VA_ARGS__); break; case 11: kernel(11, __VA_ARGS__); break; \
-    case 10: kernel(10, __VA_ARGS__); break; case 9: kernel(9, __VA_ARGS__); break; \
-    case 8: kernel(8, __VA_ARGS__); break; case 7: kernel(7, __VA_ARGS__); break; \
-    case 6: kernel(6, __VA_ARGS__); break; case 5: kernel(5, __VA_ARGS__); break; \
-    case 4: kernel(4, __VA_ARGS__); break; case 3: kernel(3, __VA_ARGS__); break; \
-    case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
+// Rows 1...ZROWS (12) to a constant.
+#define ZDISPATCH_ROWS(kernel, R, ...) NK_CONSTANT_1_TO_12(kernel, R, __VA_ARGS__)
 
 // The next block's rows when `remaining` are left: blocks of at most ZROWS, as even as possible (13 rows go as
 // 7 + 6, not 12 + 1), so that no block has too few rows to hide the latency of its multiply-adds.

@@ -212,13 +212,7 @@ GRADIENT_PANEL(gradient_panel_avx512, NK_AVX512, __m512, _mm512_setzero_ps(), AV
                _mm512_fmadd_ps, AVX512_STORE_ADD)
 #undef MASK_PARAMETER
 
-#define TAP_SWITCH(kernel, T, ...) switch (T) { \
-    case 12: kernel(12, __VA_ARGS__); break; case 11: kernel(11, __VA_ARGS__); break; \
-    case 10: kernel(10, __VA_ARGS__); break; case 9: kernel(9, __VA_ARGS__); break; \
-    case 8: kernel(8, __VA_ARGS__); break; case 7: kernel(7, __VA_ARGS__); break; \
-    case 6: kernel(6, __VA_ARGS__); break; case 5: kernel(5, __VA_ARGS__); break; \
-    case 4: kernel(4, __VA_ARGS__); break; case 3: kernel(3, __VA_ARGS__); break; \
-    case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
+
 
 // Panels of 8 columns, groups of up to 12 taps; the columns past the last full panel by the portable loop.
 NK_AVX2 static void gradient_avx2(const NKThinShape s, const Padded *p, int row0, int row1, const float *dy, float *dw) {
@@ -226,7 +220,7 @@ NK_AVX2 static void gradient_avx2(const NKThinShape s, const Padded *p, int row0
     for (int j = 0; j < wide; j += 8)
         for (int t = 0; t < taps; t += 12) {
             const int T = taps - t < 12 ? taps - t : 12;
-            TAP_SWITCH(gradient_panel_avx2, T, s, p, row0, row1, p->offsets + t, dy, j, 0, dw + (long)t * f)
+            NK_CONSTANT_1_TO_12(gradient_panel_avx2, T, s, p, row0, row1, p->offsets + t, dy, j, 0, dw + (long)t * f)
         }
     if (wide == f) return;
     for (int oy = row0; oy < row1; oy++)
@@ -245,7 +239,7 @@ NK_AVX512 static void gradient_avx512(const NKThinShape s, const Padded *p, int 
         const __mmask16 mask = (__mmask16)(f - j >= 16 ? 0xffff : (1u << (f - j)) - 1);
         for (int t = 0; t < taps; t += 12) {
             const int T = taps - t < 12 ? taps - t : 12;
-            TAP_SWITCH(gradient_panel_avx512, T, s, p, row0, row1, p->offsets + t, dy, j, mask, dw + (long)t * f)
+            NK_CONSTANT_1_TO_12(gradient_panel_avx512, T, s, p, row0, row1, p->offsets + t, dy, j, mask, dw + (long)t * f)
         }
     }
 }

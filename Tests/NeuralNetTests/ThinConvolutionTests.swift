@@ -27,7 +27,7 @@ struct ThinConvolutionTests {
                                                        input: [s.height, s.width, s.channels]) as? Conv2D)
         TestTensors.randomize(layer.bias!.value, seed: 30)
         let x = TestTensors.random([s.batch, s.height, s.width, s.channels], seed: 31)
-        let expected = Self.reference(layer, x, s)
+        let expected = ConvolutionReference(s, x: x, kernel: layer.kernel.value, bias: layer.bias!.value, dy: nil).y
         // Training and inference forwards both take the thin path.
         let trained = try KernelLevels.run(at: level) { layer.forward(x, training: true) }
         #expect(layer.lastPath == .thin)
@@ -46,39 +46,17 @@ struct ThinConvolutionTests {
                                                                padding: s.padding, useBias: true),
                                                        input: [s.height, s.width, s.channels]) as? Conv2D)
         let x = TestTensors.random([s.batch, s.height, s.width, s.channels], seed: 32)
-        let (oh, top) = ReferenceImplementationTests.geometry(s.height, s.kh, s.strides, s.padding)
-        let (ow, left) = ReferenceImplementationTests.geometry(s.width, s.kw, s.strides, s.padding)
+        let (oh, _) = ReferenceImplementationTests.geometry(s.height, s.kh, s.strides, s.padding)
+        let (ow, _) = ReferenceImplementationTests.geometry(s.width, s.kw, s.strides, s.padding)
         let dy = TestTensors.random([s.batch, oh, ow, s.filters], seed: 33)
         let dx = try KernelLevels.run(at: level) { () -> Tensor in
             _ = layer.forward(x, training: true)
             return layer.backward(dy)
         }
         #expect(layer.lastPath == .thin)
-        let kernel = layer.kernel.value
-        var expectedDk = [Double](repeating: 0, count: kernel.count), expectedDx = [Double](repeating: 0, count: x.count)
-        for n in 0..<s.batch {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    for ky in 0..<s.kh {
-                        for kx in 0..<s.kw {
-                            let iy = oy * s.strides - top + ky, ix = ox * s.strides - left + kx
-                            guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
-                            for c in 0..<s.channels {
-                                let xi = ((n * s.height + iy) * s.width + ix) * s.channels + c
-                                for f in 0..<s.filters {
-                                    let g = Double(dy[((n * oh + oy) * ow + ox) * s.filters + f])
-                                    let ki = ((ky * s.kw + kx) * s.channels + c) * s.filters + f
-                                    expectedDk[ki] += g * Double(x[xi])
-                                    expectedDx[xi] += g * Double(kernel[ki])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        ReferenceImplementationTests.expectClose(layer.kernel.gradient, expectedDk, "kernel gradient at \(level)")
-        ReferenceImplementationTests.expectClose(dx, expectedDx, "input gradient at \(level)")
+        let expected = ConvolutionReference(s, x: x, kernel: layer.kernel.value, bias: nil, dy: dy)
+        ReferenceImplementationTests.expectClose(layer.kernel.gradient, expected.dKernel, "kernel gradient at \(level)")
+        ReferenceImplementationTests.expectClose(dx, expected.dx, "input gradient at \(level)")
     }
 
     @Test func anEmptyBatchGivesAnEmptyOutput() throws {
@@ -87,34 +65,5 @@ struct ThinConvolutionTests {
         let y = layer.forward(Tensor(shape: [0, 48, 48, 1]), training: false)
         #expect(y.shape == [0, 48, 48, 64])
         #expect(layer.lastPath == .thin)
-    }
-
-    /// y[n, oy, ox, f] = bias[f] + Σ x · kernel over the in-image taps, in Double.
-    static func reference(_ layer: Conv2D, _ x: Tensor, _ s: Shape) -> [Double] {
-        let (oh, top) = ReferenceImplementationTests.geometry(s.height, s.kh, s.strides, s.padding)
-        let (ow, left) = ReferenceImplementationTests.geometry(s.width, s.kw, s.strides, s.padding)
-        let kernel = layer.kernel.value, bias = layer.bias!.value
-        var y = [Double](repeating: 0, count: s.batch * oh * ow * s.filters)
-        for n in 0..<s.batch {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    for f in 0..<s.filters {
-                        var sum = Double(bias[f])
-                        for ky in 0..<s.kh {
-                            for kx in 0..<s.kw {
-                                let iy = oy * s.strides - top + ky, ix = ox * s.strides - left + kx
-                                guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
-                                for c in 0..<s.channels {
-                                    sum += Double(x[((n * s.height + iy) * s.width + ix) * s.channels + c])
-                                        * Double(kernel[((ky * s.kw + kx) * s.channels + c) * s.filters + f])
-                                }
-                            }
-                        }
-                        y[((n * oh + oy) * ow + ox) * s.filters + f] = sum
-                    }
-                }
-            }
-        }
-        return y
     }
 }
