@@ -71,6 +71,28 @@ struct WinogradTests {
         #expect(Self.relativeError(fast.bias!.gradient.array, reference.bias!.gradient.array) < 1e-6)
     }
 
+    /// By blocks, batches of few tiles (one 4x4 tile per image) still fill every partition they use, and an
+    /// empty batch gives a zero kernel gradient.
+    @Test(arguments: [0, 1, 5, 6])
+    func kernelGradientByBlocksWithFewTiles(batch: Int) {
+        let shape = [4, 4, 8]
+        var generator = SeededGenerator(seed: 13)
+        let (fast, reference) = Self.pair(shape, outChannels: 8, kernel: 3, seed: 14, generator: &generator)
+        #expect(fast.winograd!.kernelGradientGoesByBlocks && fast.winograd!.m == 4)
+        // A larger batch first leaves sums in every partition: none may be added again unwritten.
+        _ = fast.forward(TestTensors.random([16] + shape, seed: 17), training: true)
+        _ = fast.backward(TestTensors.random([16, 4, 4, 8], seed: 18))
+        let x = TestTensors.random([batch] + shape, seed: 15), dy = TestTensors.random([batch, 4, 4, 8], seed: 16)
+        _ = fast.forward(x, training: true)
+        _ = reference.forward(x, training: true)
+        fast.kernel.gradient.fill(.nan)
+        let dx = fast.backward(dy).array
+        #expect(Self.relativeError(dx, reference.backward(dy).array) < 4e-6)
+        let dk = fast.kernel.gradient.array
+        if batch == 0 { #expect(dk.allSatisfy { $0 == 0 }) }
+        else { #expect(Self.relativeError(dk, reference.kernel.gradient.array) < 4e-6) }
+    }
+
     /// Each form of the tile transforms and products (AVX-512, AVX2, portable; each where the CPU has it)
     /// agrees with im2col, on the output and both gradients, with channel counts on and off the 16 lanes.
     /// Few enough tiles make one block, which runs on this thread.

@@ -6,7 +6,7 @@ import NeuralKernels
 ///   n² matrix products [tiles × in] · [in × out];
 /// - input gradient: the same with the kernel rotated 180° and its channel axes swapped;
 /// - kernel gradient: F(r×r, m×m) over the same tiles, Gᵀ[(Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ x B))]G, reusing the
-///   forward's transformed input tiles.
+///   forward's transformed input tiles, or for small layers transforming them again block by block.
 /// F(4×4, 3×3) needs 36 multiplications per 16 outputs instead of 144, F(2×2, 5×5) 36 per 4 instead of 100,
 /// F(4×4, 5×5) 64 per 16 instead of 400.
 ///
@@ -201,8 +201,10 @@ final class WinogradConvolution {
     private func kernelGradientByBlocks(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                                         into sums: UnsafeMutablePointer<Float>) {
         let (tiles, nn, ci, co, plane) = (tileCount, n * n, inChannels, outChannels, inChannels * outChannels)
-        let partitions = min(Self.gradientPartitions, tiles)
-        let perPartition = (tiles + partitions - 1) / partitions
+        guard tiles > 0 else { sums.update(repeating: 0, count: nn * plane); return }
+        // No partition is left empty (5 tiles: 2 + 2 + 1).
+        let perPartition = (tiles + Self.gradientPartitions - 1) / Self.gradientPartitions
+        let partitions = (tiles + perPartition - 1) / perPartition
         let block = Self.tilesPerBlock(tileValues: nn * (ci + co))
         let workers = max(1, Compute.threads)
         let perWorker = nn * block * (ci + co) + n * n * max(ci, co)
