@@ -111,6 +111,26 @@ void nk_batchnorm_input_gradient(int rows, int channels, const float *dy, const 
                                  const float *mean, const float *inverse, const float *k, const float *meanDBeta,
                                  const float *meanDGamma, float *dx);
 
+/// BatchNorm, a folded ReLU and a 2x2 max pool of stride 2 in one pass: `x` holds 2·rows image rows of `width`
+/// (even) pixels; `pooled` gets max(0, max of the window's γ·((x − mean)·inverse) + β), `winning` the input x
+/// of the window's first maximum, both rows of width / 2 pixels.
+void nk_batchnorm_pool_forward(int rows, int width, int channels, const float *x, const float *mean,
+                               const float *inverse, const float *gamma, const float *beta, float *pooled,
+                               float *winning);
+
+/// dβ and dγ of the pooled stage over `count` pooled values: sums[j] += Σ g, sums[channels + j] += Σ g·x̂ with
+/// x̂ the winning input normalised and g = dy where the window's maximum is positive, 0 elsewhere.
+void nk_batchnorm_pool_gradient_sums(int count, int channels, const float *dy, const float *winning,
+                                     const float *mean, const float *inverse, const float *gamma,
+                                     const float *beta, double *sums);
+
+/// dx = k·(g − meanDBeta − x̂·meanDGamma) for every input of 2·rows image rows, g being the pooled gradient at
+/// each window's first input equal to its winning one (where the maximum is positive), 0 at the others.
+void nk_batchnorm_pool_input_gradient(int rows, int width, int channels, const float *dy, const float *winning,
+                                      const float *x, const float *mean, const float *inverse, const float *gamma,
+                                      const float *beta, const float *k, const float *meanDBeta,
+                                      const float *meanDGamma, float *dx);
+
 /// The instruction-set levels every kernel has a form for, lowest first.
 typedef enum {
     /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.

@@ -17,6 +17,8 @@ public final class Network {
     public let isChain: Bool
     /// Per node, a gradient sum for nodes that feed several layers; reused between steps.
     private let gradientSums: [Tensor]
+    /// The BatchNorm + ReLU + max pool stages of a chain, by the index of their BatchNorm.
+    private let poolingFolds: [Int: BatchNormReLUMaxPool]
 
     public init(inputShape: [Int], layers specs: [LayerSpec], inputs edges: [[Int]]? = nil, seed: UInt64 = 0) throws {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
@@ -45,6 +47,13 @@ public final class Network {
         inputs = edges
         isChain = edges.enumerated().allSatisfy { $1 == [$0 - 1] }
         gradientSums = specs.map { _ in Tensor(shape: [0]) }
+        var folds: [Int: BatchNormReLUMaxPool] = [:]
+        if isChain {
+            for index in built.indices.dropLast(2) {
+                folds[index] = BatchNormReLUMaxPool(built[index], built[index + 1], built[index + 2])
+            }
+        }
+        poolingFolds = folds
     }
 
     public convenience init(_ architecture: Architecture, seed: UInt64 = 0) throws {
@@ -122,13 +131,15 @@ public final class Network {
     }
 
     /// How `run` and `propagate` go through layers 0..<count of a chain: one layer at a time, but a BatchNorm
-    /// followed by a ReLU as one stage, one pass over the activations each way (the same values as two).
+    /// followed by a ReLU as one stage, one pass over the activations each way (the same values as two), and
+    /// with a 2x2 max pool after them as one stage too (`BatchNormReLUMaxPool`).
     public func stages(through count: Int) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var index = 0
         while index < count {
-            let folds = index + 1 < count && layers[index] is BatchNorm && layers[index + 1] is ReLU
-            result.append(index..<(index + (folds ? 2 : 1)))
+            let length = index + 2 < count && poolingFolds[index] != nil ? 3
+                : index + 1 < count && layers[index] is BatchNorm && layers[index + 1] is ReLU ? 2 : 1
+            result.append(index..<(index + length))
             index = result.last!.upperBound
         }
         return result
@@ -136,6 +147,7 @@ public final class Network {
 
     /// Runs one stage of `stages(through:)` of a chain on its input.
     public func forward(_ stage: Range<Int>, _ input: Tensor, training: Bool) -> Tensor {
+        if stage.count == 3, let fold = poolingFolds[stage.lowerBound] { return fold.forward(input, training: training) }
         guard stage.count == 2, let norm = layers[stage.lowerBound] as? BatchNorm, let relu = layers[stage.upperBound - 1] as? ReLU else {
             return stage.reduce(input) { x, index in layers[index].forward(x, training: training) }
         }
@@ -144,6 +156,7 @@ public final class Network {
 
     /// Back-propagates through one stage of a chain (after its forward): the gradient with respect to its input.
     public func backward(_ stage: Range<Int>, _ gradient: Tensor) -> Tensor {
+        if stage.count == 3, let fold = poolingFolds[stage.lowerBound] { return fold.backward(gradient) }
         guard stage.count == 2, let norm = layers[stage.lowerBound] as? BatchNorm, let relu = layers[stage.upperBound - 1] as? ReLU else {
             return stage.reversed().reduce(gradient) { g, index in layers[index].backward(g) }
         }

@@ -59,17 +59,7 @@ public final class BatchNorm: Layer {
         guard rows > 0 else { return destination }
         let x = UnsafePointer(input.data), y = destination.data
         if training {
-            let sums = Self.partialSums(rows: rows, width: 2 * c) { r0, count, partial in
-                nk_channel_moments(Int32(count), Int32(c), x + r0 * c, partial)
-            }
-            for j in 0..<c {
-                let mean = sums[j] / Double(rows)
-                let variance = Float(max(0, sums[c + j] / Double(rows) - mean * mean))
-                batchMean[j] = Float(mean)
-                inverseStd[j] = 1 / (variance + epsilon).squareRoot()
-                movingMean.value[j] = momentum * movingMean.value[j] + (1 - momentum) * batchMean[j]
-                movingVariance.value[j] = momentum * movingVariance.value[j] + (1 - momentum) * variance
-            }
+            takeBatchStatistics(input)
             let (g, b) = (UnsafePointer(gamma.value.data), UnsafePointer(beta.value.data))
             batchMean.withUnsafeBufferPointer { mu in
                 inverseStd.withUnsafeBufferPointer { inv in
@@ -98,6 +88,41 @@ public final class BatchNorm: Layer {
             }
         }
         return destination
+    }
+
+    /// Training's first pass: the batch's mean and inverse standard deviation per channel (kept for backward)
+    /// and the running averages moved towards them.
+    func takeBatchStatistics(_ input: Tensor) {
+        let c = channels, rows = input.count / channels, x = UnsafePointer(input.data)
+        lastForwardWasTraining = true
+        lastInput = input
+        guard rows > 0 else { return }
+        let sums = Self.partialSums(rows: rows, width: 2 * c) { r0, count, partial in
+            nk_channel_moments(Int32(count), Int32(c), x + r0 * c, partial)
+        }
+        for j in 0..<c {
+            let mean = sums[j] / Double(rows)
+            let variance = Float(max(0, sums[c + j] / Double(rows) - mean * mean))
+            batchMean[j] = Float(mean)
+            inverseStd[j] = 1 / (variance + epsilon).squareRoot()
+            movingMean.value[j] = momentum * movingMean.value[j] + (1 - momentum) * batchMean[j]
+            movingVariance.value[j] = momentum * movingVariance.value[j] + (1 - momentum) * variance
+        }
+    }
+
+    /// The statistics of the last training forward.
+    var batchStatistics: (mean: [Float], inverse: [Float]) { (batchMean, inverseStd) }
+
+    /// Stores dβ and dγ from `sums` (Σ g, then Σ g·x̂ per channel) over `rows` rows of a training batch, and
+    /// returns the per-channel factors of dx = k·(g − meanDBeta − x̂·meanDGamma).
+    func takeGradientSums(_ sums: [Double], rows: Int) -> (k: [Float], meanDBeta: [Float], meanDGamma: [Float]) {
+        let c = channels, m = Float(rows)
+        for j in 0..<c {
+            beta.gradient[j] = Float(sums[j])
+            gamma.gradient[j] = Float(sums[c + j])
+        }
+        return ((0..<c).map { gamma.value[$0] * inverseStd[$0] }, (0..<c).map { beta.gradient[$0] / m },
+                (0..<c).map { gamma.gradient[$0] / m })
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, rectifiedBy: nil) }

@@ -9,12 +9,13 @@ public final class Pool2D: Layer {
     let mode: Mode
     let padding: LayerSpec.Padding
     let padTop, padLeft: Int
-    private let output = Tensor(shape: [0])
+    /// Also written by the stage that folds a BatchNorm and a ReLU into this pool (`BatchNormReLUMaxPool`).
+    let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
     /// For max pooling: the index within its image of the input that won each output.
     private var winners: [Int32] = []
     /// Whether `winners` belong to the last forward pass.
-    private var winnersAreCurrent = false
+    var winnersAreCurrent = false
     private var lastInput: Tensor?
     private let scratch = Tensor(shape: [0])
 
