@@ -24,6 +24,33 @@
     case 4: kernel(4, __VA_ARGS__); break; case 3: kernel(3, __VA_ARGS__); break; \
     case 2: kernel(2, __VA_ARGS__); break; default: kernel(1, __VA_ARGS__); break; }
 
+
+// For memory-bound loops the compiler vectorises: the same C body compiled once per level. `NK_FORMS(name,
+// params, args)` defines `name params`, which calls `name##_body args` in the form of the dispatched level.
+#if NK_X86
+#define NK_AVX512_WIDE __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma"), min_vector_width(512)))
+#endif
+#define NK_FORMS(name, params, args)                                                                            \
+    static void name##_portable params { name##_body args; }                                                   \
+    NK_FORMS_X86(name, params, args)                                                                           \
+    static void name params {                                                                                  \
+        switch (nk_dispatch_level()) {                                                                         \
+        NK_FORMS_CASES(name, args)                                                                             \
+        default: name##_portable args;                                                                         \
+        }                                                                                                      \
+    }
+#if NK_X86
+#define NK_FORMS_X86(name, params, args)                                                                        \
+    NK_AVX2 static void name##_avx2 params { name##_body args; }                                               \
+    NK_AVX512_WIDE static void name##_avx512 params { name##_body args; }
+#define NK_FORMS_CASES(name, args)                                                                              \
+    case NK_LEVEL_AVX512: name##_avx512 args; return;                                                          \
+    case NK_LEVEL_AVX2: name##_avx2 args; return;
+#else
+#define NK_FORMS_X86(name, params, args)
+#define NK_FORMS_CASES(name, args)
+#endif
+
 extern _Thread_local unsigned nk_levels_run;
 
 // The level a kernel about to run takes, recorded for tests.

@@ -7,9 +7,6 @@
 // passes forward and two backward instead of five and four. Memory-bound loops the compiler vectorises: the
 // three forms are the same C compiled for each level.
 
-#if NK_X86
-#define NK_AVX512_WIDE __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma"), min_vector_width(512)))
-#endif
 
 // Sums go 16 channels at a time in Float registers over blocks of BLOCK rows, then into the Double totals:
 // a Double add per value, or a running sum kept in memory, made these passes several times slower.
@@ -193,28 +190,7 @@ NK_INLINE void pool_input_gradient_body(int rows, int width, int c, const float 
     }
 }
 
-// One function per level and pass, each the body above compiled for that level.
-#define NK_FORMS(name, params, args)                                                                            \
-    static void name##_portable params { name##_body args; }                                                   \
-    NK_FORMS_X86(name, params, args)                                                                           \
-    static void name params {                                                                                  \
-        switch (nk_dispatch_level()) {                                                                         \
-        NK_FORMS_CASES(name, args)                                                                             \
-        default: name##_portable args;                                                                         \
-        }                                                                                                      \
-    }
-#if NK_X86
-#define NK_FORMS_X86(name, params, args)                                                                        \
-    NK_AVX2 static void name##_avx2 params { name##_body args; }                                               \
-    NK_AVX512_WIDE static void name##_avx512 params { name##_body args; }
-#define NK_FORMS_CASES(name, args)                                                                              \
-    case NK_LEVEL_AVX512: name##_avx512 args; return;                                                          \
-    case NK_LEVEL_AVX2: name##_avx2 args; return;
-#else
-#define NK_FORMS_X86(name, params, args)
-#define NK_FORMS_CASES(name, args)
-#endif
-
+// One function per level and pass, each the body above compiled for that level (`NK_FORMS`).
 NK_FORMS(moments, (int rows, int c, const float *restrict x, double *restrict sums), (rows, c, x, sums))
 NK_FORMS(forward, (int rows, int c, const float *restrict x, const float *restrict mean, const float *restrict inverse,
                    const float *restrict gamma, const float *restrict beta, int rectify, float *restrict y),

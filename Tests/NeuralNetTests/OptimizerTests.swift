@@ -53,6 +53,43 @@ import Testing
         #expect(adam.stateTensors(for: [w, frozen]).map(\.name) == ["0.m", "0.v"])
     }
 
+    /// Adam's and SGD's updates (NeuralKernels/optimize.c) at every level the CPU has, on tensors whose sizes
+    /// are no multiple of the vector widths, against the formulas in Double over three steps.
+    @Test(arguments: KernelLevel.allCases, [1, 17, 1000])
+    func updatesMatchDoubleLoopsAtEveryLevel(level: KernelLevel, count: Int) throws {
+        let initial = (0..<count).map { Float(sin(Double($0) * 0.7)) }
+        let gradients = (0..<3).map { t in (0..<count).map { Float(cos(Double($0 * (t + 2)) * 0.3)) * 0.1 } }
+        let (a, s) = (Self.parameter(initial), Self.parameter(initial, decays: true))
+        let adam = Adam(learningRate: 0.01)
+        let sgd = SGD(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4)
+        try KernelLevels.run(at: level) {
+            for g in gradients {
+                Self.setGradient(a, g)
+                Self.setGradient(s, g)
+                adam.update([a])
+                sgd.update([s])
+            }
+        }
+        var (wa, ws) = (initial.map(Double.init), initial.map(Double.init))
+        var (m, v, velocity) = ([Double](repeating: 0, count: count), [Double](repeating: 0, count: count),
+                                [Double](repeating: 0, count: count))
+        for (t, g) in gradients.enumerated() {
+            let step = 0.01 * (1 - pow(0.999, Double(t + 1))).squareRoot() / (1 - pow(0.9, Double(t + 1)))
+            for i in 0..<count {
+                m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
+                v[i] = 0.999 * v[i] + 0.001 * Double(g[i]) * Double(g[i])
+                wa[i] -= step * m[i] / (v[i].squareRoot() + 1e-7)
+                let grad = Double(g[i]) + 5e-4 * ws[i]
+                velocity[i] = 0.9 * velocity[i] - 0.05 * grad
+                ws[i] += 0.9 * velocity[i] - 0.05 * grad
+            }
+        }
+        for i in 0..<count {
+            #expect(abs(Double(a.value[i]) - wa[i]) < 1e-6, "Adam, weight \(i)")
+            #expect(abs(Double(s.value[i]) - ws[i]) < 1e-6, "SGD, weight \(i)")
+        }
+    }
+
     @Test func sgdNesterovTwoStepsByHand() {
         // lr 0.1, μ 0.9, g = 0.5 both steps:
         // step 1: v = −0.05; w = 1 + 0.9·(−0.05) − 0.05 = 0.905

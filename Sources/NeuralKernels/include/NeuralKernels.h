@@ -131,6 +131,15 @@ void nk_batchnorm_pool_input_gradient(int rows, int width, int channels, const f
                                       const float *beta, const float *k, const float *meanDBeta,
                                       const float *meanDGamma, float *dx);
 
+/// Adam (Keras's form, bias correction folded into `stepSize`) over `count` weights `w` with gradients `g`
+/// and moments `m`, `v`: m += (g − m)(1 − β₁), v += (g² − v)(1 − β₂), w −= stepSize·m / (√v + ε).
+void nk_adam_update(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2,
+                    float stepSize, float epsilon);
+
+/// SGD with momentum (Keras's form) and L2 decay: g' = g + decay·w, v = μv − ηg', w += μv − ηg' (Nesterov) or v.
+void nk_sgd_update(long count, float *w, const float *g, float *v, float learningRate, float momentum, int nesterov,
+                   float decay);
+
 /// The instruction-set levels every kernel has a form for, lowest first.
 typedef enum {
     /// C the compiler vectorises for the baseline x86-64 (SSE2) or any other CPU.

@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// Adam as Keras implements it: bias correction folded into the step size, ε = 1e-7 by default.
 public final class Adam: Optimizer {
     public var learningRate: Float
@@ -22,11 +24,8 @@ public final class Adam: Optimizer {
             let (m, v) = moments(for: parameter)
             let w = parameter.value.data, g = parameter.gradient.data, md = m.data, vd = v.data
             Compute.parallelChunks(parameter.value.count, minimumPerChunk: 1 << 16) { range in
-                for i in range {
-                    md[i] += (g[i] - md[i]) * (1 - b1)
-                    vd[i] += (g[i] * g[i] - vd[i]) * (1 - b2)
-                    w[i] -= stepSize * md[i] / (vd[i].squareRoot() + eps)
-                }
+                let i = range.lowerBound
+                nk_adam_update(range.count, w + i, g + i, md + i, vd + i, b1, b2, stepSize, eps)
             }
         }
     }

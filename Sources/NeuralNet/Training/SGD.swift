@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// Stochastic gradient descent with (Nesterov) momentum and L2 weight decay on kernels, in Keras's form:
 /// v ← μ·v − η·g;  w ← w + μ·v − η·g (Nesterov) or w ← w + v.  Weight decay adds λ·w to g.
 public final class SGD: Optimizer {
@@ -23,11 +25,8 @@ public final class SGD: Optimizer {
             let velocity = self.velocity(for: parameter)
             let w = parameter.value.data, g = parameter.gradient.data, v = velocity.data
             Compute.parallelChunks(parameter.value.count, minimumPerChunk: 1 << 16) { range in
-                for i in range {
-                    let grad = g[i] + decay * w[i]
-                    v[i] = mu * v[i] - lr * grad
-                    w[i] += nesterov ? mu * v[i] - lr * grad : v[i]
-                }
+                let i = range.lowerBound
+                nk_sgd_update(range.count, w + i, g + i, v + i, lr, mu, nesterov ? 1 : 0, decay)
             }
         }
     }
