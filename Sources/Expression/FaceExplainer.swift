@@ -22,7 +22,9 @@ public final class FaceExplainer: @unchecked Sendable {
     public let modelName: String
     /// How the classifier frames a detected face box (the region to crop and explain in a photo).
     public let framing: FaceFraming
-    private let cam: GradCAM
+    /// One explainer per member of an ensemble (`ModelEnsemble`), else one for the network.
+    private let cams: [GradCAM]
+    private let isEnsemble: Bool
     private let normalization: InputNormalization
     private let preprocessing: FacePreprocessing
     private let averagesFlip: Bool
@@ -34,11 +36,14 @@ public final class FaceExplainer: @unchecked Sendable {
     public init(classifier: Classifier) throws {
         let model = classifier.model
         // A network of its own: the classifier's buffers belong to the thread that classifies.
-        let copy = try classifier.independentCopy(tta: .none).model.network
-        do { cam = try GradCAM(network: copy) } catch {
+        // An ensemble's members come apart as networks of their own (its weights copied, never its buffers).
+        let members = Ensemble.members(of: model.network)
+        let networks = try members ?? [classifier.independentCopy(tta: .none).model.network]
+        do { cams = try networks.map { network throws(GradCAM.Problem) in try GradCAM(network: network) } } catch {
             throw ModelFileError(classifier.modelURL ?? URL(fileURLWithPath: classifier.modelName),
                                  "cannot be explained: \(error)")
         }
+        isEnsemble = members != nil
         modelName = classifier.modelName
         framing = classifier.framing
         normalization = model.normalization
@@ -50,7 +55,7 @@ public final class FaceExplainer: @unchecked Sendable {
         bias = DecisionBias(notes: model.notes, classes: model.classNames.count)
     }
 
-    public var inputSide: Int { cam.network.inputShape[0] }
+    public var inputSide: Int { cams[0].network.inputShape[0] }
 
     /// The map for `face` (any size; the map has the network's input side) and `emotion`, else the predicted one.
     public func explain(_ face: GrayImage, emotion wanted: Emotion? = nil) -> Explanation {
@@ -63,18 +68,56 @@ public final class FaceExplainer: @unchecked Sendable {
         }
         let copies = averagesFlip ? 2 : 1
         var probabilities: [Float] = [], emotion = Emotion.neutral
-        let (maps, _, _) = cam.maps(input) { logits in
-            // The class is the classifier's prediction (softmax, flip average, decision bias), chosen before backward.
+        // The class is the classifier's prediction (softmax, flip average, decision bias), chosen before backward.
+        func decide(_ logits: [[Float]]) -> [Int] {
             let tensor = Tensor(shape: [logits.count, logits[0].count], values: Array(logits.joined()))
             let averaged = FaceBatch.probabilities(logits: tensor, count: 1, tta: averagesFlip ? .flip : .none, bias: bias)[0]
             probabilities = outputIndex.map { averaged[$0] }
             emotion = wanted ?? Emotion(rawValue: probabilities.indices.max { probabilities[$0] < probabilities[$1] }!)!
             return [Int](repeating: outputIndex[emotion.rawValue], count: copies)
         }
-        let (h, w) = (cam.mapHeight, cam.mapWidth)
+        // Each copy's map at the input's size: an ensemble's is its members' maps, each weighted by the
+        // member's share of the class's probability (a member surer of it carries more of the evidence).
+        var maps: [[Float]]
+        if isEnsemble {
+            // The ensemble's logits, log of the members' mean probability (as `EnsembleMean`), decide the class.
+            var mean = [[Float]](repeating: [], count: copies)
+            for cam in cams {
+                let logits = cam.network.logits(input, training: false), k = logits.sampleCount
+                for copy in 0..<copies {
+                    let row = (0..<k).map { logits[copy * k + $0] }, top = row.max() ?? 0
+                    let exps = row.map { expf($0 - top) }, total = exps.reduce(0, +)
+                    let share = exps.map { $0 / total / Float(cams.count) }
+                    mean[copy] = mean[copy].isEmpty ? share : zip(mean[copy], share).map(+)
+                }
+            }
+            let classes = decide(mean.map { $0.map { logf(max($0, .leastNormalMagnitude)) } })
+            let explained = cams.map { cam in
+                let (memberMaps, memberLogits) = cam.maps(input, classes: classes)
+                return (0..<copies).map { copy in
+                    let row = memberLogits[copy], top = row.max() ?? 0
+                    let probability = expf(row[classes[copy]] - top) / row.reduce(0) { $0 + expf($1 - top) }
+                    return (probability, GradCAM.upsample(memberMaps[copy], height: cam.mapHeight, width: cam.mapWidth,
+                                                          toHeight: side, toWidth: side))
+                }
+            }
+            maps = (0..<copies).map { copy in
+                let total = explained.reduce(0) { $0 + $1[copy].0 }
+                var map = [Float](repeating: 0, count: side * side)
+                for member in explained {
+                    let weight = total > 0 ? member[copy].0 / total : 1 / Float(explained.count)
+                    for i in map.indices { map[i] += weight * member[copy].1[i] }
+                }
+                return map
+            }
+        } else {
+            let cam = cams[0]
+            maps = cam.maps(input, choosing: decide).maps.map {
+                GradCAM.upsample($0, height: cam.mapHeight, width: cam.mapWidth, toHeight: side, toWidth: side)
+            }
+        }
         var sum = [Float](repeating: 0, count: side * side)
-        for (copy, map) in maps.enumerated() {
-            let full = GradCAM.upsample(map, height: h, width: w, toHeight: side, toWidth: side)
+        for (copy, full) in maps.enumerated() {
             for y in 0..<side {
                 for x in 0..<side { sum[y * side + x] += full[y * side + (copy == 1 ? side - 1 - x : x)] }
             }

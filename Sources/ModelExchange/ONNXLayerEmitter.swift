@@ -140,6 +140,9 @@ enum ONNXLayerEmitter {
 
         case .concatenate:
             return try ONNXMergeEmitter.concatenate(inputs, index: index, stem: stem, into: &graph)
+
+        case .ensembleMean:
+            return try ONNXMergeEmitter.ensembleMean(inputs, index: index, stem: stem, into: &graph)
         }
     }
 }

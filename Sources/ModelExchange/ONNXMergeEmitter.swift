@@ -1,7 +1,7 @@
 import NeuralNet
 import ONNXFormat
 
-/// Writes the join nodes of graph networks (`Add`, `Concatenate`), which read several named values.
+/// Writes the join nodes of graph networks (`Add`, `Concatenate`, `EnsembleMean`), which read several named values.
 enum ONNXMergeEmitter {
     /// The element-wise sum, as a chain of two-input Adds (the form every runtime's importer knows).
     static func add(_ inputs: [ONNXValue], index: Int, stem: String,
@@ -28,5 +28,20 @@ enum ONNXMergeEmitter {
         let width = inputs.map { $0.shape.last! }.reduce(0, +)
         let output = graph.node("Concat", inputs.map(\.name), stem: stem, attributes: [ONNXAttribute.int("axis", 1)])
         return ONNXValue(name: output, shape: first.shape.dropLast() + [width])
+    }
+
+    /// log(mean of the members' softmax probabilities): Softmax per member, their Sum scaled by 1/k, Log.
+    static func ensembleMean(_ inputs: [ONNXValue], index: Int, stem: String,
+                             into graph: inout ONNXGraphBuilder) throws -> ONNXValue {
+        guard let first = inputs.first, first.shape.count == 1, inputs.allSatisfy({ $0.shape == first.shape }) else {
+            throw ONNXError("layer \(index) (EnsembleMean) needs flat inputs of one shape, got \(inputs.map(\.shape))")
+        }
+        let probabilities = inputs.enumerated().map { member, value in
+            graph.node("Softmax", [value.name], stem: "\(stem)_member\(member)", attributes: [ONNXAttribute.int("axis", 1)])
+        }
+        let sum = graph.node("Sum", probabilities, stem: stem + "_sum")
+        let scale = graph.constant(stem + "_scale", [1 / Float(inputs.count)], shape: [1])
+        let mean = graph.node("Mul", [sum, scale], stem: stem + "_mean")
+        return ONNXValue(name: graph.node("Log", [mean], stem: stem), shape: first.shape)
     }
 }

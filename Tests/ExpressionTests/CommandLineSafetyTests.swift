@@ -87,6 +87,32 @@ struct CommandLineSafetyTests {
         #expect(!names.contains { $0.hasPrefix(".") }, "temporary files left: \(names)")
     }
 
+    /// `ensemble` writes a model file that `info` reads as an ensemble; it never writes over a member, needs
+    /// --force for an existing file, and names the member that does not fit.
+    @Test func ensembleWritesOneModelAndKeepsItsMembers() throws {
+        let folder = try Self.kerasCopy()
+        for name in ["a", "b"] {
+            let imported = try Self.run(["import-keras", "model.json", "weights.h5", "--out", "\(name).safetensors"], in: folder)
+            #expect(imported.status == 0, "\(imported.output)")
+        }
+        let member = Self.bytes(folder.appendingPathComponent("a.safetensors"))
+        let onto = try Self.run(["ensemble", "a.safetensors", "b.safetensors", "--out", "a.safetensors", "--force"], in: folder)
+        #expect(onto.status == 1 && onto.output.contains("input"), "\(onto.output)")
+        #expect(Self.bytes(folder.appendingPathComponent("a.safetensors")) == member)
+        let made = try Self.run(["ensemble", "a.safetensors", "b.safetensors", "--out", "e.safetensors"], in: folder)
+        #expect(made.status == 0 && made.output.contains("members: a.safetensors"), "\(made.output)")
+        let info = try Self.run(["info", "e.safetensors"], in: folder)
+        #expect(info.status == 0 && info.output.contains("EnsembleMean") && info.output.contains("ensemble_members"), "\(info.output)")
+        let again = try Self.run(["ensemble", "a.safetensors", "b.safetensors", "--out", "e.safetensors"], in: folder)
+        #expect(again.status == 1 && again.output.contains("--force"), "\(again.output)")
+        let one = try Self.run(["ensemble", "a.safetensors", "--out", "f.safetensors"], in: folder)
+        #expect(one.status == 64 && one.output.contains("at least two"), "\(one.output)")
+        try Data("not a model".utf8).write(to: folder.appendingPathComponent("bad.safetensors"))
+        let bad = try Self.run(["ensemble", "a.safetensors", "bad.safetensors", "--out", "g.safetensors"], in: folder)
+        #expect(bad.status == 1 && bad.output.contains("bad.safetensors"), "\(bad.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("g.safetensors").path))
+    }
+
     @Test func snapshotProtectsItsPictureAndSidecar() throws {
         let folder = try TestData.temporaryDirectory("cli")
         let picture = folder.appendingPathComponent("p.png")

@@ -81,6 +81,17 @@ import TestSupport
         }
     }
 
+    /// An ensemble's join (Softmax per member, Sum, scale, Log, then the final Softmax) gives NeuralNet's mean.
+    @Test func ensembleMatchesNeuralNet() throws {
+        let members = try [10, 11, 12].map { try Models.network(Models.globalPool, inputShape: [20, 16, 1], seed: UInt64($0)) }
+        let ensemble = try Ensemble.combine(members)
+        let difference = try largestDifference(ensemble, normalization: .unitRange, count: 6)
+        #expect(difference < 1e-5, "OpenCV vs NeuralNet on an ensemble: \(difference)")
+        let model = try ONNXExporter.model(of: ensemble, classNames: Models.classNames, normalization: .unitRange)
+        #expect(model.graph.node.filter { $0.opType == "Softmax" }.count == 4)
+        #expect(model.graph.node.filter { $0.opType == "Log" }.count == 1)
+    }
+
     @Test func shippedModelMatchesNeuralNet() throws {
         let file = try ModelFile.load(Models.shippedModel)
         let difference = try largestDifference(file.network, normalization: file.normalization, count: 8)

@@ -98,4 +98,9 @@ import Testing
         let global = try Sequential(inputShape: [8, 8, 1], layers: [.conv(2, 3, strides: 8), .flatten, .dense(2)])
         #expect(throws: GradCAM.Problem.notSpatial(shape: [1, 1, 2])) { try GradCAM(network: global) }
     }
+
+    /// Run layer after layer, a graph's branches would read one another's outputs: refused, not mis-explained.
+    @Test func refusesGraphs() throws {
+        #expect(throws: GradCAM.Problem.notAChain) { try GradCAM(network: try Network(GraphNetworkTests.residual)) }
+    }
 }

@@ -22,6 +22,8 @@ public enum LayerSpec: Codable, Equatable, Sendable {
     case add
     /// Several inputs joined along the channel axis (graphs only).
     case concatenate
+    /// An ensemble's join: log of the mean of its members' softmax probabilities (graphs only; `EnsembleMean`).
+    case ensembleMean
 
     /// Keras defaults: BatchNormalization(epsilon=1e-3, momentum=0.99).
     public static func batchNorm() -> LayerSpec { .batchNorm(epsilon: 1e-3, momentum: 0.99) }
@@ -49,13 +51,14 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .maxPoolSame: "MaxPool2D(same)"
         case .add: "Add"
         case .concatenate: "Concatenate"
+        case .ensembleMean: "EnsembleMean"
         }
     }
 
     /// Whether the layer takes several inputs (a graph node where branches join).
     public var isMerge: Bool {
         switch self {
-        case .add, .concatenate: true
+        case .add, .concatenate, .ensembleMean: true
         default: false
         }
     }
@@ -74,6 +77,11 @@ public enum LayerSpec: Codable, Equatable, Sendable {
                 throw NetworkError.invalidArchitecture("Concatenate needs inputs that differ only in the last axis, got \(inputShapes)")
             }
             return Concatenate(inputShapes: inputShapes)
+        case .ensembleMean:
+            guard first.count == 1, inputShapes.allSatisfy({ $0 == first }) else {
+                throw NetworkError.invalidArchitecture("EnsembleMean needs flat inputs of one shape (the members' logits), got \(inputShapes)")
+            }
+            return EnsembleMean(inputShape: first, inputCount: inputShapes.count)
         default:
             guard inputShapes.count == 1 else {
                 throw NetworkError.invalidArchitecture("\(kind) takes one input, not \(inputShapes.count)")
@@ -151,7 +159,7 @@ public enum LayerSpec: Codable, Equatable, Sendable {
             let (h, w, c) = try requireImage()
             guard size > 0, strides > 0 else { throw NetworkError.invalidArchitecture("MaxPool2D size \(size), strides \(strides)") }
             return Pool2D(inputShape: [h, w, c], size: size, strides: strides, mode: .max, padding: .same)
-        case .add, .concatenate:
+        case .add, .concatenate, .ensembleMean:
             return try makeLayer(inputShapes: [inputShape], generator: &generator)
         }
     }

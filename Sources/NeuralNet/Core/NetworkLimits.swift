@@ -76,7 +76,7 @@ public enum NetworkLimits {
     /// The output shape where branches join.
     private static func merged(_ spec: LayerSpec, _ given: [[Int]]) throws -> [Int] {
         guard let first = given.first, !first.isEmpty else { throw limit("has no input") }
-        if case .add = spec {
+        if spec == .add || spec == .ensembleMean {
             guard given.allSatisfy({ $0 == first }) else { throw limit("needs inputs of one shape, got \(given)") }
             return first
         }
@@ -112,7 +112,7 @@ public enum NetworkLimits {
                         scratch: try product([taps, pixels], "the column matrix"))
         case .batchNorm:
             return Cost(parameters: try product([4, shape.last ?? 0], "4 statistics per channel"))
-        case .relu, .dropout, .softmax, .add, .concatenate:
+        case .relu, .dropout, .softmax, .add, .concatenate, .ensembleMean:
             return Cost()
         case let .depthwiseConv2D(kernel, strides, padding, multiplier, useBias):
             let (h, w, c) = try image()

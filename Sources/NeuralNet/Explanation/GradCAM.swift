@@ -22,6 +22,7 @@ public struct GradCAM {
         case noConvolution
         case notSpatial(shape: [Int])
         case noClassOutput(shape: [Int])
+        case notAChain
 
         public var description: String {
             switch self {
@@ -29,6 +30,7 @@ public struct GradCAM {
             case let .notSpatial(shape):
                 "its last convolutional block gives \(shape), not a map of positions (height x width x channels)"
             case let .noClassOutput(shape): "it gives \(shape) per input, not one score per class"
+            case .notAChain: "its layers form a graph (branches that join), which the map cannot follow back"
             }
         }
     }
@@ -45,6 +47,7 @@ public struct GradCAM {
     }
 
     public init(network: Sequential, layerIndex: Int) throws(Problem) {
+        guard network.isChain else { throw .notAChain }
         let shape = network.layers[layerIndex].outputShape
         guard shape.count == 3, shape[0] * shape[1] > 1 else { throw .notSpatial(shape: shape) }
         guard network.outputShape.count == 1, layerIndex + 1 < network.layers.count else {
