@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A dense float32 array with a shape, row-major. Images are NHWC: [batch, height, width, channels],
 /// the layout Keras uses, so Keras weights and Flatten order carry over unchanged.
 ///
@@ -14,8 +18,16 @@ public final class Tensor: @unchecked Sendable {
         self.shape = shape
         self.count = count
         self.capacity = max(count, 1)
-        self.data = .allocate(capacity: capacity)
-        data.initialize(repeating: 0, count: capacity)
+        self.data = Tensor.zeroed(capacity)
+    }
+
+    /// Zeroed storage from calloc: large blocks come as fresh pages, resident only once written, so buffers a
+    /// network never uses (an inference copy's parameter gradients) cost address space, not memory.
+    private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+        guard let raw = calloc(count, MemoryLayout<Float>.stride) else {
+            fatalError("Tensor: cannot allocate \(count) floats")
+        }
+        return raw.bindMemory(to: Float.self, capacity: count)
     }
 
     public convenience init(shape: [Int], values: [Float]) {
@@ -29,16 +41,15 @@ public final class Tensor: @unchecked Sendable {
         data.update(repeating: value, count: count)
     }
 
-    deinit { data.deallocate() }
+    deinit { free(data) }
 
     /// Changes the shape, keeping the storage when it is large enough. Contents are unspecified afterwards.
     public func reshape(_ newShape: [Int]) {
         let newCount = Tensor.elementCount(newShape)
         if newCount > capacity {
-            data.deallocate()
+            free(data)
             capacity = newCount
-            data = .allocate(capacity: capacity)
-            data.initialize(repeating: 0, count: capacity)
+            data = Tensor.zeroed(capacity)
         }
         shape = newShape
         count = newCount
