@@ -31,7 +31,13 @@ public final class Classifier: @unchecked Sendable {
     }
     private let fingerprints = Mutex<[TestTimeAugmentation: UInt64]>([:])
 
-    public init(model: ModelFile, url: URL? = nil, tta: TestTimeAugmentation = .flip) throws {
+    public convenience init(model: ModelFile, url: URL? = nil, tta: TestTimeAugmentation = .flip) throws {
+        try self.init(model: model, url: url, tta: tta, probes: true)
+    }
+
+    /// `probes`: run the model on three plain faces to refuse one that gives NaN. A copy of a classifier that
+    /// passed skips it, so that its buffers and kernel transforms are made only when it is first used.
+    private init(model: ModelFile, url: URL?, tta: TestTimeAugmentation, probes: Bool) throws {
         guard let indices = Emotion.outputIndices(for: model.classNames) else {
             let missing = Emotion.allCases.filter { emotion in !model.classNames.contains { Emotion(folderName: $0) == emotion } }
             throw ModelFileError(url ?? URL(fileURLWithPath: "model"),
@@ -47,6 +53,7 @@ public final class Classifier: @unchecked Sendable {
         self.tta = tta
         outputIndex = indices
         model.network.prepareForInference()
+        guard probes else { return }
         // Weights that are each finite can still overflow together (a scale of 3e38): a model that gives
         // NaN for plain gray faces would give NaN for every face, so it is refused here, once.
         let probes = [0, 128, 255].map { GrayImage(width: inputSide, height: inputSide, fill: $0) }
@@ -80,16 +87,17 @@ public final class Classifier: @unchecked Sendable {
         return h
     }
 
-    /// The same model with a network of its own (its own buffers), for another thread or another
-    /// augmentation: the browser's background pass, the why view.
+    /// The same model with a network of its own (its own buffers) that reads this one's weights, for another
+    /// thread or another augmentation: the browser's background pass, the why view. The weights are shared,
+    /// not copied: a classifier's never change.
     public func independentCopy(tta: TestTimeAugmentation) throws -> Classifier {
         let network = try Sequential(model.network.architecture)
         for ((_, mine), (_, theirs)) in zip(network.namedParameters, model.network.namedParameters) {
-            mine.value.copy(from: theirs.value)
+            mine.value.share(theirs.value)
         }
         let copy = ModelFile(network: network, classNames: model.classNames, normalization: model.normalization,
                              notes: model.notes)
-        return try Classifier(model: copy, url: modelURL, tta: tta)
+        return try Classifier(model: copy, url: modelURL, tta: tta, probes: false)
     }
 
     /// How the model's training faces were framed around a detected box (`framing` in the model file's

@@ -36,8 +36,8 @@ public final class FaceExplainer: @unchecked Sendable {
     public init(classifier: Classifier) throws {
         let model = classifier.model
         // A network of its own: the classifier's buffers belong to the thread that classifies.
-        // An ensemble's members come apart as networks of their own (its weights copied, never its buffers).
-        let members = Ensemble.members(of: model.network)
+        // An ensemble's members come apart as networks of their own (its weights shared, never its buffers).
+        let members = Ensemble.members(of: model.network, sharingWeights: true)
         let networks = try members ?? [classifier.independentCopy(tta: .none).model.network]
         do { cams = try networks.map { network throws(GradCAM.Problem) in try GradCAM(network: network) } } catch {
             throw ModelFileError(classifier.modelURL ?? URL(fileURLWithPath: classifier.modelName),

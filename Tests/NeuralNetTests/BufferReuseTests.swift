@@ -51,3 +51,30 @@ import Testing
         #expect(abs(single.reduce(0, +) - 1) < 1e-6)
     }
 }
+
+/// Copies of a network for other threads share its weights (`Tensor.share`): the same numbers, no second copy,
+/// and storage that outlives the tensor it came from.
+@Suite struct SharedWeightTests {
+    @Test func aSharingTensorReadsAndOutlivesItsSource() {
+        var source: Tensor? = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        let reader = Tensor(shape: [2, 3])
+        reader.share(source!)
+        #expect(reader.data == source!.data && reader.array == [1, 2, 3, 4, 5, 6])
+        let second = Tensor(shape: [2, 3])
+        second.share(reader)
+        source![4] = 50
+        #expect(reader[4] == 50 && second[4] == 50)
+        source = nil
+        #expect(reader.array == [1, 2, 3, 4, 50, 6] && second.array == reader.array)
+    }
+
+    @Test func ensembleMembersCanShareTheEnsemblesWeights() throws {
+        let members = try [1, 2].map { try Network(inputShape: [6, 6, 1], layers: [.conv(2, 3), .flatten, .dense(3), .softmax],
+                                                    seed: UInt64($0)) }
+        let ensemble = try Ensemble.combine(members)
+        let shared = try #require(Ensemble.members(of: ensemble, sharingWeights: true))
+        let x = TestTensors.random([2, 6, 6, 1], seed: 3)
+        for (a, b) in zip(shared, members) { #expect(a(x).array == b(x).array) }
+        #expect(shared[1].namedParameters[0].parameter.value.data == ensemble.namedParameters[4].parameter.value.data)
+    }
+}

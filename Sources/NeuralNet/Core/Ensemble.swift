@@ -38,9 +38,10 @@ public enum Ensemble {
         return ensemble
     }
 
-    /// The members of a network `combine` made (each with a Softmax again, and copies of its weights), or nil
-    /// when the network is not such an ensemble.
-    public static func members(of network: Network) -> [Network]? {
+    /// The members of a network `combine` made (each with a Softmax again, and copies of its weights, or with
+    /// `sharingWeights` its weights themselves, for networks whose weights no longer change), or nil when the
+    /// network is not such an ensemble.
+    public static func members(of network: Network, sharingWeights: Bool = false) -> [Network]? {
         let count = network.layers.count
         guard count >= 3, network.layers[count - 1] is Softmax, network.layers[count - 2] is EnsembleMean,
               network.inputs[count - 1] == [count - 2] else { return nil }
@@ -68,7 +69,11 @@ public enum Ensemble {
             let isChain = inputs.enumerated().allSatisfy { $1 == [$0 - 1] }
             // Built from a network that was built: its specs and shapes are known to be valid.
             let built = try! Network(inputShape: network.inputShape, layers: layers, inputs: isChain ? nil : inputs)
-            for (index, node) in nodes.enumerated() { copyParameters(from: network.layers[node], to: built.layers[index]) }
+            for (index, node) in nodes.enumerated() {
+                for (a, b) in zip(network.layers[node].parameters, built.layers[index].parameters) {
+                    if sharingWeights { b.value.share(a.value) } else { b.value.copy(from: a.value) }
+                }
+            }
             return built
         }
     }

@@ -12,6 +12,8 @@ public final class Tensor: @unchecked Sendable {
     public private(set) var count: Int
     private var capacity: Int
     public private(set) var data: UnsafeMutablePointer<Float>
+    /// The tensor whose storage this one reads (`share(_:)`), kept alive by this reference; nil when it owns its own.
+    private var owner: Tensor?
 
     public init(shape: [Int]) {
         let count = Tensor.elementCount(shape)
@@ -41,18 +43,29 @@ public final class Tensor: @unchecked Sendable {
         data.update(repeating: value, count: count)
     }
 
-    deinit { free(data) }
+    deinit { if owner == nil { free(data) } }
 
     /// Changes the shape, keeping the storage when it is large enough. Contents are unspecified afterwards.
     public func reshape(_ newShape: [Int]) {
         let newCount = Tensor.elementCount(newShape)
         if newCount > capacity {
+            precondition(owner == nil, "Tensor.reshape: a tensor sharing another's storage cannot grow")
             free(data)
             capacity = newCount
             data = Tensor.zeroed(capacity)
         }
         shape = newShape
         count = newCount
+    }
+
+    /// Makes this tensor read `other`'s storage instead of its own, which it frees: copies of a network for
+    /// inference on other threads (the browser's, the why view's) share the weights rather than hold them
+    /// again. Writing through either tensor changes both, so it is for weights that no longer change.
+    public func share(_ other: Tensor) {
+        precondition(other.shape == shape, "Tensor.share: \(shape) cannot share \(other.shape)")
+        if owner == nil { free(data) }
+        let root = other.owner ?? other
+        (data, capacity, owner) = (other.data, other.capacity, root)
     }
 
     /// Reinterprets the same elements under another shape of equal size (no copy).

@@ -30,8 +30,6 @@ final class WinogradConvolution {
     private let flippedKernel = Tensor(shape: [0])
     private let gradientTiles = Tensor(shape: [0])
     private let kernelGradientTiles = Tensor(shape: [0])
-    /// Each core's block of transformed tiles, products and transform temporaries.
-    private let scratch = Tensor(shape: [0])
     private var batch = 0
     /// Whether `inputTiles` holds the last forward's input, as `backward` needs.
     private var inputTilesAreCurrent = false
@@ -173,15 +171,13 @@ final class WinogradConvolution {
         let largestBlock = Self.tilesPerBlock(tileValues: nn * (ci + co))
         let tileScratch = nn * largestBlock * ci, productScratch = nn * largestBlock * co
         let perWorker = tileScratch + productScratch + n * n * max(ci, co)
-        scratch.reshape([workers * perWorker])
-        let scratchBase = scratch.data
         // Blocks of equal size, at least two per worker where there are tiles enough to fill the kernel's rows,
         // claimed one at a time.
         let blocks = max((tiles + largestBlock - 1) / largestBlock, min(2 * workers, tiles / 6))
         let (inputShape, outputShape) = (shape(channels: ci), shape(channels: co))
         let (bt, at) = (UnsafePointer(inputTransform.data), UnsafePointer(outputTransform.data))
-        Compute.parallelChunks(tiles, chunks: blocks) { worker, block in
-            let local = scratchBase + worker * perWorker
+        Compute.parallelChunks(tiles, chunks: blocks) { _, block in
+            let local = ThreadScratch.floats(perWorker)
             let products = local + tileScratch, temporary = products + productScratch
             let (t0, t1) = (Int32(block.lowerBound), Int32(block.upperBound))
             let (v, planeStride) = kept.map { ($0 + block.lowerBound * ci, tiles * ci) } ?? (local, block.count * ci)
@@ -206,18 +202,16 @@ final class WinogradConvolution {
         let perPartition = (tiles + Self.gradientPartitions - 1) / Self.gradientPartitions
         let partitions = (tiles + perPartition - 1) / perPartition
         let block = Self.tilesPerBlock(tileValues: nn * (ci + co))
-        let workers = max(1, Compute.threads)
         let perWorker = nn * block * (ci + co) + n * n * max(ci, co)
         partitionSums.reshape([partitions * nn * plane])
-        scratch.reshape([workers * perWorker])
-        let (sumsBase, scratchBase) = (partitionSums.data, scratch.data)
+        let sumsBase = partitionSums.data
         var gradientShape = shape(channels: co)
         gradientShape.pad = 0
         let (inputShape, bt, a) = (shape(channels: ci), UnsafePointer(inputTransform.data),
                                    UnsafePointer(gradientTransform.data))
         let m = Int32(m)
-        Compute.parallelChunks(partitions, chunks: partitions) { worker, claimed in
-            let x = scratchBase + worker * perWorker
+        Compute.parallelChunks(partitions, chunks: partitions) { _, claimed in
+            let x = ThreadScratch.floats(perWorker)
             let dy = x + nn * block * ci, temporary = dy + nn * block * co
             for partition in claimed {
                 let partitionSums = sumsBase + partition * nn * plane
