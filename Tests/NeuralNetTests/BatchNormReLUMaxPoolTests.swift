@@ -72,18 +72,6 @@ import Testing
         for i in dx.indices { #expect(abs(dx[i] - expected[i]) <= 1e-5 * max(1, abs(expected[i])), "dx[\(i)]") }
     }
 
-    /// The folded stage as one layer, for the finite-difference check.
-    final class Stage: Layer {
-        let network: Network
-        var needsInputGradient = true
-        init(_ network: Network) { self.network = network }
-        var spec: LayerSpec { .batchNorm() }
-        var outputShape: [Int] { network.outputShape }
-        var parameters: [Parameter] { network.layers[0].parameters }
-        func forward(_ input: Tensor, training: Bool) -> Tensor { network.forward(0..<3, input, training: training) }
-        func backward(_ outputGradient: Tensor) -> Tensor { network.backward(0..<3, outputGradient) }
-    }
-
     @Test(arguments: [true, false])
     func foldedStageMatchesFiniteDifferences(training: Bool) throws {
         let network = try Self.network([4, 4, 2])
@@ -91,7 +79,7 @@ import Testing
         TestTensors.randomize(TestTensors.parameter(norm, "moving_mean").value, seed: 56)
         TestTensors.randomize(TestTensors.parameter(norm, "moving_variance").value, seed: 57, low: 0.3, high: 2)
         let input = TestTensors.random([3, 4, 4, 2], seed: 58, low: -1, high: 2)
-        GradientCheck(tolerance: 2e-3, training: training).check(Stage(network), input: input)
+        GradientCheck(tolerance: 2e-3, training: training).check(StageLayer(network, 0..<3), input: input)
     }
 
     /// Inference runs the layers (the BatchNorm with its ReLU, then the pool), and a backward after it gives

@@ -58,18 +58,6 @@ import Testing
     /// |a − b| within 1e-5 of the quantities' size (Float round-off over sums of `scale` terms).
     func close(_ a: Double, _ b: Double, scale: Double = 1) -> Bool { abs(a - b) <= 1e-5 * max(1, abs(b), scale) }
 
-    /// The folded stage as one layer, for the finite-difference check.
-    final class Stage: Layer {
-        let network: Network
-        var needsInputGradient = true
-        init(_ network: Network) { self.network = network }
-        var spec: LayerSpec { .batchNorm() }
-        var outputShape: [Int] { network.outputShape }
-        var parameters: [Parameter] { network.layers[0].parameters }
-        func forward(_ input: Tensor, training: Bool) -> Tensor { network.forward(0..<2, input, training: training) }
-        func backward(_ outputGradient: Tensor) -> Tensor { network.backward(0..<2, outputGradient) }
-    }
-
     @Test(arguments: [true, false])
     func foldedStageMatchesFiniteDifferences(training: Bool) throws {
         let network = try Self.pair([3, 3, 2])
@@ -77,7 +65,7 @@ import Testing
         TestTensors.randomize(TestTensors.parameter(norm, "moving_mean").value, seed: 35)
         TestTensors.randomize(TestTensors.parameter(norm, "moving_variance").value, seed: 36, low: 0.3, high: 2)
         let input = TestTensors.random([4, 3, 3, 2], seed: 37, low: -1, high: 2)
-        GradientCheck(tolerance: 2e-3, training: training).check(Stage(network), input: input)
+        GradientCheck(tolerance: 2e-3, training: training).check(StageLayer(network, 0..<2), input: input)
     }
 
     /// Folded, the network gives exactly what the two layers give one after the other, in training and at
