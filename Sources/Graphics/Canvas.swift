@@ -28,11 +28,13 @@ public final class Canvas {
     /// A canvas over a window. Prefers the GPU renderer with vsync (smooth, no tearing, no busy loop). Where
     /// OpenGL is only emulated on the CPU (llvmpipe: Xvfb, VMs, no GPU driver) it costs the model most of a
     /// core, so there the software renderer draws straight into the window's X11 image instead.
-    /// `renderer` forces one or the other.
+    /// A machine with no GPU device at all gets the software renderer without OpenGL being tried: loading
+    /// Mesa only to find llvmpipe maps its LLVM (about 50 MB resident) for good. `renderer` forces one or the other.
     public init(window: OpaquePointer, vsync: Bool = true, renderer wanted: RendererChoice = .automatic) throws {
         let accelerated = SDL_RENDERER_ACCELERATED.rawValue | (vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0)
         var chosen: OpaquePointer?
-        if wanted != .software, let gpu = SDL_CreateRenderer(window, -1, accelerated) {
+        let tries = wanted == .gpu || (wanted == .automatic && Canvas.machineHasGPUDevice)
+        if tries, let gpu = SDL_CreateRenderer(window, -1, accelerated) {
             if wanted != .gpu, let rasterizer = Canvas.openGLRenderer(), Canvas.isCPURasterizer(rasterizer) {
                 SDL_DestroyRenderer(gpu)
             } else {
@@ -76,6 +78,13 @@ public final class Canvas {
         textCache.clear() // textures belong to the renderer: destroy them first
         if ownsRenderer { SDL_DestroyRenderer(renderer) }
         if let surface { SDL_FreeSurface(surface) }
+    }
+
+    /// Whether the kernel shows a GPU: a DRM device (/dev/dri: Intel, AMD, Nouveau, virtio) or NVIDIA's own.
+    static var machineHasGPUDevice: Bool {
+        let files = FileManager.default
+        let dri = (try? files.contentsOfDirectory(atPath: "/dev/dri")) ?? []
+        return dri.contains { $0.hasPrefix("card") || $0.hasPrefix("renderD") } || files.fileExists(atPath: "/dev/nvidiactl")
     }
 
     /// The `GL_RENDERER` string of the current OpenGL context (the one an OpenGL SDL renderer just made).
