@@ -176,8 +176,9 @@ struct ModelFileTests {
 
 /// Model files written before networks could be graphs load as chains and save their architecture unchanged.
 @Suite struct ChainModelFileTests {
-    @Test func shippedModelLoadsAsTheSameChain() throws {
-        let url = TestData.repositoryRoot.appendingPathComponent("Resources/Models/emoscope-compact.safetensors")
+    /// The default model of the sessions before graphs (now one member of the shipped ensemble).
+    @Test func aModelFromBeforeGraphsLoadsAsTheSameChain() throws {
+        let url = TestData.fixtures.appendingPathComponent("models/compact-60.safetensors")
         let stored = try #require(try SafeTensors.read(url).metadata["emoscope.architecture"])
         let model = try ModelFile.load(url)
         #expect(model.network.isChain)
