@@ -113,10 +113,10 @@ public final class BatchNorm: Layer {
     /// The statistics of the last training forward.
     var batchStatistics: (mean: [Float], inverse: [Float]) { (batchMean, inverseStd) }
 
-    /// Stores dβ and dγ from `sums` (Σ g, then Σ g·x̂ per channel) over `rows` rows of a training batch, and
-    /// returns the per-channel factors of dx = k·(g − meanDBeta − x̂·meanDGamma).
+    /// Stores dβ and dγ from `sums` (Σ g, then Σ g·x̂ per channel) over `rows` rows, and returns the
+    /// per-channel factors of a training batch's dx = k·(g − meanDBeta − x̂·meanDGamma).
     func takeGradientSums(_ sums: [Double], rows: Int) -> (k: [Float], meanDBeta: [Float], meanDGamma: [Float]) {
-        let c = channels, m = Float(rows)
+        let c = channels, m = Float(max(rows, 1))
         for j in 0..<c {
             beta.gradient[j] = Float(sums[j])
             gamma.gradient[j] = Float(sums[c + j])
@@ -151,16 +151,11 @@ public final class BatchNorm: Layer {
                 }
             }
         }
-        for j in 0..<c {
-            beta.gradient[j] = Float(sums[j])
-            gamma.gradient[j] = Float(sums[c + j])
-        }
+        let trained = takeGradientSums(sums, rows: rows)
         guard needsInputGradient, rows > 0 else { return inputGradient }
         // Training: dx = γ/(σ·M) · (M·g − dβ − x̂·dγ). Inference: dx = scale·g (the same with dβ, dγ terms 0).
-        let m = Float(rows), training = lastForwardWasTraining
-        let k = (0..<c).map { training ? gamma.value[$0] * inverseStd[$0] : scale[$0] }
-        let meanDBeta = (0..<c).map { training ? beta.gradient[$0] / m : 0 }
-        let meanDGamma = (0..<c).map { training ? gamma.gradient[$0] / m : 0 }
+        let none = [Float](repeating: 0, count: c)
+        let (k, meanDBeta, meanDGamma) = lastForwardWasTraining ? trained : (scale, none, none)
         let dx = inputGradient.data
         mean.withUnsafeBufferPointer { mu in
             inverse.withUnsafeBufferPointer { inv in
