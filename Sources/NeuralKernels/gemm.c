@@ -6,7 +6,7 @@
 // L1. A is read in place, transposed or not (the kernels take either): copying it cost more than it saved.
 // Only an alpha other than 1 makes a scaled copy of A's block.
 
-enum { KC = 256, MC = 192, NC = 1024 };
+enum { KC = 256, MC = 192, NC = 1024, SMALL_M = 12 };
 
 // packed[k][j] of op(B)'s rows k0 ..< k0 + kc and columns j0 ..< j0 + nc, in nk_pack's panels.
 static void pack_b(int transposed, int kc, int nc, const float *b, int ldb, int k0, int j0, float *packed) {
@@ -54,6 +54,12 @@ int nk_gemm(int transposeA, int transposeB, int m, int n, int k, float alpha, co
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[(long)i * ldc + j] *= beta;
     if (k <= 0 || alpha == 0) {
         if (beta == 0) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[(long)i * ldc + j] = 0;
+        return 0;
+    }
+    // A few rows of A (a small batch through a Dense layer): each block of B would be packed for one pass of
+    // the kernel, so the kernel reads B in place instead, once.
+    if (m <= SMALL_M && !transposeB && alpha == 1) {
+        nk_sgemm_block(transposeA, m, n, k, a, lda, b, ldb, beta != 0, c, ldc);
         return 0;
     }
     const int kc0 = k < KC ? k : KC, mc0 = m < MC ? m : MC, nc0 = n < NC ? n : NC;

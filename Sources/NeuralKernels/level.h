@@ -64,6 +64,9 @@ static inline NKLevel nk_dispatch_level(void) {
 // at a[k·lda + r]): `nk_gemm`'s blocks.
 void nk_sgemm_packed_block(int transposeA, int rows, int columns, int inner, const float *a, int lda, const float *packed,
                            int accumulate, float *c, int ldc);
+// The same with B unpacked (leading dimension ldb), read in place.
+void nk_sgemm_block(int transposeA, int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                    int accumulate, float *c, int ldc);
 
 #if NK_X86
 // winograd_six.c: Winograd's tile transforms for the n = 6 matrices, unrolled; 0 where L or Aᵀ is another

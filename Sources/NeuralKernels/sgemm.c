@@ -265,3 +265,8 @@ void nk_sgemm_packed_block(int transposeA, int rows, int columns, int inner, con
                            int accumulate, float *c, int ldc) {
     sgemm(rows, columns, inner, a, lda, transposeA != 0, packed, 0, 1, 0, accumulate, c, ldc);
 }
+
+void nk_sgemm_block(int transposeA, int rows, int columns, int inner, const float *a, int lda, const float *b, int ldb,
+                    int accumulate, float *c, int ldc) {
+    sgemm(rows, columns, inner, a, lda, transposeA != 0, b, ldb, 0, 0, accumulate, c, ldc);
+}

@@ -137,9 +137,10 @@ struct MatrixProductTests {
     }
 
     /// The large product (BLAS's sgemm) at every level, for every transpose, over the edges of its blocks
-    /// (256 of the inner dimension, 192 rows, 1024 columns) and empty ones, with alpha and beta of 1 and not.
+    /// (256 of the inner dimension, 192 rows, 1024 columns) and empty ones, with alpha and beta of 1 and not;
+    /// up to 12 rows it reads B in place (one face through a Dense layer).
     @Test(arguments: KernelLevel.allCases, [(13, 37, 300), (200, 20, 5), (1, 1, 1), (3, 1030, 2), (17, 33, 513),
-                                            (0, 5, 3), (5, 0, 3), (4, 5, 0)])
+                                            (0, 5, 3), (5, 0, 3), (4, 5, 0), (1, 256, 2304), (12, 47, 300)])
     func largeProductMatchesDirectLoops(level: KernelLevel, shape: (m: Int, n: Int, k: Int)) throws {
         let (m, n, k) = shape
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
