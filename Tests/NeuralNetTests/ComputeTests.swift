@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import NeuralNet
@@ -30,6 +31,33 @@ struct ComputeTests {
             #expect(r.visits.allSatisfy { $0 == 1 }, "items visited other than once")
             let largest = count == 0 ? 0 : (count + min(max(1, chunks), count) - 1) / min(max(1, chunks), count)
             #expect(r.ranges.allSatisfy { $0.count <= largest && !$0.isEmpty })
+        }
+    }
+
+    /// Each task runs once; inside a task a parallel loop stays on the task's thread, and after the tasks
+    /// the loops spread over the workers again.
+    @Test func tasksRunOnceAndKeepTheirLoopsOnTheirThread() {
+        struct Record { var runs = [Int](repeating: 0, count: 5); var strayChunks = 0 }
+        let record = Mutex(Record())
+        Compute.parallelTasks(5) { task in
+            let own = pthread_self()
+            Compute.parallelChunks(64, chunks: 8) { worker, _ in
+                if worker != 0 || pthread_equal(pthread_self(), own) == 0 { record.withLock { $0.strayChunks += 1 } }
+            }
+            record.withLock { $0.runs[task] += 1 }
+        }
+        record.withLock { r in
+            #expect(r.runs == [1, 1, 1, 1, 1])
+            #expect(r.strayChunks == 0, "a task's loop ran chunks on another thread")
+        }
+        #expect(!Compute.isSerialOnThisThread)
+        if Compute.threads > 1 {
+            let threads = Mutex(Set<UInt>())
+            Compute.parallelChunks(64, chunks: 64) { _, _ in
+                threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+                usleep(1000)
+            }
+            #expect(threads.withLock { $0.count } > 1, "loops after the tasks ran on one thread")
         }
     }
 }

@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import NeuralKernels
 import Synchronization
@@ -123,7 +126,7 @@ public enum Compute {
         guard count > 0 else { return }
         let chunks = min(max(1, requested), count)
         let step = (count + chunks - 1) / chunks
-        let workers = min(threads, chunks)
+        let workers = isSerialOnThisThread ? 1 : min(threads, chunks)
         if workers <= 1 {
             for start in stride(from: 0, to: count, by: step) { body(0, start..<min(count, start + step)) }
             return
@@ -155,6 +158,34 @@ public enum Compute {
         }
         nk_add_levels_run_on_this_thread(levelsRun.load(ordering: .relaxed))
     }
+}
+
+extension Compute {
+    /// Runs `body(task)` for tasks 0..<count, each task whole on one worker, claimed one at a time. Inside a
+    /// task every parallel loop and product runs on its own thread alone: for independent pieces of work too
+    /// small to split well (an ensemble's members on one face), one core each beats both cores on each.
+    public static func parallelTasks(_ count: Int, _ body: (_ task: Int) -> Void) {
+        parallelChunks(count, chunks: count) { _, tasks in
+            let wasSerial = isSerialOnThisThread
+            setSerialOnThisThread(true)
+            defer { setSerialOnThisThread(wasSerial) }
+            for task in tasks { body(task) }
+        }
+    }
+
+    /// Whether this thread runs a task of `parallelTasks`, so that its loops stay on it.
+    static var isSerialOnThisThread: Bool { pthread_getspecific(serialKey) != nil }
+
+    private static func setSerialOnThisThread(_ serial: Bool) {
+        pthread_setspecific(serialKey, serial ? UnsafeRawPointer(bitPattern: 1) : nil)
+    }
+
+    private static let serialKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key, nil)
+        precondition(status == 0, "Compute: pthread_key_create failed (\(status))")
+        return key
+    }()
 }
 
 /// Carries a value across threads where the caller guarantees the accesses do not race.

@@ -19,6 +19,21 @@ public final class Network {
     private let gradientSums: [Tensor]
     /// The BatchNorm + ReLU + max pool stages of a chain, by the index of their BatchNorm.
     private let poolingFolds: [Int: BatchNormReLUMaxPool]
+    /// A graph's independent branches before the join they all end in, where it has them (an ensemble's
+    /// members): small batches run them side by side, one core each.
+    let branches: Branches?
+
+    /// Nodes 0..<join split into branches that read only the network's input and their own nodes (each in
+    /// order); the join and every node after it read only nodes from the join on, or the branches' ends.
+    struct Branches {
+        let nodes: [[Int]]
+        let join: Int
+    }
+
+    /// Batches of at most this many samples run a graph's branches side by side (`branches`), the live view's
+    /// three faces and their mirror images among them; larger ones run each layer on all cores, which keeps
+    /// them busy with fewer branches than cores or uneven ones.
+    public var largestBatchForBranches = 8
 
     public init(inputShape: [Int], layers specs: [LayerSpec], inputs edges: [[Int]]? = nil, seed: UInt64 = 0) throws {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
@@ -54,6 +69,26 @@ public final class Network {
             }
         }
         poolingFolds = folds
+        branches = isChain ? nil : Self.findBranches(edges)
+    }
+
+    /// The branches of a graph, or nil when it has fewer than two: the earliest merge node after which no
+    /// node reads one before it is the join, and the nodes before it fall into branches by the edges among them.
+    static func findBranches(_ edges: [[Int]]) -> Branches? {
+        guard let join = edges.indices.first(where: { j in
+            edges[j].count > 1 && edges[(j + 1)...].allSatisfy { $0.allSatisfy { $0 >= j } }
+        }) else { return nil }
+        var root = Array(0..<join)
+        func find(_ node: Int) -> Int {
+            var node = node
+            while root[node] != node { root[node] = root[root[node]]; node = root[node] }
+            return node
+        }
+        for node in 0..<join { for source in edges[node] where source >= 0 { root[find(node)] = find(source) } }
+        var groups: [Int: [Int]] = [:]
+        for node in 0..<join { groups[find(node), default: []].append(node) }
+        guard groups.count > 1 else { return nil }
+        return Branches(nodes: groups.values.sorted { $0[0] < $1[0] }, join: join)
     }
 
     public convenience init(_ architecture: Architecture, seed: UInt64 = 0) throws {
@@ -117,17 +152,30 @@ public final class Network {
         if isChain {
             return stages(through: count).reduce(input) { x, stage in forward(stage, x, training: training) }
         }
-        var outputs: [Tensor] = []
-        outputs.reserveCapacity(count)
-        for index in 0..<count {
-            let sources = inputs[index].map { $0 < 0 ? input : outputs[$0] }
-            if let merge = layers[index] as? any MergeLayer {
-                outputs.append(merge.forward(sources, training: training))
-            } else {
-                outputs.append(layers[index].forward(sources[0], training: training))
+        var outputs = [Tensor?](repeating: nil, count: count)
+        var start = 0
+        if let branches, count > branches.join, input.batchSize <= largestBatchForBranches, Compute.threads > 1 {
+            // Each branch writes only its own nodes' slots.
+            outputs.withUnsafeMutableBufferPointer { slots in
+                let slots = UncheckedSendable(slots)
+                Compute.parallelTasks(branches.nodes.count) { branch in
+                    for index in branches.nodes[branch] { slots.value[index] = node(index, input, slots.value, training: training) }
+                }
             }
+            start = branches.join
         }
-        return outputs[count - 1]
+        for index in start..<count {
+            outputs[index] = outputs.withUnsafeMutableBufferPointer { node(index, input, $0, training: training) }
+        }
+        return outputs[count - 1]!
+    }
+
+    /// Runs layer `index` of a graph on its sources' outputs.
+    private func node(_ index: Int, _ input: Tensor, _ outputs: UnsafeMutableBufferPointer<Tensor?>,
+                      training: Bool) -> Tensor {
+        let sources = inputs[index].map { $0 < 0 ? input : outputs[$0]! }
+        if let merge = layers[index] as? any MergeLayer { return merge.forward(sources, training: training) }
+        return layers[index].forward(sources[0], training: training)
     }
 
     /// How `run` and `propagate` go through layers 0..<count of a chain: one layer at a time, but a BatchNorm
