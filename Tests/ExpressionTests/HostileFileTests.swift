@@ -15,7 +15,7 @@ import Glibc
 struct HostileFileTests {
     /// Runs `body` on another thread and fails the test when it has not returned within `seconds` (a
     /// blocked open of a named pipe would otherwise hang the whole test run).
-    static func finishes(within seconds: Double = 10, _ what: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+    static func finishes(within seconds: Double = 30, _ what: String, _ body: @escaping @Sendable () -> Void) -> Bool {
         let done = DispatchSemaphore(value: 0)
         Thread { body(); done.signal() }.start()
         let finished = done.wait(timeout: .now() + seconds) == .success

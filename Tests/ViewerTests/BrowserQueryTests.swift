@@ -31,7 +31,7 @@ extension SDLSuite {
 
     /// A browser on a fresh dataset, drawn until every face of the split is predicted.
     static func predicted(_ browser: DatasetBrowser, classifier: EmotionClassifying, canvas: Canvas) throws {
-        let deadline = Date(timeIntervalSinceNow: 20)
+        let deadline = Date(timeIntervalSinceNow: 60)
         repeat {
             try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
             Thread.sleep(forTimeInterval: 0.01)
@@ -153,7 +153,7 @@ extension SDLSuite {
 
         // Another browser on the same folder (the folder opened again): done at once for the same model.
         let again = DatasetBrowser(root: root, fonts: try Fonts(), store: store, start: BrowserStart(split: "train"))
-        let deadline = Date(timeIntervalSinceNow: 10)
+        let deadline = Date(timeIntervalSinceNow: 60)
         while again.faces == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         again.startPredictions(classifier: classifier)
         #expect(again.predictions?.fromStore == true && again.predictedCount == Self.perClass.reduce(0, +),

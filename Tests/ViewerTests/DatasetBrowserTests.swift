@@ -34,7 +34,7 @@ extension SDLSuite {
 
     static func loaded(_ root: URL, fonts: Fonts) throws -> DatasetBrowser {
         let browser = DatasetBrowser(root: root, fonts: fonts)
-        let deadline = Date(timeIntervalSinceNow: 10)
+        let deadline = Date(timeIntervalSinceNow: 60)
         while !browser.isLoaded && browser.loadFailure == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(browser.isLoaded, "\(browser.loadFailure ?? "timed out")")
         return browser
@@ -74,7 +74,7 @@ extension SDLSuite {
         let canvas = try Canvas(offscreenWidth: 900, height: 600)
         let browser = try Self.loaded(root, fonts: fonts)
         let classifier = HappyClassifier()
-        let deadline = Date(timeIntervalSinceNow: 10)
+        let deadline = Date(timeIntervalSinceNow: 60)
         repeat {
             try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
             Thread.sleep(forTimeInterval: 0.01)
@@ -103,7 +103,7 @@ extension SDLSuite {
         Thread.sleep(forTimeInterval: 0.3)
         #expect(predictions.done <= atPause + SplitPredictions.batchSize, "at most the batch under way when paused")
         predictions.paused = false
-        let deadline = Date(timeIntervalSinceNow: 10)
+        let deadline = Date(timeIntervalSinceNow: 60)
         while predictions.done < 600 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(predictions.done == 600)
     }

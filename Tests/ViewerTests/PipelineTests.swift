@@ -31,7 +31,7 @@ struct LatestSlotTests {
     @Test func waitingConsumerWakesForANewValue() {
         let slot = LatestSlot<Int>()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { slot.put(42) }
-        #expect(slot.next(after: 0, timeout: 2)?.value == 42)
+        #expect(slot.next(after: 0, timeout: 10)?.value == 42)
     }
 
     @Test func workerAnalysesOnlyTheNewestFrame() {
@@ -43,7 +43,7 @@ struct LatestSlotTests {
         }
         worker.start()
         defer { worker.stop() }
-        let result = worker.results.next(after: 0, timeout: 5)?.value
+        let result = worker.results.next(after: 0, timeout: 30)?.value
         #expect(result?.frameSequence == 3)
         #expect(result?.frame.image.width == 16, "the result carries the frame it was found in")
         #expect(detector.calls == 1, "frames 1 and 2 were never analysed")
