@@ -41,11 +41,11 @@ import TestSupport
                                               try Self.member(3, filters: 4)]),
                         try Network(Self.arms, seed: 2)]
         for network in networks {
-            for batch in [1, 2, 8] {
+            for batch in [1, 2, 8, 9] {
                 let x = TestTensors.random([batch] + Self.shape, seed: UInt64(batch))
-                network.largestBatchForBranches = 8
+                network.runsBranchesSideBySide = true
                 let sideBySide = network(x).array
-                network.largestBatchForBranches = 0
+                network.runsBranchesSideBySide = false
                 let layerByLayer = network(x).array
                 #expect(sideBySide == layerByLayer, "batch \(batch)")
                 #expect(!sideBySide.contains { !$0.isFinite })

@@ -30,10 +30,20 @@ public final class Network {
         let join: Int
     }
 
-    /// Batches of at most this many samples run a graph's branches side by side (`branches`), the live view's
-    /// three faces and their mirror images among them; larger ones run each layer on all cores, which keeps
-    /// them busy with fewer branches than cores or uneven ones.
-    public var largestBatchForBranches = 8
+    /// Whether `run` may run a graph's branches side by side (tests switch it off to compare the two ways).
+    public var runsBranchesSideBySide = true
+
+    /// Batches of at most this many samples (the live view's three faces and their mirror images among them)
+    /// run a graph's branches side by side however many there are: their layers are too little work to split.
+    static let largestBatchForAnyBranches = 8
+
+    /// Side by side, one core per branch: for small batches, and for any batch when the branches share the
+    /// cores evenly (two members on two cores: 55-58 ms against 59-70 ms layer by layer at batch 64).
+    /// Otherwise each layer runs on all cores, which keeps them busy with uneven branches.
+    private func runsBranchesSideBySide(_ branches: Branches, batch: Int) -> Bool {
+        guard runsBranchesSideBySide, Compute.threads > 1 else { return false }
+        return batch <= Self.largestBatchForAnyBranches || branches.nodes.count % Compute.threads == 0
+    }
 
     public init(inputShape: [Int], layers specs: [LayerSpec], inputs edges: [[Int]]? = nil, seed: UInt64 = 0) throws {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
@@ -154,7 +164,7 @@ public final class Network {
         }
         var outputs = [Tensor?](repeating: nil, count: count)
         var start = 0
-        if let branches, count > branches.join, input.batchSize <= largestBatchForBranches, Compute.threads > 1 {
+        if let branches, count > branches.join, runsBranchesSideBySide(branches, batch: input.batchSize) {
             // Each branch writes only its own nodes' slots.
             outputs.withUnsafeMutableBufferPointer { slots in
                 let slots = UncheckedSendable(slots)
