@@ -57,6 +57,15 @@ public final class FaceExplainer: @unchecked Sendable {
 
     public var inputSide: Int { cams[0].network.inputShape[0] }
 
+    /// Softmax of one row of logits, computed as the network's own Softmax computes it.
+    private static func softmax(_ row: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: row.count)
+        row.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { Softmax.apply(x.baseAddress!, rows: 1, columns: row.count, into: $0.baseAddress!) }
+        }
+        return out
+    }
+
     /// The map for `face` (any size; the map has the network's input side) and `emotion`, else the predicted one.
     public func explain(_ face: GrayImage, emotion wanted: Emotion? = nil) -> Explanation {
         let side = inputSide
@@ -85,9 +94,7 @@ public final class FaceExplainer: @unchecked Sendable {
             for cam in cams {
                 let logits = cam.network.logits(input, training: false), k = logits.sampleCount
                 for copy in 0..<copies {
-                    let row = (0..<k).map { logits[copy * k + $0] }, top = row.max() ?? 0
-                    let exps = row.map { expf($0 - top) }, total = exps.reduce(0, +)
-                    let share = exps.map { $0 / total / Float(cams.count) }
+                    let share = Self.softmax((0..<k).map { logits[copy * k + $0] }).map { $0 / Float(cams.count) }
                     mean[copy] = mean[copy].isEmpty ? share : zip(mean[copy], share).map(+)
                 }
             }
@@ -95,8 +102,7 @@ public final class FaceExplainer: @unchecked Sendable {
             let explained = cams.map { cam in
                 let (memberMaps, memberLogits) = cam.maps(input, classes: classes)
                 return (0..<copies).map { copy in
-                    let row = memberLogits[copy], top = row.max() ?? 0
-                    let probability = expf(row[classes[copy]] - top) / row.reduce(0) { $0 + expf($1 - top) }
+                    let probability = Self.softmax(memberLogits[copy])[classes[copy]]
                     return (probability, GradCAM.upsample(memberMaps[copy], height: cam.mapHeight, width: cam.mapWidth,
                                                           toHeight: side, toWidth: side))
                 }
