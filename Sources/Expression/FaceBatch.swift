@@ -23,8 +23,9 @@ public enum FaceBatch {
     }
 
     /// The probabilities of each of `count` faces from the network's logits for a batch made by `fill`:
-    /// softmax of each view, averaged over the views, then shifted by the model's decision bias when it has
-    /// one (p ∝ p · e^bias, per class in the network's order).
+    /// softmax of each view, shifted by the model's decision bias when it has one (p ∝ p · e^bias, per class
+    /// in the network's order: the softmax of logits + bias, as an exported ONNX graph computes it), averaged
+    /// over the views.
     public static func probabilities(logits: Tensor, count: Int, tta: TestTimeAugmentation,
                                      bias: DecisionBias? = nil) -> [[Float]] {
         let k = logits.sampleCount
@@ -37,9 +38,10 @@ public enum FaceBatch {
                 row.withUnsafeMutableBufferPointer {
                     Softmax.apply(logits.data + (copy * count + n) * k, rows: 1, columns: k, into: $0.baseAddress!)
                 }
+                if let bias { row = bias.apply(to: row) }
                 for j in 0..<k { averaged[j] += row[j] / Float(copies) }
             }
-            return bias?.apply(to: averaged) ?? averaged
+            return averaged
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Expression
 import NeuralNet
 import Testing
@@ -37,6 +38,24 @@ struct DecisionBiasTests {
         for n in 0..<faces.count {
             #expect(zip(served[n], evaluated[n]).allSatisfy { abs($0 - $1) < 1e-6 })
             #expect(evaluated[n][0] > plain[n][0], "angry pushed up by its offset")
+        }
+    }
+
+    /// With several views, each view's probabilities are shifted before they are averaged: the softmax of
+    /// logits + bias per view, what an exported ONNX graph with the bias folded in computes (Double loops).
+    @Test func eachViewIsShiftedBeforeTheAverage() {
+        let offsets: [Float] = [0.8, -0.5, 0.1]
+        let logits: [[Float]] = [[2, 1, 0.5], [0.2, 1.5, -1], [1, 1, 1], [-2, 0, 3]]  // 2 views of 2 faces
+        let tensor = Tensor(shape: [4, 3], values: Array(logits.joined()))
+        let got = FaceBatch.probabilities(logits: tensor, count: 2, tta: .flip, bias: DecisionBias(offsets: offsets))
+        for face in 0..<2 {
+            var expected = [Double](repeating: 0, count: 3)
+            for view in 0..<2 {
+                let shifted = zip(logits[view * 2 + face], offsets).map { Double($0) + Double($1) }
+                let total = shifted.map { exp($0) }.reduce(0, +)
+                for c in 0..<3 { expected[c] += exp(shifted[c]) / total / 2 }
+            }
+            for c in 0..<3 { #expect(abs(Double(got[face][c]) - expected[c]) < 1e-6, "face \(face) class \(c)") }
         }
     }
 }

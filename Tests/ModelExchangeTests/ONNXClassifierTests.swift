@@ -16,9 +16,12 @@ import TestSupport
         return (0..<count).map { GrayImage(width: width, height: height, pixels: Array(pixels[($0 * height * width)..<(($0 + 1) * height * width)])) }
     }
 
+    /// As `export-onnx` writes it: a decision bias in the model's notes is folded into the graph.
     func exported(_ model: ModelFile, metadata: [String: String] = [:]) throws -> URL {
-        try Models.write(ONNXExporter.data(of: model.network, classNames: model.classNames,
-                                           normalization: model.normalization, metadata: metadata), "model.onnx")
+        let bias = DecisionBias(notes: model.notes, classes: model.classNames.count)
+        return try Models.write(ONNXExporter.data(of: model.network, classNames: model.classNames,
+                                                  normalization: model.normalization, logitOffsets: bias?.offsets,
+                                                  metadata: metadata), "model.onnx")
     }
 
     @Test(arguments: [false, true])
