@@ -37,14 +37,19 @@ struct BenchInferenceCommand: ParsableCommand {
         let one = Self.randomInput(batch: 1, shape: network.inputShape)
         let single = Stopwatch.samples(runs: runs, warmup: 20) { _ = network(one) }
         let median1 = Stopwatch.median(single)
+        // Which path ran: an ensemble's members side by side, one core each, or each layer on all cores.
+        func path(_ batch: Int) -> String {
+            let branches = network.branchesSideBySide(batch: batch)
+            return branches > 0 ? ", \(branches) branches side by side" : ""
+        }
         print(String(format: "batch 1:  median %.2f ms, min %.2f ms (%d runs)  = %.1f GFLOP/s", median1 * 1e3,
-                     single[0] * 1e3, runs, gflop / median1) + peaks.fraction(gflop / median1))
+                     single[0] * 1e3, runs, gflop / median1) + peaks.fraction(gflop / median1) + path(1))
 
         let batch = Self.randomInput(batch: 64, shape: network.inputShape)
         let many = Stopwatch.samples(runs: batchRuns, warmup: 2) { _ = network(batch) }
         let median64 = Stopwatch.median(many)
         print(String(format: "batch 64: median %.1f ms = %.0f images/s = %.1f GFLOP/s (%d runs)", median64 * 1e3,
-                     64 / median64, 64 * gflop / median64, batchRuns) + peaks.fraction(64 * gflop / median64))
+                     64 / median64, 64 * gflop / median64, batchRuns) + peaks.fraction(64 * gflop / median64) + path(64))
 
         let labels = (0..<64).map { $0 % network.outputShape[0] }
         let loss = CrossEntropyLoss()

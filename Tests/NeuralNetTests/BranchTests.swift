@@ -26,6 +26,8 @@ import TestSupport
                                              try Self.member(3, filters: 4)])
         let perMember = 8  // a member's layers before its Softmax
         #expect(ensemble.branches?.join == ensemble.layers.count - 2)
+        #expect(ensemble.branchesSideBySide(batch: 1) == (Compute.threads > 1 ? 3 : 0))
+        #expect(ensemble.branchesSideBySide(batch: 64) == (Compute.threads == 3 ? 3 : 0), "uneven branches run layer by layer on large batches")
         #expect(ensemble.branches?.nodes == (0..<3).map { Array($0 * perMember..<($0 + 1) * perMember) })
         let arms = try Network(Self.arms, seed: 1)
         #expect(arms.branches?.join == 3 && arms.branches?.nodes == [[0, 1], [2]])

@@ -40,6 +40,13 @@ public final class Network {
     /// Side by side, one core per branch: for small batches, and for any batch when the branches share the
     /// cores evenly (two members on two cores: 55-58 ms against 59-70 ms layer by layer at batch 64).
     /// Otherwise each layer runs on all cores, which keeps them busy with uneven branches.
+    /// How many branches `run` runs side by side for a batch of `batch` samples (0: layer by layer), for
+    /// benchmarks to say which path ran.
+    public func branchesSideBySide(batch: Int) -> Int {
+        guard let branches, runsBranchesSideBySide(branches, batch: batch) else { return 0 }
+        return branches.nodes.count
+    }
+
     private func runsBranchesSideBySide(_ branches: Branches, batch: Int) -> Bool {
         guard runsBranchesSideBySide, Compute.threads > 1 else { return false }
         return batch <= Self.largestBatchForAnyBranches || branches.nodes.count % Compute.threads == 0
