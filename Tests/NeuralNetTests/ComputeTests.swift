@@ -35,7 +35,8 @@ struct ComputeTests {
     }
 
     /// Each task runs once; inside a task a parallel loop stays on the task's thread, and after the tasks
-    /// the loops spread over the workers again.
+    /// this thread's loops are free to spread again. (Whether they do spread depends on what else the
+    /// machine runs: with the whole suite in parallel, one thread may claim every chunk.)
     @Test func tasksRunOnceAndKeepTheirLoopsOnTheirThread() {
         struct Record { var runs = [Int](repeating: 0, count: 5); var strayChunks = 0 }
         let record = Mutex(Record())
@@ -51,13 +52,5 @@ struct ComputeTests {
             #expect(r.strayChunks == 0, "a task's loop ran chunks on another thread")
         }
         #expect(!Compute.isSerialOnThisThread)
-        if Compute.threads > 1 {
-            let threads = Mutex(Set<UInt>())
-            Compute.parallelChunks(64, chunks: 64) { _, _ in
-                threads.withLock { _ = $0.insert(UInt(pthread_self())) }
-                usleep(1000)
-            }
-            #expect(threads.withLock { $0.count } > 1, "loops after the tasks ran on one thread")
-        }
     }
 }
