@@ -37,9 +37,6 @@ public final class Network {
     /// run a graph's branches side by side however many there are: their layers are too little work to split.
     static let largestBatchForAnyBranches = 8
 
-    /// Side by side, one core per branch: for small batches, and for any batch when the branches share the
-    /// cores evenly (two members on two cores: 55-58 ms against 59-70 ms layer by layer at batch 64).
-    /// Otherwise each layer runs on all cores, which keeps them busy with uneven branches.
     /// How many branches `run` runs side by side for a batch of `batch` samples (0: layer by layer), for
     /// benchmarks to say which path ran.
     public func branchesSideBySide(batch: Int) -> Int {
@@ -47,6 +44,9 @@ public final class Network {
         return branches.nodes.count
     }
 
+    /// Side by side, one core per branch: for small batches, and for any batch when the branches share the
+    /// cores evenly (two members on two cores finished a batch of 64 sooner so). Otherwise each layer runs on
+    /// all cores, which keeps them busy with uneven branches.
     private func runsBranchesSideBySide(_ branches: Branches, batch: Int) -> Bool {
         guard runsBranchesSideBySide, Compute.threads > 1 else { return false }
         return batch <= Self.largestBatchForAnyBranches || branches.nodes.count % Compute.threads == 0
@@ -176,7 +176,9 @@ public final class Network {
             outputs.withUnsafeMutableBufferPointer { slots in
                 let slots = UncheckedSendable(slots)
                 Compute.parallelTasks(branches.nodes.count) { branch in
-                    for index in branches.nodes[branch] { slots.value[index] = node(index, input, slots.value, training: training) }
+                    for index in branches.nodes[branch] {
+                        slots.value[index] = node(index, input, slots.value, training: training)
+                    }
                 }
             }
             start = branches.join
