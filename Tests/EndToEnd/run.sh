@@ -66,6 +66,25 @@ wait_snapshot() {
     return 1
 }
 
+# Presses s in window $1 until the $2-th snapshot's JSON satisfies the Python condition $3 (on `r`, the
+# record), for at most $4 seconds: a loaded machine finds and classifies faces later. A snapshot taken too early
+# is removed, so later ones keep their numbers. Prints the last snapshot's path; the checks that follow say
+# what it lacks.
+snapshot_when() {
+    local window=$1 n=$2 condition=$3 deadline=$((SECONDS + $4)) png
+    while :; do
+        press "$window" s
+        png=$(wait_snapshot 10 "$n") || return 1
+        if python3 -c "import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if ($condition) else 1)" \
+            "${png%.png}.json" 2>/dev/null || [ $SECONDS -ge "$deadline" ]; then
+            echo "$png"
+            return 0
+        fi
+        rm -f "$png" "${png%.png}.json"
+        sleep 1
+    done
+}
+
 # ---- 1. A video of faces -----------------------------------------------------------------------
 if [ ! -d "$EMOSCOPE_E2E_FER/val" ] && [ ! -d "$EMOSCOPE_E2E_FER/train" ]; then
     SKIPPED+=("live video with faces: needs the FER2013 folders at $EMOSCOPE_E2E_FER (a fresh clone has none)")
@@ -76,9 +95,8 @@ else
     if W=$(wait_window $APP 60); then
         pass "window 'Emoscope' is up"
         if xdotool search --class '^emoscope$' 2>/dev/null | grep -qx "$W"; then pass "WM class is emoscope (matches StartupWMClass)"; else fail "window's WM class is not 'emoscope'"; fi
-        sleep 4 # faces found and tracked
-        press "$W" s
-        PNG=$(wait_snapshot 10) || fail "no snapshot PNG in $OUT/pictures/Emoscope after pressing s"
+        sleep 2 # faces found and tracked
+        PNG=$(snapshot_when "$W" 1 "len(r['faces']) >= 1" 20) || fail "no snapshot PNG in $OUT/pictures/Emoscope after pressing s"
         if [ -n "${PNG:-}" ]; then
             JSON=${PNG%.png}.json
             python3 - "$PNG" "$JSON" <<'PY' || FAILED=1
@@ -199,7 +217,8 @@ PY
     fi
     "$BIN" analyze "$OUT/faces.avi" "$OUT/faces.avi" "$OUT/faces.avi" --csv "$OUT/killed.csv" --force 2>/dev/null &
     KILLED=$!
-    sleep 2.5
+    # Killed while it writes: once it has written a few rows (within 30 s on a loaded machine).
+    for _ in $(seq 1 100); do [ -f "$OUT/killed.csv" ] && [ "$(wc -l < "$OUT/killed.csv")" -ge 3 ] && break; sleep 0.3; done
     kill -9 $KILLED 2>/dev/null; wait $KILLED 2>/dev/null
     python3 - "$OUT/killed.csv" <<'PY' || FAILED=1
 import sys
@@ -225,9 +244,8 @@ else
     "$BIN" browse --data "$OUT/mini" --filter misclassified --sort loss 2>"$OUT/app-browse.log" &
     APP=$!
     if W=$(wait_window $APP 60); then
-        sleep 6 # the split predicted in the background
-        press "$W" s
-        PNG=$(wait_snapshot 10) || fail "no snapshot of the browser"
+        sleep 3 # the split predicted in the background
+        PNG=$(snapshot_when "$W" 1 "r['browser']['predicted'] == r['browser']['faces']" 60) || fail "no snapshot of the browser"
         if [ -n "${PNG:-}" ]; then
             cp "$PNG" "$OUT/browser-misclassified.png"
             python3 - "${PNG%.png}.json" <<'PY' || FAILED=1
