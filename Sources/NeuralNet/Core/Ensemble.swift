@@ -44,25 +44,15 @@ public enum Ensemble {
     public static func members(of network: Network, sharingWeights: Bool = false) -> [Network]? {
         let count = network.layers.count
         guard count >= 3, network.layers[count - 1] is Softmax, network.layers[count - 2] is EnsembleMean,
-              network.inputs[count - 1] == [count - 2] else { return nil }
-        // Each member is what its end reads, directly or not; members share no layer and cover all others.
-        var owner = [Int?](repeating: nil, count: count - 2)
-        for (member, end) in network.inputs[count - 2].enumerated() {
-            guard end >= 0 else { return nil }
-            var pending = [end]
-            while let node = pending.popLast() {
-                guard node >= 0 else { continue }
-                if let other = owner[node] {
-                    if other != member { return nil }
-                    continue
-                }
-                owner[node] = member
-                pending += network.inputs[node]
-            }
-        }
-        guard owner.allSatisfy({ $0 != nil }) else { return nil }
-        return network.inputs[count - 2].indices.map { member in
-            let nodes = owner.indices.filter { owner[$0] == member }
+              network.inputs[count - 1] == [count - 2], let branches = network.branches, branches.join == count - 2
+        else { return nil }
+        // Each member is the branch that ends in one of the join's inputs (a branch's end is its last node):
+        // members share no layer, and together they cover all others.
+        let ends = network.inputs[count - 2]
+        let members = ends.compactMap { end in branches.nodes.first { $0.last == end } }
+        guard members.count == ends.count, Set(ends).count == ends.count, members.count == branches.nodes.count
+        else { return nil }
+        return members.map { nodes in
             let position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })
             let layers = nodes.map { network.layers[$0].spec } + [.softmax]
             let inputs = nodes.map { network.inputs[$0].map { $0 < 0 ? $0 : position[$0]! } } + [[nodes.count - 1]]
