@@ -38,6 +38,8 @@ struct RebalanceCommand: ParsableCommand {
         let bias = DecisionBias.flattening(meanProbabilities: mean, strength: strength)
         file.notes[DecisionBias.noteKey] = bias.noteValue
         file.notes["decision_bias_strength"] = "\(strength)"
+        // Beside the `command` that made the model (train, ensemble), so its card can be reproduced from the file.
+        file.notes["rebalance_command"] = (["emoscope"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         try file.save(to: URL(fileURLWithPath: out), precision: .f16)
         print("learned prior on \(split) (\(faces.count) faces): "
               + zip(file.classNames, mean).map { "\($0) " + String(format: "%.1f%%", $1 * 100) }.joined(separator: ", "))

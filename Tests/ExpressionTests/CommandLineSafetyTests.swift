@@ -1,5 +1,7 @@
 import Foundation
+import Expression
 import Imaging
+import NeuralNet
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -111,6 +113,27 @@ struct CommandLineSafetyTests {
         let bad = try Self.run(["ensemble", "a.safetensors", "bad.safetensors", "--out", "g.safetensors"], in: folder)
         #expect(bad.status == 1 && bad.output.contains("bad.safetensors"), "\(bad.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("g.safetensors").path))
+    }
+
+    /// `rebalance` writes a biased copy that records how it was made, keeps the model it read, and needs
+    /// --force to replace a file.
+    @Test func rebalanceWritesABiasedCopyAndRecordsItsCommand() throws {
+        let folder = try TestData.temporaryDirectory("cli")
+        let data = try CommandLineMessageTests.csv(in: folder, rows: 4)
+        let network = try Sequential(EmotionArchitecture.tiny.architecture, seed: 1)
+        try ModelFile(network: network, classNames: Emotion.classNames, normalization: .unitRange, notes: ["command": "emoscope train"])
+            .save(to: folder.appendingPathComponent("m.safetensors"))
+        let original = Self.bytes(folder.appendingPathComponent("m.safetensors"))
+        let made = try Self.run(["rebalance", "--model", "m.safetensors", "--data", data.path, "--strength", "0.5", "--out", "r.safetensors"], in: folder)
+        #expect(made.status == 0 && made.output.contains("decision bias (strength 0.5)"), "\(made.output)")
+        #expect(Self.bytes(folder.appendingPathComponent("m.safetensors")) == original)
+        let file = try ModelFile.load(folder.appendingPathComponent("r.safetensors"))
+        #expect(file.notes["command"] == "emoscope train")
+        #expect(file.notes["rebalance_command"] == "emoscope rebalance --model m.safetensors --data \(data.path) --strength 0.5 --out r.safetensors")
+        #expect(file.notes["decision_bias_strength"] == "0.5")
+        #expect(DecisionBias(notes: file.notes, classes: 7)?.offsets.count == 7)
+        let again = try Self.run(["rebalance", "--model", "m.safetensors", "--data", data.path, "--out", "r.safetensors"], in: folder)
+        #expect(again.status == 1 && again.output.contains("--force"), "\(again.output)")
     }
 
     @Test func snapshotProtectsItsPictureAndSidecar() throws {
