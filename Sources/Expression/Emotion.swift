@@ -21,6 +21,12 @@ public enum Emotion: Int, CaseIterable, Sendable, Codable, Hashable, Comparable 
         }
     }
 
+    /// The most probable of seven probabilities in class order (the first on a tie); nil for any other count.
+    public static func mostProbable(_ probabilities: [Float]) -> Emotion? {
+        guard probabilities.count == allCases.count else { return nil }
+        return probabilities.indices.max { probabilities[$0] < probabilities[$1] }.flatMap { Emotion(rawValue: $0) }
+    }
+
     /// Capitalised name for people.
     public var title: String { name.prefix(1).uppercased() + name.dropFirst() }
 

@@ -26,19 +26,16 @@ public struct PhotoEvaluation: Sendable {
 
     public static func run(_ photos: [(path: String, emotion: Emotion)], detector: FaceDetecting,
                            classifier: EmotionClassifying, framing: FaceFraming) -> PhotoEvaluation {
+        let found = PhotoFaces.find(photos, detector: detector, framing: framing)
         var result = PhotoEvaluation()
-        for photo in photos {
-            guard let image = try? BGRAImage(contentsOf: URL(fileURLWithPath: photo.path)) else {
-                result.unreadable.append(photo)
-                continue
-            }
-            let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, framing: framing, smoothing: false)
-            let faces = analyzer.analyse(Frame(image: image, sequence: 1, capturedAt: 0)).faces
-            guard let largest = faces.max(by: { $0.box.area < $1.box.area }), let emotion = largest.emotion else {
-                result.noFace.append(photo)
-                continue
-            }
-            result.confusion.add(truth: photo.emotion.rawValue, prediction: emotion.rawValue)
+        result.noFace = found.noFace
+        result.unreadable = found.unreadable
+        let probabilities = found.crops.isEmpty ? [] : classifier.probabilities(for: found.crops)
+        for (i, p) in probabilities.enumerated() {
+            let photo = (path: found.paths[i], emotion: found.emotions[i])
+            // A classifier that gives no answer leaves the photo without a classified face, as the live view would.
+            guard let prediction = Emotion.mostProbable(p) else { result.noFace.append(photo); continue }
+            result.confusion.add(truth: photo.emotion.rawValue, prediction: prediction.rawValue)
         }
         return result
     }

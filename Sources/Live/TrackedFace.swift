@@ -22,11 +22,7 @@ public struct TrackedFace: Sendable, Equatable, Codable {
     }
 
     /// The most probable emotion, or nil without probabilities.
-    public var emotion: Emotion? {
-        guard probabilities.count == Emotion.allCases.count,
-              let best = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) else { return nil }
-        return Emotion(rawValue: best)
-    }
+    public var emotion: Emotion? { Emotion.mostProbable(probabilities) }
 
     public var confidence: Float { emotion.map { probabilities[$0.rawValue] } ?? 0 }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Expression
 import Foundation
+import Live
 import NeuralNet
 
 struct TrainCommand: ParsableCommand {
@@ -49,6 +50,8 @@ struct TrainCommand: ParsableCommand {
     var preprocessing = FacePreprocessing.none
     @Option(name: .customLong("init"), help: "Start from this model's weights (same architecture) instead of random ones: fine-tuning.")
     var initialModel: String?
+    @Option(help: "Also measure every epoch on the whole photos of this folder's val (or test) split: faces found as the app finds them, the largest classified, a photo without one counted wrong. Logged and plotted; never used to choose the saved epoch.")
+    var photos: String?
     @Option(help: "Where the best model is written.") var out = "model.safetensors"
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
     @Option(help: "Resume from this checkpoint.") var resume: String?
@@ -98,6 +101,7 @@ struct TrainCommand: ParsableCommand {
         try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)],
                                 checkpoint: checkpointURL, data: data, resume: resume,
                                 models: teacher + [initialModel], force: force)
+        let photoFaces = try photos.map(Self.findPhotos)
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {
             throw ValidationErrorText("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")
@@ -118,6 +122,7 @@ struct TrainCommand: ParsableCommand {
         Console.line("Training \(trainer.configuration.architecture): \(trainer.network.parameterCount) parameters, "
               + String(format: "%.3f GFLOP per face", Double(trainer.network.flopsPerSample) / 1e9)
               + "; \(training.faces.count) training and \(validation.faces.count) validation faces")
+        if let photoFaces { trainer.checkPhotos(photoFaces) }
         if resume != nil { Console.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.nextBatch + 1)") }
 
         let signals = StopSignals { trainer.requestStop() }
@@ -133,9 +138,10 @@ struct TrainCommand: ParsableCommand {
         let logHandle = try JSONLinesLog(url: logURL, truncate: resume == nil)
         trainer.onEpoch = { record, isBest in
             progress.finish()
-            Console.line(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%  %.0f img/s  %@%@",
+            Console.line(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%%@  %.0f img/s  %@%@",
                          record.epoch, record.trainLoss, record.trainAccuracy * 100, record.validationLoss,
-                         record.validationAccuracy * 100, record.imagesPerSecond, ProgressLine.duration(record.seconds),
+                         record.validationAccuracy * 100, record.photoAccuracy.map { String(format: "  photos %.2f%%", $0 * 100) } ?? "",
+                         record.imagesPerSecond, ProgressLine.duration(record.seconds),
                          isBest ? "  (best, saved to \(outURL.path))" : ""))
             logHandle.append(record)
             TrainingCurves.render(history: trainer.state.history, next: logURL)
@@ -150,5 +156,20 @@ struct TrainCommand: ParsableCommand {
         }
         Console.line(TrainingSummary.text(state: trainer.state, model: outURL))
         if outcome == .interrupted { throw ExitCode(130) }
+    }
+
+    /// Finds the faces of `--photos` once, before any training; the trainer classifies them after every epoch.
+    private static func findPhotos(in folder: String) throws -> PhotoFaces {
+        let dataset = try Dataset.open(URL(fileURLWithPath: folder))
+        guard let split = dataset.validationSplitName else {
+            throw ValidationErrorText("--photos \(folder) has no val or test split (found: \(dataset.splitNames.joined(separator: ", ")))")
+        }
+        let files = try dataset.files(split: split)
+        guard !files.isEmpty else { throw ValidationErrorText("--photos \(folder)/\(split) has no photos") }
+        let detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
+        let found = PhotoFaces.find(files, detector: detector, framing: .detectorBox)
+        Console.line("photos: \(found.photos) in \(folder)/\(split), a face found in \(found.crops.count)"
+                     + (found.unreadable.isEmpty ? "" : ", \(found.unreadable.count) unreadable"))
+        return found
     }
 }

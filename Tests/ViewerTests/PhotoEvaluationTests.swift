@@ -43,8 +43,13 @@ struct PhotoEvaluationTests {
         #expect(result.noFace.map(\.path) == [photos[3].path])
         #expect(result.unreadable.map(\.path) == [photos[4].path])
         #expect(abs(result.recall(Emotion.happy.rawValue) - 2.0 / 3) < 1e-9, "the photo without a face is a miss")
-        // Every face is classified as the live view does (boxes of 20 and 8 px framed at 1.5x); the largest decides.
-        #expect(classifier.sizes == [30, 12, 30, 12, 30, 12])
+        // The largest face of each photo (boxes of 20 and 8 px, framed at 1.5x) is the one classified.
+        #expect(classifier.sizes == [30, 30, 30])
+        // Training's photo check finds the same faces.
+        let found = PhotoFaces.find(photos, detector: BrightDetector(), framing: FaceFraming(scale: 1.5))
+        #expect(found.crops.map(\.width) == [30, 30, 30] && found.emotions == [.happy, .happy, .sad])
+        #expect(found.noFace.map(\.path) == [photos[3].path] && found.unreadable.map(\.path) == [photos[4].path])
+        #expect(found.photos == 5 && found.labeled.count == 3)
     }
 }
 

@@ -31,6 +31,9 @@ public final class Trainer: @unchecked Sendable {
     /// Extra notes stored in the saved model (the command line, the data folder, …).
     public var modelNotes: [String: String] = [:]
     public var onProgress: ((Progress) -> Void)?
+    /// Faces found in whole photos, classified after every epoch beside validation and logged
+    /// (`EpochRecord.photoAccuracy`); they never choose the saved epoch. Set with `checkPhotos`.
+    public private(set) var photos: (faces: LabeledFaces, count: Int)?
     public var onEpoch: ((EpochRecord, _ isBest: Bool) -> Void)?
 
     private let stopLock = NSLock()
@@ -164,11 +167,19 @@ public final class Trainer: @unchecked Sendable {
                                tta: config.validateWithFlip ? .flip : .none)
             }
             state.schedule.endEpoch(validationLoss: result.loss)
-            let record = EpochRecord(epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(1, state.epochSeen)),
+            let photoAccuracy = photos.map { photos in
+                let found = photos.faces.isEmpty ? 0 : withValidatedWeights {
+                    Evaluation.run(network, on: photos.faces, normalization: config.normalization,
+                                   tta: config.validateWithFlip ? .flip : .none).confusion.correct
+                }
+                return Double(found) / Double(photos.count)
+            }
+            var record = EpochRecord(epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(1, state.epochSeen)),
                                      trainAccuracy: Double(state.epochCorrect) / Double(max(1, state.epochSeen)),
                                      validationLoss: result.loss, validationAccuracy: result.accuracy, learningRate: rate,
                                      seconds: Date().timeIntervalSince(epochStart),
                                      imagesPerSecond: Double(imagesThisRun) / max(trainingSeconds, 1e-9))
+            record.photoAccuracy = photoAccuracy
             state.history.append(record)
             state.elapsedSeconds = secondsBefore + record.seconds
             let isBest = result.accuracy > state.bestAccuracy
@@ -192,6 +203,12 @@ public final class Trainer: @unchecked Sendable {
         return .finished
     }
 
+    /// Also measures every epoch on `found` (counted over all its photos, so a photo without a face is wrong),
+    /// preprocessed as the network's faces are.
+    public func checkPhotos(_ found: PhotoFaces) {
+        photos = found.photos == 0 ? nil : (configuration.preprocessing.apply(found.labeled), found.photos)
+    }
+
     public func saveCheckpoint() throws {
         try TrainingCheckpoint.write(state: state, network: network, optimizer: optimizer, average: average, to: checkpointURL)
     }
@@ -208,6 +225,7 @@ public final class Trainer: @unchecked Sendable {
         notes["epoch"] = "\(record.epoch)"
         notes["validation_accuracy"] = String(format: "%.4f", record.validationAccuracy)
         notes["validation_flip_averaged"] = "\(configuration.validateWithFlip)"
+        if let photoAccuracy = record.photoAccuracy { notes["photo_accuracy"] = String(format: "%.4f", photoAccuracy) }
         notes["seed"] = "\(configuration.seed)"
         if configuration.averageDecay > 0 { notes["weight_average_decay"] = "\(configuration.averageDecay)" }
         if configuration.mixing.mixupAlpha > 0 { notes["mixup_alpha"] = "\(configuration.mixing.mixupAlpha)" }

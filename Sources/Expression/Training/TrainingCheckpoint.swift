@@ -85,4 +85,6 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var learningRate: Float
     public var seconds: Double
     public var imagesPerSecond: Double
+    /// Accuracy on whole photos (`train --photos`), when they were checked.
+    public var photoAccuracy: Double? = nil
 }

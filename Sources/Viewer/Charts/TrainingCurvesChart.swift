@@ -7,6 +7,7 @@ import Expression
 public struct TrainingCurvesChart: Chart {
     public static let trainColor = Theme.accent
     public static let validationColor = Theme.warning
+    public static let photosColor = Color(hex: 0xC792EA)
 
     public let history: [EpochRecord]
     public let title: String
@@ -25,6 +26,7 @@ public struct TrainingCurvesChart: Chart {
         let epochs = AxisScale.epochs(self.history.last?.epoch ?? 1)
         let losses = self.history.flatMap { [$0.trainLoss, $0.validationLoss] }
         let accuracies = self.history.flatMap { [$0.trainAccuracy * 100, $0.validationAccuracy * 100] }
+            + self.history.compactMap { $0.photoAccuracy.map { $0 * 100 } }
         let panels = TrainingCurvesChart.panelRects(size: size)
         loss = PlotArea(rect: TrainingCurvesChart.plotRect(in: panels.0), x: epochs,
                         y: AxisScale(covering: losses, limits: 0...Double.greatestFiniteMagnitude, padding: 0.04))
@@ -52,11 +54,16 @@ public struct TrainingCurvesChart: Chart {
         let (lossPanel, accuracyPanel) = TrainingCurvesChart.panelRects(size: size)
         try drawPanel(on: canvas, fonts: fonts, panel: lossPanel, area: loss, heading: "Loss",
                       caption: "cross-entropy", yLabel: { loss.y.label($0) },
-                      train: history.map(\.trainLoss), validation: history.map(\.validationLoss))
+                      series: [(history.map(\.trainLoss), Self.trainColor), (history.map(\.validationLoss), Self.validationColor)])
         try drawPanel(on: canvas, fonts: fonts, panel: accuracyPanel, area: accuracy, heading: "Accuracy",
                       caption: "% of faces classified correctly", yLabel: { accuracy.y.label($0) + "%" },
-                      train: history.map { $0.trainAccuracy * 100 }, validation: history.map { $0.validationAccuracy * 100 })
+                      series: [(history.map { $0.trainAccuracy * 100 }, Self.trainColor),
+                               (history.map { $0.validationAccuracy * 100 }, Self.validationColor)]
+                          + (hasPhotos ? [(history.map { ($0.photoAccuracy ?? .nan) * 100 }, Self.photosColor)] : []))
     }
+
+    /// Whether any epoch was also measured on whole photos (`train --photos`).
+    public var hasPhotos: Bool { history.contains { $0.photoAccuracy != nil } }
 
     /// The best validation epoch (as model checkpointing keeps it), if any accuracy is finite.
     public var best: EpochRecord? {
@@ -79,6 +86,7 @@ public struct TrainingCurvesChart: Chart {
 
         // Legend, right-aligned on the title row.
         let entries = [("train", TrainingCurvesChart.trainColor), ("validation", TrainingCurvesChart.validationColor)]
+            + (hasPhotos ? [("photos", TrainingCurvesChart.photosColor)] : [])
         let widths = entries.map { fonts.label.measure($0.0).width + 28 + Theme.spacingL }
         var x = size.width - m - widths.reduce(0, +) + Theme.spacingL
         for (i, (name, color)) in entries.enumerated() {
@@ -89,7 +97,7 @@ public struct TrainingCurvesChart: Chart {
     }
 
     private func drawPanel(on canvas: Canvas, fonts: ChartFonts, panel: PixelRect, area: PlotArea, heading: String,
-                           caption: String, yLabel: (Double) -> String, train: [Double], validation: [Double]) throws {
+                           caption: String, yLabel: (Double) -> String, series: [([Double], Color)]) throws {
         canvas.fillRoundedRect(panel, radius: 10, Theme.panel)
         let headingRect = canvas.text(heading, font: fonts.heading, color: Theme.text, x: panel.x + 20, y: panel.y + 16)
         canvas.text(caption, font: fonts.tick, color: Theme.textDim, x: headingRect.maxX + Theme.spacingM, y: panel.y + 19)
@@ -118,7 +126,7 @@ public struct TrainingCurvesChart: Chart {
         let layer = try SmoothLayer(covering: area.rect.insetBy(dx: -6, dy: -6))
         let epochs = history.map { Double($0.epoch) }
         let showDots = history.count <= 60
-        for (values, color) in [(train, TrainingCurvesChart.trainColor), (validation, TrainingCurvesChart.validationColor)] {
+        for (values, color) in series {
             // A NaN or infinite value (a diverged step) breaks the line instead of bending the scale.
             var run: [(x: Double, y: Double)] = []
             for (epoch, value) in zip(epochs, values) {
