@@ -44,7 +44,7 @@ public struct TrackSummary: Sendable {
     /// Every track, in the order first seen, with its means and dominant emotion.
     public var tracks: [Track] {
         order.compactMap { key in
-            guard var (track, sum) = sums[key] else { return nil }
+            guard case (var track, let sum)? = sums[key] else { return nil }
             let means = sum.map { $0 / Double(max(1, track.frames)) }
             track.meanProbabilities = Dictionary(uniqueKeysWithValues: zip(Emotion.allCases.map(\.name), means))
             let best = means.indices.max { means[$0] < means[$1] } ?? 0

@@ -32,7 +32,7 @@ struct ViewerSetup {
                 do { setup.explainer = try FaceExplainer(classifier: native) } catch {
                     setup.explainerProblem = "No why view: \(error)"
                 }
-            } else if let classifier {
+            } else if classifier != nil {
                 // An .onnx model runs inside OpenCV: the browser shares the live view's (locked) one, and there
                 // is no network to explain.
                 setup.datasetClassifier = setup.classifier
