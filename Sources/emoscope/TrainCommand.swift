@@ -116,7 +116,9 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(configuration: config, training: training.faces, validation: validation.faces,
                                   modelURL: outURL, checkpointURL: checkpointURL,
                                   resumeFrom: resume.map { URL(fileURLWithPath: $0) })
-        trainer.modelNotes["command"] = (["emoscope"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let command = (["emoscope"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        // A resumed run's model keeps the command that started it, which --resume alone does not repeat.
+        trainer.modelNotes[resume != nil && trainer.modelNotes["command"] != nil ? "resume_command" : "command"] = command
         trainer.modelNotes["training_images"] = "\(training.faces.count)"
         trainer.modelNotes["validation_images"] = "\(validation.faces.count)"
         Console.line("Training \(trainer.configuration.architecture): \(trainer.network.parameterCount) parameters, "

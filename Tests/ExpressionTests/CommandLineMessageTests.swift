@@ -70,4 +70,24 @@ struct CommandLineMessageTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.ckpt").path))
     }
+
+    /// A resumed run's model still says how the run was started (`--resume` alone does not repeat it), and
+    /// how it was resumed.
+    @Test func aResumedRunKeepsTheCommandThatStartedIt() throws {
+        let folder = try TestData.temporaryDirectory("cli")
+        let data = try Self.csv(in: folder, rows: 6)
+        let start = ["train", "--data", data.path, "--arch", "tiny", "--epochs", "1", "--seed", "5", "--threads", "1"]
+        let first = try CommandLineSafetyTests.run(start, in: folder)
+        #expect(first.status == 0, "\(first.output)")
+        let more = ["train", "--data", data.path, "--resume", "model.ckpt", "--epochs", "2", "--threads", "1"]
+        let second = try CommandLineSafetyTests.run(more, in: folder)
+        #expect(second.status == 0, "\(second.output)")
+        let notes = try ModelFile.load(folder.appendingPathComponent("model.safetensors")).notes
+        #expect(notes["command"] == (["emoscope"] + start).joined(separator: " "), "\(notes)")
+        #expect(notes["seed"] == "5")
+        // The model is rewritten only by a better epoch; the checkpoint holds what the next one would carry.
+        let kept = try #require(try TrainingCheckpoint.readState(folder.appendingPathComponent("model.ckpt")).modelNotes)
+        #expect(kept["command"] == notes["command"], "\(kept)")
+        #expect(kept["resume_command"] == (["emoscope"] + more).joined(separator: " "), "\(kept)")
+    }
 }

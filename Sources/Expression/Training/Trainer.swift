@@ -28,7 +28,8 @@ public final class Trainer: @unchecked Sendable {
     public let modelURL: URL
     public let checkpointURL: URL
     public var modelPrecision: SafeTensors.DType = .f16
-    /// Extra notes stored in the saved model (the command line, the data folder, …).
+    /// Extra notes stored in the saved model (the command line, the data folder, …); a resumed run starts
+    /// from the ones its checkpoint kept.
     public var modelNotes: [String: String] = [:]
     public var onProgress: ((Progress) -> Void)?
     /// Faces found in whole photos, classified after every epoch beside validation and logged
@@ -99,6 +100,7 @@ public final class Trainer: @unchecked Sendable {
             resumed.configuration = configuration
             resumed.schedule = LearningRateSchedule(restoring: resumed.schedule, configuration: configuration)
             state = resumed
+            modelNotes = resumed.modelNotes ?? [:]
         } else {
             state = TrainingState(configuration: configuration, epoch: 0, nextBatch: 0, optimizerStep: 0,
                                   schedule: LearningRateSchedule(configuration: configuration, stepsPerEpoch: batches),
@@ -210,6 +212,7 @@ public final class Trainer: @unchecked Sendable {
     }
 
     public func saveCheckpoint() throws {
+        state.modelNotes = modelNotes
         try TrainingCheckpoint.write(state: state, network: network, optimizer: optimizer, average: average, to: checkpointURL)
     }
 

@@ -20,6 +20,9 @@ public struct TrainingState: Codable, Sendable {
     public var elapsedSeconds: Double
     /// Updates folded into the weight average (nil without one, and in checkpoints from before averaging).
     public var averageUpdates: Int?
+    /// The notes the run's model is saved with (the command that started it, …), so a resumed run keeps
+    /// them (nil in checkpoints from before they were kept).
+    public var modelNotes: [String: String]?
 }
 
 public enum TrainingCheckpoint {
