@@ -101,7 +101,7 @@ struct TrainCommand: ParsableCommand {
         try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)],
                                 checkpoint: checkpointURL, data: data, resume: resume,
                                 models: teacher + [initialModel], force: force)
-        let photoFaces = try photos.map(Self.findPhotos)
+        let photoFaces = try photos.map { try Self.findPhotos(in: URL(fileURLWithPath: $0).standardizedFileURL.path) }
         let dataset = try Dataset.open(URL(fileURLWithPath: data))
         guard let trainSplit = dataset.trainingSplitName else {
             throw ValidationErrorText("\(data) has no train split (found: \(dataset.splitNames.joined(separator: ", ")))")
@@ -124,7 +124,12 @@ struct TrainCommand: ParsableCommand {
         Console.line("Training \(trainer.configuration.architecture): \(trainer.network.parameterCount) parameters, "
               + String(format: "%.3f GFLOP per face", Double(trainer.network.flopsPerSample) / 1e9)
               + "; \(training.faces.count) training and \(validation.faces.count) validation faces")
-        if let photoFaces { trainer.checkPhotos(photoFaces) }
+        // A resumed run measures the photos it measured before, unless told otherwise.
+        if let photoFaces {
+            trainer.checkPhotos(photoFaces.faces, from: photoFaces.folder)
+        } else if resume != nil, let folder = trainer.state.photoFolder {
+            trainer.checkPhotos(try Self.findPhotos(in: folder).faces, from: folder)
+        }
         if resume != nil { Console.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.nextBatch + 1)") }
 
         let signals = StopSignals { trainer.requestStop() }
@@ -161,7 +166,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// Finds the faces of `--photos` once, before any training; the trainer classifies them after every epoch.
-    private static func findPhotos(in folder: String) throws -> PhotoFaces {
+    private static func findPhotos(in folder: String) throws -> (folder: String, faces: PhotoFaces) {
         let dataset = try Dataset.open(URL(fileURLWithPath: folder))
         guard let split = dataset.validationSplitName else {
             throw ValidationErrorText("--photos \(folder) has no val or test split (found: \(dataset.splitNames.joined(separator: ", ")))")
@@ -172,6 +177,6 @@ struct TrainCommand: ParsableCommand {
         let found = PhotoFaces.find(files, detector: detector, framing: .detectorBox)
         Console.line("photos: \(found.photos) in \(folder)/\(split), a face found in \(found.crops.count)"
                      + (found.unreadable.isEmpty ? "" : ", \(found.unreadable.count) unreadable"))
-        return found
+        return (folder, found)
     }
 }

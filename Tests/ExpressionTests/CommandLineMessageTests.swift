@@ -1,5 +1,6 @@
 import Expression
 import Foundation
+import Imaging
 import NeuralNet
 import Testing
 import TestSupport
@@ -76,12 +77,20 @@ struct CommandLineMessageTests {
     @Test func aResumedRunKeepsTheCommandThatStartedIt() throws {
         let folder = try TestData.temporaryDirectory("cli")
         let data = try Self.csv(in: folder, rows: 6)
-        let start = ["train", "--data", data.path, "--arch", "tiny", "--epochs", "1", "--seed", "5", "--threads", "1"]
+        // Photos in which no face is found: every epoch measures them at 0 %.
+        let photos = folder.appendingPathComponent("photos/test/happy")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        for i in 0..<3 { try GrayImage(width: 64, height: 64, fill: UInt8(40 * i)).writePNG(to: photos.appendingPathComponent("\(i).png")) }
+        let start = ["train", "--data", data.path, "--arch", "tiny", "--epochs", "1", "--seed", "5", "--threads", "1",
+                     "--photos", "photos"]
         let first = try CommandLineSafetyTests.run(start, in: folder)
         #expect(first.status == 0, "\(first.output)")
         let more = ["train", "--data", data.path, "--resume", "model.ckpt", "--epochs", "2", "--threads", "1"]
         let second = try CommandLineSafetyTests.run(more, in: folder)
         #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("photos: 3 in \(folder.appendingPathComponent("photos").standardizedFileURL.path)/test, a face found in 0"), "\(second.output)")
+        let log = try String(contentsOf: folder.appendingPathComponent("model.log.jsonl"), encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 2 && log.split(separator: "\n").allSatisfy { $0.contains("\"photoAccuracy\":0") }, "\(log)")
         let notes = try ModelFile.load(folder.appendingPathComponent("model.safetensors")).notes
         #expect(notes["command"] == (["emoscope"] + start).joined(separator: " "), "\(notes)")
         #expect(notes["seed"] == "5")

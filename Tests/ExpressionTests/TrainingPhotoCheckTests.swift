@@ -43,7 +43,7 @@ struct TrainingPhotoCheckTests {
         }
         photos.noFace = [("a.png", .happy), ("b.png", .sad)]
         #expect(photos.photos == 16)
-        trainer.checkPhotos(photos)
+        trainer.checkPhotos(photos, from: "/photos")
         var saved: [EpochRecord] = []
         trainer.onEpoch = { record, isBest in if isBest { saved.append(record) } }
         #expect(try trainer.run() == .finished)

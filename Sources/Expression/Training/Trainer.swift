@@ -207,8 +207,9 @@ public final class Trainer: @unchecked Sendable {
 
     /// Also measures every epoch on `found` (counted over all its photos, so a photo without a face is wrong),
     /// preprocessed as the network's faces are.
-    public func checkPhotos(_ found: PhotoFaces) {
+    public func checkPhotos(_ found: PhotoFaces, from folder: String) {
         photos = found.photos == 0 ? nil : (configuration.preprocessing.apply(found.labeled), found.photos)
+        state.photoFolder = folder
     }
 
     public func saveCheckpoint() throws {

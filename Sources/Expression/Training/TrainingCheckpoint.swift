@@ -23,6 +23,8 @@ public struct TrainingState: Codable, Sendable {
     /// The notes the run's model is saved with (the command that started it, …), so a resumed run keeps
     /// them (nil in checkpoints from before they were kept).
     public var modelNotes: [String: String]?
+    /// The folder of whole photos measured after every epoch (`train --photos`), measured again on resuming.
+    public var photoFolder: String?
 }
 
 public enum TrainingCheckpoint {
