@@ -50,7 +50,7 @@ struct TrainCommand: ParsableCommand {
     var preprocessing = FacePreprocessing.none
     @Option(name: .customLong("init"), help: "Start from this model's weights (same architecture) instead of random ones: fine-tuning.")
     var initialModel: String?
-    @Option(help: "Also measure every epoch on the whole photos of this folder's val (or test) split: faces found as the app finds them, the largest classified, a photo without one counted wrong. Logged and plotted; never used to choose the saved epoch.")
+    @Option(help: "Also measure every epoch on the whole photos of this folder's val (or test) split: faces found as the app finds them, the largest classified, a photo without one counted wrong. Logged and plotted; the epoch best on validation and photos together (the mean of the two accuracies) is also kept beside OUT (model.val-photos.safetensors beside model.safetensors).")
     var photos: String?
     @Option(help: "Where the best model is written.") var out = "model.safetensors"
     @Option(help: "Checkpoint file (default: OUT with .ckpt).") var checkpoint: String?
@@ -98,7 +98,9 @@ struct TrainCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? outURL.deletingPathExtension().path + ".ckpt")
         let logURL = URL(fileURLWithPath: log ?? outURL.deletingPathExtension().path + ".log.jsonl")
-        try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)],
+        let jointURL = Trainer.jointModelURL(besides: outURL)
+        try OutputFile.training(outputs: [outURL, checkpointURL, logURL, TrainingCurves.url(next: logURL)]
+                                    + (photos != nil ? [jointURL] : []),
                                 checkpoint: checkpointURL, data: data, resume: resume,
                                 models: teacher + [initialModel], force: force)
         let photoFaces = try photos.map { try Self.findPhotos(in: URL(fileURLWithPath: $0).standardizedFileURL.path) }
@@ -126,9 +128,9 @@ struct TrainCommand: ParsableCommand {
               + "; \(training.faces.count) training and \(validation.faces.count) validation faces")
         // A resumed run measures the photos it measured before, unless told otherwise.
         if let photoFaces {
-            trainer.checkPhotos(photoFaces.faces, from: photoFaces.folder)
+            trainer.checkPhotos(photoFaces.faces, from: photoFaces.folder, jointModel: jointURL)
         } else if resume != nil, let folder = trainer.state.photoFolder {
-            trainer.checkPhotos(try Self.findPhotos(in: folder).faces, from: folder)
+            trainer.checkPhotos(try Self.findPhotos(in: folder).faces, from: folder, jointModel: jointURL)
         }
         if resume != nil { Console.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.nextBatch + 1)") }
 
@@ -145,11 +147,12 @@ struct TrainCommand: ParsableCommand {
         let logHandle = try JSONLinesLog(url: logURL, truncate: resume == nil)
         trainer.onEpoch = { record, isBest in
             progress.finish()
-            Console.line(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%%@  %.0f img/s  %@%@",
+            Console.line(String(format: "epoch %d: loss %.4f acc %.2f%%  val loss %.4f val acc %.2f%%%@  %.0f img/s  %@%@%@",
                          record.epoch, record.trainLoss, record.trainAccuracy * 100, record.validationLoss,
                          record.validationAccuracy * 100, record.photoAccuracy.map { String(format: "  photos %.2f%%", $0 * 100) } ?? "",
                          record.imagesPerSecond, ProgressLine.duration(record.seconds),
-                         isBest ? "  (best, saved to \(outURL.path))" : ""))
+                         isBest ? "  (best, saved to \(outURL.path))" : "",
+                         trainer.state.bestJointEpoch == record.epoch ? "  (best on val and photos, saved to \(jointURL.path))" : ""))
             logHandle.append(record)
             TrainingCurves.render(history: trainer.state.history, next: logURL)
         }
@@ -161,7 +164,7 @@ struct TrainCommand: ParsableCommand {
         case .interrupted:
             Console.line("Interrupted: checkpoint written to \(checkpointURL.path). Continue with --resume \(checkpointURL.path)")
         }
-        Console.line(TrainingSummary.text(state: trainer.state, model: outURL))
+        Console.line(TrainingSummary.text(state: trainer.state, model: outURL, jointModel: trainer.jointModelURL))
         if outcome == .interrupted { throw ExitCode(130) }
     }
 

@@ -43,7 +43,9 @@ struct TrainingPhotoCheckTests {
         }
         photos.noFace = [("a.png", .happy), ("b.png", .sad)]
         #expect(photos.photos == 16)
-        trainer.checkPhotos(photos, from: "/photos")
+        let joint = folder.appendingPathComponent("m.val-photos.safetensors")
+        #expect(Trainer.jointModelURL(besides: folder.appendingPathComponent("m.safetensors")) == joint)
+        trainer.checkPhotos(photos, from: "/photos", jointModel: joint)
         var saved: [EpochRecord] = []
         trainer.onEpoch = { record, isBest in if isBest { saved.append(record) } }
         #expect(try trainer.run() == .finished)
@@ -58,6 +60,19 @@ struct TrainingPhotoCheckTests {
         #expect(best.photoAccuracy == Double(right) / 16, "\(right) of 16")
         let notes = try ModelFile.load(folder.appendingPathComponent("m.safetensors")).notes
         #expect(notes["photo_accuracy"] == String(format: "%.4f", Double(right) / 16))
+        #expect(notes["selected_on"] == "validation")
+
+        // Beside it, the epoch whose mean of validation and photo accuracy is highest (the first on a tie).
+        let bestScore = try #require(records.compactMap(\.jointScore).max())
+        let firstBest = try #require(records.first { $0.jointScore == bestScore })
+        #expect(trainer.state.bestJointEpoch == firstBest.epoch)
+        let jointNotes = try ModelFile.load(joint).notes
+        #expect(jointNotes["selected_on"] == "validation and photos")
+        #expect(jointNotes["epoch"] == "\(firstBest.epoch)")
+        #expect(jointNotes["photo_accuracy"] == String(format: "%.4f", firstBest.photoAccuracy!))
+        let jointRight = zip(try Classifier(contentsOf: joint, tta: .flip).probabilities(for: photos.crops), photos.emotions)
+            .filter { Emotion.mostProbable($0.0) == $0.1 }.count
+        #expect(firstBest.photoAccuracy == Double(jointRight) / 16, "\(jointRight) of 16")
         // Logged as a field of the epoch's record; records without it still read.
         let line = try JSONEncoder().encode(best)
         #expect(String(decoding: line, as: UTF8.self).contains("\"photoAccuracy\""))

@@ -33,8 +33,11 @@ public final class Trainer: @unchecked Sendable {
     public var modelNotes: [String: String] = [:]
     public var onProgress: ((Progress) -> Void)?
     /// Faces found in whole photos, classified after every epoch beside validation and logged
-    /// (`EpochRecord.photoAccuracy`); they never choose the saved epoch. Set with `checkPhotos`.
+    /// (`EpochRecord.photoAccuracy`); they never choose `modelURL`'s epoch. Set with `checkPhotos`.
     public private(set) var photos: (faces: LabeledFaces, count: Int)?
+    /// With photos: where the epoch best on validation and photos together goes (the mean of the two
+    /// accuracies), since the epochs best on FER2013 alone are seldom the best on real photos.
+    public private(set) var jointModelURL: URL?
     public var onEpoch: ((EpochRecord, _ isBest: Bool) -> Void)?
 
     private let stopLock = NSLock()
@@ -188,7 +191,12 @@ public final class Trainer: @unchecked Sendable {
             if isBest {
                 state.bestAccuracy = result.accuracy
                 state.bestEpoch = record.epoch
-                try withValidatedWeights { try saveModel(record) }
+                try withValidatedWeights { try saveModel(record, to: modelURL) }
+            }
+            if let jointModelURL, let score = record.jointScore, score > (state.bestJointScore ?? -1) {
+                state.bestJointScore = score
+                state.bestJointEpoch = record.epoch
+                try withValidatedWeights { try saveModel(record, to: jointModelURL, selectedOn: "validation and photos") }
             }
             state.epoch += 1
             state.nextBatch = 0
@@ -206,10 +214,17 @@ public final class Trainer: @unchecked Sendable {
     }
 
     /// Also measures every epoch on `found` (counted over all its photos, so a photo without a face is wrong),
-    /// preprocessed as the network's faces are.
-    public func checkPhotos(_ found: PhotoFaces, from folder: String) {
+    /// preprocessed as the network's faces are, and keeps the epoch best on validation and photos together
+    /// in `jointModel`.
+    public func checkPhotos(_ found: PhotoFaces, from folder: String, jointModel: URL) {
         photos = found.photos == 0 ? nil : (configuration.preprocessing.apply(found.labeled), found.photos)
+        jointModelURL = photos == nil ? nil : jointModel
         state.photoFolder = folder
+    }
+
+    /// Where the epoch best on validation and photos together goes, beside the best on validation.
+    public static func jointModelURL(besides model: URL) -> URL {
+        model.deletingPathExtension().appendingPathExtension("val-photos").appendingPathExtension(model.pathExtension.isEmpty ? "safetensors" : model.pathExtension)
     }
 
     public func saveCheckpoint() throws {
@@ -223,8 +238,9 @@ public final class Trainer: @unchecked Sendable {
         return try average.withAveragedWeights(body)
     }
 
-    private func saveModel(_ record: EpochRecord) throws {
+    private func saveModel(_ record: EpochRecord, to url: URL, selectedOn: String = "validation") throws {
         var notes = modelNotes
+        notes["selected_on"] = selectedOn
         notes["architecture_name"] = configuration.architecture
         notes["epoch"] = "\(record.epoch)"
         notes["validation_accuracy"] = String(format: "%.4f", record.validationAccuracy)
@@ -245,7 +261,7 @@ public final class Trainer: @unchecked Sendable {
         notes["schedule"] = configuration.schedule.rawValue
         let file = ModelFile(network: network, classNames: Emotion.classNames, normalization: configuration.normalization,
                              notes: notes)
-        try file.save(to: modelURL, precision: modelPrecision)
+        try file.save(to: url, precision: modelPrecision)
     }
 
     static func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {

@@ -25,6 +25,9 @@ public struct TrainingState: Codable, Sendable {
     public var modelNotes: [String: String]?
     /// The folder of whole photos measured after every epoch (`train --photos`), measured again on resuming.
     public var photoFolder: String?
+    /// The best mean of validation and photo accuracy so far, and its epoch (nil without photos).
+    public var bestJointScore: Double?
+    public var bestJointEpoch: Int?
 }
 
 public enum TrainingCheckpoint {
@@ -92,4 +95,7 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var imagesPerSecond: Double
     /// Accuracy on whole photos (`train --photos`), when they were checked.
     public var photoAccuracy: Double? = nil
+
+    /// What chooses the epoch kept for validation and photos together: the mean of the two accuracies.
+    public var jointScore: Double? { photoAccuracy.map { ($0 + validationAccuracy) / 2 } }
 }
