@@ -28,10 +28,18 @@ public enum ModelOpening {
 }
 
 extension Classifier {
-    /// A classifier for a `.safetensors` model or a Keras model.json (see `ModelOpening.open`).
+    /// A classifier for a `.safetensors` model or a Keras model.json (see `ModelOpening.open`), served with the
+    /// views its notes name (`TestTimeAugmentation.served(by:)`), else flip.
+    public convenience init(opening url: URL, kerasWeights: URL? = nil,
+                            kerasInputScale: Float = KerasImporter.tutorialInputScale) throws {
+        let model = try ModelOpening.open(url, kerasWeights: kerasWeights, kerasInputScale: kerasInputScale)
+        try self.init(model: model, url: url, tta: TestTimeAugmentation.served(by: model.notes))
+    }
+
+    /// The same, with the views given.
     public convenience init(opening url: URL, kerasWeights: URL? = nil,
                             kerasInputScale: Float = KerasImporter.tutorialInputScale,
-                            tta: TestTimeAugmentation = .flip) throws {
+                            tta: TestTimeAugmentation) throws {
         let model = try ModelOpening.open(url, kerasWeights: kerasWeights, kerasInputScale: kerasInputScale)
         try self.init(model: model, url: url, tta: tta)
     }

@@ -1,10 +1,21 @@
 /// Which views of each face are classified and their probabilities averaged: the face as it is (`none`),
-/// with its mirror image (`flip`), or five crops — the centre and the four corners of a crop 46/48 of the
+/// with its mirror image (`flip`), the face and a view 10 % closer, each with its mirror (`zoom`: the
+/// closer view crops the background and hair a detector's box leaves around the face), or five crops — the centre and the four corners of a crop 46/48 of the
 /// side, each scaled back to the full side — each with its mirror (`crops`, ten views), the multi-crop
 /// averaging published FER2013 recipes report (they train on crops; a model trained on whole faces with
 /// shift and zoom jitter gains little from it, and tighter crops lose context on real photos).
 public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
-    case none, flip, crops
+    case none, flip, zoom, crops
+
+    /// The key in a model file's notes naming the views it is served with (the ones its card measured).
+    public static let noteKey = "tta"
+    /// How much closer the second view of `zoom` is.
+    static let closerZoom: Float = 1.1
+
+    /// The views a model's notes ask for, or `fallback` when they name none (or one this version does not know).
+    public static func served(by notes: [String: String], fallback: TestTimeAugmentation = .flip) -> TestTimeAugmentation {
+        notes[noteKey].flatMap(TestTimeAugmentation.init(rawValue:)) ?? fallback
+    }
 
     /// One view: mirrored or not, then zoomed about the centre and shifted (in output pixels).
     public struct View: Sendable, Equatable {
@@ -22,6 +33,10 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
         switch self {
         case .none: return [plain]
         case .flip: return [plain, View(flipped: true, zoom: 1, shiftX: 0, shiftY: 0)]
+        case .zoom:
+            return [plain, View(flipped: true, zoom: 1, shiftX: 0, shiftY: 0),
+                    View(flipped: false, zoom: Self.closerZoom, shiftX: 0, shiftY: 0),
+                    View(flipped: true, zoom: Self.closerZoom, shiftX: 0, shiftY: 0)]
         case .crops:
             // A crop of side·c whose centre sits d pixels off the face's centre, scaled to `side`: zoom 1/c,
             // and the output shifts by −d·zoom so that the crop's centre lands in the middle.

@@ -77,7 +77,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
         }
         try log.close()
-        try writeReports(tracks)
+        try writeReports(tracks, testTimeAugmentation: setup.testTimeAugmentation)
         if stop.withLock({ $0 }) { throw ExitCode(130) }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data("emoscope: \(failures.count) of \(files.count) files could not be analysed fully\n".utf8))
@@ -85,12 +85,12 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
-    private func writeReports(_ tracks: TrackSummary) throws {
+    private func writeReports(_ tracks: TrackSummary, testTimeAugmentation: TestTimeAugmentation) throws {
         if let summary {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let report = AnalysisReport(files: files, model: try ModelLocator.url(for: classification.model).lastPathComponent,
-                                        testTimeAugmentation: classification.tta.rawValue, every: every,
+                                        testTimeAugmentation: testTimeAugmentation.rawValue, every: every,
                                         smoothing: !noSmoothing, tracks: tracks.tracks)
             do { try encoder.encode(report).write(to: URL(fileURLWithPath: summary), options: .atomic) } catch {
                 throw ValidationErrorText("cannot write \(summary): \(error.localizedDescription)")

@@ -29,7 +29,7 @@ struct BenchLiveCommand: ParsableCommand {
         }
         let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { print("warning: \(warning)") }
-        print("classify    TTA \(classification.tta.rawValue), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s")")
+        print("classify    TTA \(setup.testTimeAugmentation.rawValue), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s")")
         var options = ViewerOptions(source: .video(video))
         options.windowSize = (1280, 720)
         options.benchmarkSeconds = seconds

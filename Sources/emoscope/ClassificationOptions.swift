@@ -8,8 +8,8 @@ import Live
 struct ClassificationOptions: ParsableArguments {
     @Option(name: .long, help: "Model: a .safetensors file, a Keras model.json with its weights .h5 beside it, or an .onnx classifier (default: the shipped model).")
     var model: String?
-    @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image), none (half the work) or crops (five crops, each mirrored: five times the work).")
-    var tta: TestTimeAugmentation = .flip
+    @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image), none (half the work), zoom (the face and a view 10 % closer, each mirrored: twice the work) or crops (five crops, each mirrored: five times the work). Default: what the model file names (the shipped model: zoom), else flip.")
+    var tta: TestTimeAugmentation?
     @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -17,9 +17,9 @@ struct ClassificationOptions: ParsableArguments {
     func classifier() throws -> any EmotionClassifying {
         let url = try ModelLocator.url(for: model)
         if ONNXOptions.isONNX(url) {
-            return try ONNXClassifier(contentsOf: url, settings: onnx.settings, averagesFlip: try onnx.averagesFlip(for: tta))
+            return try ONNXClassifier(contentsOf: url, settings: onnx.settings, averagesFlip: try onnx.averagesFlip(for: tta ?? .flip))
         }
-        return try Classifier(opening: url, tta: tta)
+        return try tta.map { try Classifier(opening: url, tta: $0) } ?? Classifier(opening: url)
     }
 
     /// An Emoscope model's own classifier, for what needs the network itself (the why maps): an .onnx file
@@ -29,6 +29,6 @@ struct ClassificationOptions: ParsableArguments {
         guard !ONNXOptions.isONNX(url) else {
             throw ValidationErrorText("\(url.path): an .onnx model runs inside OpenCV and cannot be explained; use the .safetensors model it came from")
         }
-        return try Classifier(opening: url, tta: tta)
+        return try tta.map { try Classifier(opening: url, tta: $0) } ?? Classifier(opening: url)
     }
 }

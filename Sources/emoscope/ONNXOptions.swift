@@ -32,7 +32,9 @@ struct ONNXOptions: ParsableArguments {
     /// The test-time augmentation an .onnx model is run with: OpenCV's path averages with the mirror image
     /// or not; ten crops are for Emoscope's own models.
     func averagesFlip(for tta: TestTimeAugmentation) throws -> Bool {
-        guard tta != .crops else { throw ValidationError("--tta crops is for Emoscope models; use flip or none with an .onnx model") }
+        guard tta == .flip || tta == .none else {
+            throw ValidationError("--tta \(tta.rawValue) is for Emoscope models; use flip or none with an .onnx model")
+        }
         return tta == .flip
     }
 

@@ -14,6 +14,8 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: "Model file (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder: the prior is measured on its train split.") var data: String
     @Option(help: "0: the model as it is; 1: every class equally likely before looking at the face.") var strength: Float = 0.5
+    @Option(help: "The views the model is to be served with (recorded in the file: the live view, predict and snapshot use them unless told otherwise); the prior is measured with them: flip, none, zoom or crops.")
+    var tta: TestTimeAugmentation = .flip
     @Option(help: "The model file to write.") var out: String
     @Flag(help: "Replace --out if it exists.") var force = false
     @OptionGroup var compute: ComputeOptions
@@ -32,12 +34,13 @@ struct RebalanceCommand: ParsableCommand {
         let faces = try dataset.load(split: split).faces
         file.notes[DecisionBias.noteKey] = nil
         let preprocessing = try file.facePreprocessing(file: modelURL)
-        let probabilities = Evaluation.probabilities(file.network, on: preprocessing.apply(faces), normalization: file.normalization, tta: .flip)
+        let probabilities = Evaluation.probabilities(file.network, on: preprocessing.apply(faces), normalization: file.normalization, tta: tta)
         var mean = [Double](repeating: 0, count: file.classNames.count)
         for p in probabilities { for (j, value) in p.enumerated() { mean[j] += Double(value) / Double(probabilities.count) } }
         let bias = DecisionBias.flattening(meanProbabilities: mean, strength: strength)
         file.notes[DecisionBias.noteKey] = bias.noteValue
         file.notes["decision_bias_strength"] = "\(strength)"
+        file.notes[TestTimeAugmentation.noteKey] = tta.rawValue
         // Beside the `command` that made the model (train, ensemble), so its card can be reproduced from the file.
         file.notes["rebalance_command"] = (["emoscope"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         try file.save(to: URL(fileURLWithPath: out), precision: .f16)

@@ -14,10 +14,12 @@ struct ViewerSetup {
     var datasetClassifier: EmotionClassifying?
     var explainerProblem: String?
     var warnings: [String] = []
+    /// The views each face is classified with: --tta, else what the model file names, else flip.
+    var testTimeAugmentation: TestTimeAugmentation
 
     static func make(_ options: ClassificationOptions) -> ViewerSetup {
         options.compute.apply()
-        var setup = ViewerSetup()
+        var setup = ViewerSetup(testTimeAugmentation: options.tta ?? .flip)
         do {
             setup.detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
         } catch {
@@ -27,6 +29,7 @@ struct ViewerSetup {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
             setup.classifier = classifier.map { LockedClassifier($0) }
             if let native = classifier as? Classifier {
+                setup.testTimeAugmentation = native.tta
                 // Locked: the browser's background thread and its main thread (a face not predicted yet) share it.
                 setup.datasetClassifier = (try? native.independentCopy(tta: .none)).map { LockedClassifier($0) }
                 do { setup.explainer = try FaceExplainer(classifier: native) } catch {

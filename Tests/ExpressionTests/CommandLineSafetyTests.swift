@@ -131,7 +131,11 @@ struct CommandLineSafetyTests {
         #expect(file.notes["command"] == "emoscope train")
         #expect(file.notes["rebalance_command"] == "emoscope rebalance --model m.safetensors --data \(data.path) --strength 0.5 --out r.safetensors")
         #expect(file.notes["decision_bias_strength"] == "0.5")
+        #expect(file.notes["tta"] == "flip")
         #expect(DecisionBias(notes: file.notes, classes: 7)?.offsets.count == 7)
+        let zoomed = try Self.run(["rebalance", "--model", "m.safetensors", "--data", data.path, "--tta", "zoom", "--out", "z.safetensors"], in: folder)
+        #expect(zoomed.status == 0, "\(zoomed.output)")
+        #expect(try ModelFile.load(folder.appendingPathComponent("z.safetensors")).notes["tta"] == "zoom")
         let again = try Self.run(["rebalance", "--model", "m.safetensors", "--data", data.path, "--out", "r.safetensors"], in: folder)
         #expect(again.status == 1 && again.output.contains("--force"), "\(again.output)")
     }

@@ -2,6 +2,8 @@ import Expression
 import Imaging
 import NeuralNet
 import Testing
+import TestSupport
+import Foundation
 
 /// The multi-crop views: what each view shows, and that averaging over them gives probabilities.
 struct TestTimeAugmentationTests {
@@ -20,12 +22,48 @@ struct TestTimeAugmentationTests {
     @Test func viewCounts() {
         #expect(TestTimeAugmentation.none.viewCount == 1)
         #expect(TestTimeAugmentation.flip.viewCount == 2)
+        #expect(TestTimeAugmentation.zoom.viewCount == 4)
         #expect(TestTimeAugmentation.crops.viewCount == 10)
     }
 
-    @Test func cropsOfAConstantImageAreIdentical() {
-        let views = Self.views(of: [UInt8](repeating: 93, count: Self.side * Self.side), .crops)
+    @Test(arguments: [TestTimeAugmentation.crops, .zoom])
+    func viewsOfAConstantImageAreIdentical(tta: TestTimeAugmentation) {
+        let views = Self.views(of: [UInt8](repeating: 93, count: Self.side * Self.side), tta)
         #expect(views.allSatisfy { $0.allSatisfy { abs($0 - 93) < 1e-4 } })
+    }
+
+    /// `zoom`: the face, its mirror, then the face 1.1x closer about its centre (a ramp read 1/1.1 as steeply,
+    /// so the edge pixels come from inside the face) and that view's mirror.
+    @Test func zoomViewsShowTheFaceCloser() {
+        let side = Self.side
+        let ramp = (0..<side * side).map { UInt8(($0 % side) * 5) }   // value 5·x
+        let views = Self.views(of: ramp, .zoom)
+        let centre = Double(side - 1) / 2
+        for x in [0, 10, 24, side - 1] {
+            #expect(abs(Double(views[0][x]) - 5 * Double(x)) < 1e-3)
+            #expect(abs(Double(views[1][x]) - 5 * Double(side - 1 - x)) < 1e-3)
+            let closer = 5 * (centre + (Double(x) - centre) / 1.1)
+            #expect(abs(Double(views[2][x]) - closer) < 1e-3, "x \(x)")
+            #expect(abs(Double(views[3][side - 1 - x]) - closer) < 1e-3, "mirrored x \(x)")
+        }
+    }
+
+    /// A model file names the views it is served with; a file naming none, or one this version does not
+    /// know, is served with flip.
+    @Test func aModelFileNamesItsViews() throws {
+        #expect(TestTimeAugmentation.served(by: ["tta": "zoom"]) == .zoom)
+        #expect(TestTimeAugmentation.served(by: [:]) == .flip)
+        #expect(TestTimeAugmentation.served(by: ["tta": "hologram"]) == .flip)
+        let folder = try TestData.temporaryDirectory("tta-note")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let network = try Sequential(EmotionArchitecture.tiny.architecture, seed: 3)
+        for (name, notes) in [("zoom", ["tta": "zoom"]), ("plain", [:])] {
+            try ModelFile(network: network, classNames: Emotion.classNames, normalization: .unitRange, notes: notes)
+                .save(to: folder.appendingPathComponent("\(name).safetensors"))
+        }
+        #expect(try Classifier(opening: folder.appendingPathComponent("zoom.safetensors")).tta == .zoom)
+        #expect(try Classifier(opening: folder.appendingPathComponent("plain.safetensors")).tta == .flip)
+        #expect(try Classifier(opening: folder.appendingPathComponent("zoom.safetensors"), tta: .none).tta == TestTimeAugmentation.none)
     }
 
     /// On a linear ramp, bilinear resampling is exact: the top-left crop's first pixel is the source pixel
