@@ -292,10 +292,10 @@ PY
     fi
 fi
 
-# ---- 5. ONNX out and in: the exported shipped model classifies the video's faces as the model itself ------
+# ---- 5. ONNX out and in: the exported shipped model classifies the video's faces as the model itself does with flip (zoom views are Emoscope's) ------
 if [ -f "$OUT/faces.avi" ]; then
     if "$BIN" export-onnx --out "$OUT/model.onnx" --force >/dev/null 2>"$OUT/onnx.log" \
-        && "$BIN" analyze "$OUT/faces.avi" --every 8 --csv "$OUT/native.csv" --force 2>>"$OUT/onnx.log" \
+        && "$BIN" analyze "$OUT/faces.avi" --every 8 --tta flip --csv "$OUT/native.csv" --force 2>>"$OUT/onnx.log" \
         && "$BIN" analyze "$OUT/faces.avi" --every 8 --model "$OUT/model.onnx" --csv "$OUT/onnx.csv" --force 2>>"$OUT/onnx.log"; then
         python3 - "$OUT/native.csv" "$OUT/onnx.csv" <<'PY' || FAILED=1
 import csv, sys
