@@ -25,7 +25,7 @@ final class TapConvolution {
     /// Needs a kernel frozen since the last `kernelChanged()`: it is packed on the first call only.
     func forward(_ input: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  into output: UnsafeMutablePointer<Float>) {
-        let (h, w, c, f, oh, ow) = (height, width, channels, filters, outHeight, outWidth)
+        let (c, f) = (channels, filters)
         if !packedKernelIsCurrent {
             packedKernel.reshape([kernelHeight * kernelWidth, c, f])
             let packed = packedKernel.data
