@@ -1,7 +1,8 @@
 /// Which views of each face are classified and their probabilities averaged: the face as it is (`none`),
-/// with its mirror image (`flip`), the face and a view 10 % closer, each with its mirror (`zoom`: the
-/// closer view crops the background and hair a detector's box leaves around the face), or five crops — the centre and the four corners of a crop 46/48 of the
-/// side, each scaled back to the full side — each with its mirror (`crops`, ten views), the multi-crop
+/// with its mirror image (`flip`), the face and a view 10 % closer, each with its mirror (`zoom`: the closer
+/// view crops the background and hair a detector's box leaves around the face), or five crops — the centre
+/// and the four corners of a crop 46/48 of the side, each scaled back to the full side — each with its
+/// mirror (`crops`, ten views), the multi-crop
 /// averaging published FER2013 recipes report (they train on crops; a model trained on whole faces with
 /// shift and zoom jitter gains little from it, and tighter crops lose context on real photos).
 public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
@@ -12,9 +13,9 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
     /// How much closer the second view of `zoom` is.
     static let closerZoom: Float = 1.1
 
-    /// The views a model's notes ask for, or `fallback` when they name none (or one this version does not know).
-    public static func served(by notes: [String: String], fallback: TestTimeAugmentation = .flip) -> TestTimeAugmentation {
-        notes[noteKey].flatMap(TestTimeAugmentation.init(rawValue:)) ?? fallback
+    /// The views a model's notes ask for, or flip when they name none (or one this version does not know).
+    public static func served(by notes: [String: String]) -> TestTimeAugmentation {
+        notes[noteKey].flatMap(TestTimeAugmentation.init(rawValue:)) ?? .flip
     }
 
     /// One view: mirrored or not, then zoomed about the centre and shifted (in output pixels).

@@ -19,7 +19,7 @@ struct ClassificationOptions: ParsableArguments {
         if ONNXOptions.isONNX(url) {
             return try ONNXClassifier(contentsOf: url, settings: onnx.settings, averagesFlip: try onnx.averagesFlip(for: tta ?? .flip))
         }
-        return try tta.map { try Classifier(opening: url, tta: $0) } ?? Classifier(opening: url)
+        return try nativeClassifier()
     }
 
     /// An Emoscope model's own classifier, for what needs the network itself (the why maps): an .onnx file

@@ -193,8 +193,8 @@ public final class Trainer: @unchecked Sendable {
                 state.bestEpoch = record.epoch
                 try withValidatedWeights { try saveModel(record, to: modelURL) }
             }
-            if let jointModelURL, let score = record.jointScore, score > (state.bestJointScore ?? -1) {
-                state.bestJointScore = score
+            let bestJointScore = state.history.first { $0.epoch == state.bestJointEpoch }?.jointScore ?? -1
+            if let jointModelURL, let score = record.jointScore, score > bestJointScore {
                 state.bestJointEpoch = record.epoch
                 try withValidatedWeights { try saveModel(record, to: jointModelURL, selectedOn: "validation and photos") }
             }

@@ -25,8 +25,7 @@ public struct TrainingState: Codable, Sendable {
     public var modelNotes: [String: String]?
     /// The folder of whole photos measured after every epoch (`train --photos`), measured again on resuming.
     public var photoFolder: String?
-    /// The best mean of validation and photo accuracy so far, and its epoch (nil without photos).
-    public var bestJointScore: Double?
+    /// The epoch with the best mean of validation and photo accuracy so far (nil without photos).
     public var bestJointEpoch: Int?
 }
 
