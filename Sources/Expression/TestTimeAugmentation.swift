@@ -53,4 +53,14 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
 
     /// How many times the network runs per face.
     public var viewCount: Int { views(side: 48).count }
+
+    /// How each face is read, for people (the live view's panel).
+    public var summary: String {
+        switch self {
+        case .none: return "one view a face"
+        case .flip: return "2 views a face: mirror averaged"
+        case .zoom: return "4 views a face: closer, mirrored"
+        case .crops: return "10 views a face: crops, mirrored"
+        }
+    }
 }

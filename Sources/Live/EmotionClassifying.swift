@@ -7,6 +7,8 @@ import Expression
 /// Called from the inference worker's thread only.
 public protocol EmotionClassifying: AnyObject {
     var modelName: String { get }
+    /// Which views of each face are averaged; nil when the classifier does not say.
+    var views: TestTimeAugmentation? { get }
     /// Identifies what the classifier computes (model and settings), for caches kept on disk; nil: do not cache.
     var fingerprint: UInt64? { get }
     func probabilities(for faces: [GrayImage]) -> [[Float]]
@@ -14,6 +16,7 @@ public protocol EmotionClassifying: AnyObject {
 
 extension EmotionClassifying {
     public var fingerprint: UInt64? { nil }
+    public var views: TestTimeAugmentation? { nil }
 }
 
 /// What the live pipeline needs from a face detector: face boxes in the given image's pixel coordinates.
@@ -29,5 +32,10 @@ extension FaceDetecting {
     public func detectFaces(in image: GrayImage, near previous: [PixelRect]) -> [PixelRect] { detectFaces(in: image) }
 }
 
-extension Classifier: EmotionClassifying {}
-extension ONNXClassifier: EmotionClassifying {}
+extension Classifier: EmotionClassifying {
+    public var views: TestTimeAugmentation? { tta }
+}
+
+extension ONNXClassifier: EmotionClassifying {
+    public var views: TestTimeAugmentation? { averagesFlip ? .flip : TestTimeAugmentation.none }
+}

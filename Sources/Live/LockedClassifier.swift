@@ -11,11 +11,13 @@ public final class LockedClassifier: EmotionClassifying, @unchecked Sendable {
     /// Read once: asking the wrapped classifier would wait for a running batch (and stall the main loop).
     public let modelName: String
     public let fingerprint: UInt64?
+    public let views: TestTimeAugmentation?
 
     public init(_ base: EmotionClassifying) {
         self.base = base
         modelName = base.modelName
         fingerprint = base.fingerprint
+        views = base.views
     }
 
     public func probabilities(for faces: [GrayImage]) -> [[Float]] {

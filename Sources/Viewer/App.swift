@@ -77,6 +77,7 @@ public final class App {
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
         model = LiveViewModel(sourceDescription: options.source.description)
         model.modelName = classifier?.modelName
+        model.modelViews = classifier?.views?.summary
         model.mirrored = settings.mirrored
         model.showPanel = settings.showPanel
         model.smoothing = settings.smoothing

@@ -24,9 +24,13 @@ public enum HeadlessSnapshot {
         model.frame = frame
         model.result = result
         model.modelName = classifier?.modelName
+        model.modelViews = classifier?.views?.summary
         model.mirrored = mirrored
         model.showPanel = showPanel
         model.showPerformance = false
+        // A still picture has no history: the timeline would only say "no face in view".
+        model.showTimeline = false
+        model.smoothing = nil
         let drawn = try LiveScreen(fonts: try Fonts(file: fontFile)).draw(model, on: canvas)
         let picture = try canvas.readPixels()
         let record = SnapshotRecord(time: Date(), source: sourceName, model: classifier?.modelName, image: output.lastPathComponent,

@@ -136,7 +136,7 @@ public final class LiveScreen {
             lines.append(String(format: "detect %.1f ms  classify %.1f ms", r.detectSeconds * 1000, r.classifySeconds * 1000))
             lines.append("tracks " + r.faces.map { "#\($0.id)" }.joined(separator: " "))
         }
-        lines.append("smoothing \(model.smoothing ? "on" : "off")")
+        if let smoothing = model.smoothing { lines.append("smoothing \(smoothing ? "on" : "off")") }
         let height = lines.count * fonts.small.lineHeight + Theme.spacingS * 2
         let box = PixelRect(x: area.x + Theme.spacingS, y: area.y + Theme.spacingS, width: 280, height: height)
         canvas.fill(box, Theme.overlayScrim)

@@ -11,6 +11,8 @@ public struct LiveViewModel {
     public var sourceDescription: String
     public var captureState: CaptureState = .running
     public var modelName: String?
+    /// How the model reads each face (its test-time views), under its name in the panel.
+    public var modelViews: String?
     public var selectedFaceID: Int?
     public var mirrored = false
     public var showPanel = true
@@ -19,7 +21,8 @@ public struct LiveViewModel {
     /// Frame rates and latency mean nothing in a headless snapshot of one picture.
     public var showPerformance = true
     public var paused = false
-    public var smoothing = true
+    /// Whether probabilities are smoothed over time; nil for a still picture, which has no time.
+    public var smoothing: Bool? = true
     public var toast: String?
     public var renderFPS: Double = 0
     public var captureFPS: Double = 0

@@ -83,16 +83,20 @@ struct SidePanel {
 
     private func drawModel(_ model: LiveViewModel, x: Int, y: Int, width: Int, on canvas: Canvas) -> Int {
         var y = section("Model", x: x, y: y, on: canvas)
-        if let name = model.modelName {
-            canvas.text(name, font: fonts.body, color: Theme.text, x: x, y: y)
-            y += fonts.body.lineHeight
-            canvas.text(model.smoothing ? "smoothing on" : "smoothing off", font: fonts.small, color: Theme.textDim, x: x, y: y)
-        } else {
+        guard let name = model.modelName else {
             canvas.text("No model found", font: fonts.bodyBold, color: Theme.warning, x: x, y: y)
             y += fonts.body.lineHeight
             canvas.text("Faces are shown without emotions.", font: fonts.small, color: Theme.textDim, x: x, y: y)
+            return y + fonts.small.lineHeight
         }
-        return y + fonts.small.lineHeight
+        canvas.text(name, font: fonts.body, color: Theme.text, x: x, y: y)
+        y += fonts.body.lineHeight
+        let details = [model.modelViews, model.smoothing.map { $0 ? "smoothing on" : "smoothing off" }]
+        for line in details.compactMap({ $0 }) {
+            canvas.text(line, font: fonts.small, color: Theme.textDim, x: x, y: y)
+            y += fonts.small.lineHeight
+        }
+        return y
     }
 }
 

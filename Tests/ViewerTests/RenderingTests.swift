@@ -15,7 +15,8 @@ extension SDLSuite {
     static let surprised: [Float] = [0.02, 0.01, 0.05, 0.02, 0.05, 0.05, 0.80]
 
     /// A frame shown 1:1 (canvas = frame + panel), one face with known box and probabilities.
-    func render(showPanel: Bool = true, mirrored: Bool = false) throws -> (BGRAImage, [DrawnFace], LiveViewModel) {
+    func render(showPanel: Bool = true, mirrored: Bool = false,
+                configure: (inout LiveViewModel) -> Void = { _ in }) throws -> (BGRAImage, [DrawnFace], LiveViewModel) {
         let panel = showPanel ? Theme.sidePanelWidth : 0
         let canvas = try Canvas(offscreenWidth: Self.frameSize.width + panel, height: Self.frameSize.height)
         let screen = LiveScreen(fonts: try Fonts())
@@ -26,6 +27,7 @@ extension SDLSuite {
         model.showPanel = showPanel
         model.mirrored = mirrored
         model.modelName = "fixed-test-model"
+        configure(&model)
         let face = TrackedFace(id: 7, box: Self.box, probabilities: Self.surprised, classifications: 1)
         model.result = LiveResult(frame: frame, finishedAt: 0, faces: [face], detectSeconds: 0, classifySeconds: 0)
         let drawn = try screen.draw(model, on: canvas)
@@ -86,6 +88,22 @@ extension SDLSuite {
             for x in Self.frameSize.width..<image.width where image[x, y] == color { found += 1 }
         }
         #expect(found > 200)
+    }
+
+    @Test func panelSaysHowTheModelReadsEachFace() throws {
+        // The model section sits below the timeline and the rates: without them it is inside this short frame.
+        func compact(_ model: inout LiveViewModel) { model.showTimeline = false; model.showPerformance = false }
+        let (plain, _, _) = try render(configure: compact)
+        let (withViews, _, _) = try render { compact(&$0); $0.modelViews = TestTimeAugmentation.zoom.summary }
+        // Only the panel changes: a line of text under the model's name, the lines below it moved down.
+        var frameChanged = 0, panelChanged = 0
+        for y in 0..<Self.frameSize.height {
+            for x in 0..<plain.width where plain[x, y] != withViews[x, y] {
+                if x < Self.frameSize.width { frameChanged += 1 } else { panelChanged += 1 }
+            }
+        }
+        #expect(frameChanged == 0)
+        #expect(panelChanged > 100)
     }
 }
 }
