@@ -24,19 +24,38 @@ public struct PhotoEvaluation: Sendable {
         return total == 0 ? 0 : Double(confusion.counts[c][c]) / Double(total)
     }
 
+    /// The faces found in a set of photos and the classifier's probabilities for each, before scoring.
+    public struct Classified: Sendable {
+        public var faces: PhotoFaces
+        public var probabilities: [[Float]]
+    }
+
+    public static func classify(_ photos: [(path: String, emotion: Emotion)], detector: FaceDetecting,
+                                classifier: EmotionClassifying, framing: FaceFraming) -> Classified {
+        let found = PhotoFaces.find(photos, detector: detector, framing: framing)
+        return Classified(faces: found, probabilities: found.crops.isEmpty ? [] : classifier.probabilities(for: found.crops))
+    }
+
     public static func run(_ photos: [(path: String, emotion: Emotion)], detector: FaceDetecting,
                            classifier: EmotionClassifying, framing: FaceFraming) -> PhotoEvaluation {
-        let found = PhotoFaces.find(photos, detector: detector, framing: framing)
-        var result = PhotoEvaluation()
-        result.noFace = found.noFace
-        result.unreadable = found.unreadable
-        let probabilities = found.crops.isEmpty ? [] : classifier.probabilities(for: found.crops)
+        PhotoEvaluation(classify(photos, detector: detector, classifier: classifier, framing: framing))
+    }
+
+    /// Scores classified photos. With `personOf` (a photo's path to its person, or nil), each face is first
+    /// read against its person's resting face, learned from that person's other photos (`PersonalBaseline`).
+    public init(_ classified: Classified, personOf: ((String) -> String?)? = nil) {
+        let found = classified.faces
+        noFace = found.noFace
+        unreadable = found.unreadable
+        var probabilities = classified.probabilities
+        if let personOf {
+            probabilities = PersonalBaseline.adjustEach(probabilities, people: found.paths.map(personOf))
+        }
         for (i, p) in probabilities.enumerated() {
             let photo = (path: found.paths[i], emotion: found.emotions[i])
             // A classifier that gives no answer leaves the photo without a classified face, as the live view would.
-            guard let prediction = Emotion.mostProbable(p) else { result.noFace.append(photo); continue }
-            result.confusion.add(truth: photo.emotion.rawValue, prediction: prediction.rawValue)
+            guard let prediction = Emotion.mostProbable(p) else { noFace.append(photo); continue }
+            confusion.add(truth: photo.emotion.rawValue, prediction: prediction.rawValue)
         }
-        return result
     }
 }

@@ -14,20 +14,28 @@ extension EvalCommand {
             let plain = try Classifier(opening: modelURL, tta: tta)
             (classifier, modelFraming) = (plain, plain.framing)
         }
+        let personOf = try people.map(PersonPattern.init)
         let detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
         let framing = framing.map { FaceFraming(scale: $0) } ?? modelFraming
         let photos = try dataset.files(split: split)
         let start = Date()
-        let result = PhotoEvaluation.run(photos, detector: detector, classifier: classifier, framing: framing)
+        let classified = PhotoEvaluation.classify(photos, detector: detector, classifier: classifier, framing: framing)
+        let result = PhotoEvaluation(classified)
+        let perPerson = personOf.map { pattern in PhotoEvaluation(classified, personOf: pattern.person) }
         let seconds = Date().timeIntervalSince(start)
         let confusion = result.confusion
         let recalls = (0..<7).map(result.recall)
         if json {
-            let report = PhotoEvaluationReport(
+            var report = PhotoEvaluationReport(
                 model: modelURL.path, split: split, photos: result.photos, testTimeAugmentation: tta.rawValue,
                 framing: framing.scale, accuracy: result.accuracy, recall: recalls, classes: Emotion.classNames,
                 noFace: result.noFace.map(\.path), unreadable: result.unreadable.map(\.path),
                 confusionMatrix: confusion.counts)
+            if let perPerson, let personOf {
+                report.perPerson = .init(pattern: personOf.source, people: personOf.people(in: classified.faces.paths).count,
+                                         accuracy: perPerson.accuracy, recall: (0..<7).map(perPerson.recall),
+                                         confusionMatrix: perPerson.confusion.counts)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -42,11 +50,25 @@ extension EvalCommand {
             print(confusion.report(classNames: Emotion.classNames))
             for (path, emotion) in result.noFace { print("no face: \(path) (\(emotion.name))") }
             for (path, emotion) in result.unreadable { print("unreadable: \(path) (\(emotion.name))") }
+            if let perPerson, let personOf { printPerPerson(perPerson, pattern: personOf, paths: classified.faces.paths) }
         }
         if let png {
             try ConfusionMatrixPNG.write(confusion, title: "\(modelURL.lastPathComponent) on \(split), faces found",
                                          to: URL(fileURLWithPath: png))
         }
+    }
+}
+
+extension EvalCommand {
+    private func printPerPerson(_ result: PhotoEvaluation, pattern: PersonPattern, paths: [String]) {
+        let people = pattern.people(in: paths)
+        let alone = paths.filter { pattern.person($0) == nil }.count
+        print("\nEach face read against its person's resting face (people named by '\(pattern.source)': \(people.count)"
+              + (alone > 0 ? ", \(alone) photos matched none and are read as they are" : "") + "):")
+        print(String(format: "accuracy %.1f%% (%d of %d)", result.accuracy * 100, result.confusion.correct, result.photos))
+        print("recall (no face counts as wrong): " + Emotion.allCases
+            .map { "\($0.name) " + String(format: "%.0f%%", result.recall($0.rawValue) * 100) }.joined(separator: ", "))
+        print(result.confusion.report(classNames: Emotion.classNames))
     }
 }
 
@@ -60,4 +82,13 @@ struct PhotoEvaluationReport: Codable {
     var classes: [String]
     var noFace, unreadable: [String]
     var confusionMatrix: [[Int]]
+    var perPerson: PerPerson?
+
+    struct PerPerson: Codable {
+        var pattern: String
+        var people: Int
+        var accuracy: Double
+        var recall: [Double]
+        var confusionMatrix: [[Int]]
+    }
 }

@@ -17,6 +17,10 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Whole photos: find the faces as the app does, classify the largest (no face found counts as wrong).")
     var detect = false
     @Option(help: "With --detect: side of the classified square over the detected box's width.") var framing: Double?
+    @Option(help: ArgumentHelp(
+        "With --detect: also read each face against its person's resting face, learned from that person's other photos.",
+        discussion: "The first match of this regular expression in a photo's file name names its person: '^[^._]+' takes what comes before the first dot or underscore (jaffe-KA.AN1.39.png: jaffe-KA).",
+        valueName: "regex")) var people: String?
     @Flag(help: "Replace the --png file if it exists.") var force = false
     @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions
@@ -30,6 +34,7 @@ struct EvalCommand: ParsableCommand {
             throw ValidationErrorText("\(data) has no val or test split; name one with --split (found: \(dataset.splitNames.joined(separator: ", ")))")
         }
         if detect { return try evaluatePhotos(modelURL: modelURL, dataset: dataset, split: splitName) }
+        if people != nil { throw ValidationErrorText("--people groups whole photos by person: it needs --detect") }
         let evaluate = try evaluation(modelURL: modelURL)
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }

@@ -51,6 +51,38 @@ struct PhotoEvaluationTests {
         #expect(found.noFace.map(\.path) == [photos[3].path] && found.unreadable.map(\.path) == [photos[4].path])
         #expect(found.photos == 5 && found.labeled.count == 3)
     }
+
+    /// Reads a faint frown (brightness 210) as a little angrier than a resting face (200); neutral wins both.
+    final class SubtleClassifier: EmotionClassifying, @unchecked Sendable {
+        let modelName = "subtle"
+        func probabilities(for faces: [GrayImage]) -> [[Float]] {
+            faces.map { $0.pixels[0] > 205 ? [0.10, 0.04, 0.06, 0.03, 0.55, 0.19, 0.03] : [0.03, 0.03, 0.06, 0.05, 0.63, 0.15, 0.05] }
+        }
+    }
+
+    @Test func eachPersonsFacesAreReadAgainstTheirOwnRestingFace() throws {
+        let folder = try TestData.temporaryDirectory("people")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var photos: [(path: String, emotion: Emotion)] = []
+        for (name, emotion, brightness) in [("ann-1", Emotion.neutral, 200), ("ann-2", .neutral, 200), ("ann-3", .angry, 210),
+                                            ("bob-1", .angry, 210)] {
+            let url = folder.appendingPathComponent("\(name).png")
+            try GrayImage(width: 64, height: 48, fill: UInt8(brightness)).writePNG(to: url)
+            photos.append((url.path, emotion))
+        }
+        let classified = PhotoEvaluation.classify(photos, detector: BrightDetector(), classifier: SubtleClassifier(),
+                                                  framing: .detectorBox)
+        let asRead = PhotoEvaluation(classified)
+        #expect(asRead.confusion.correct == 2, "the network alone calls every face neutral")
+        let perPerson = PhotoEvaluation(classified) { path in
+            URL(fileURLWithPath: path).lastPathComponent.split(separator: "-").first.map(String.init)
+        }
+        // Ann's frown is angry against her resting faces; her resting faces stay neutral; Bob has no other
+        // photo to learn his resting face from, so his is read as the network reads it.
+        #expect(perPerson.confusion.correct == 3)
+        #expect(perPerson.confusion.counts[Emotion.angry.rawValue][Emotion.angry.rawValue] == 1)
+        #expect(perPerson.confusion.counts[Emotion.angry.rawValue][Emotion.neutral.rawValue] == 1)
+    }
 }
 
 struct FaceFramingTests {
