@@ -22,12 +22,19 @@ public final class FaceAnalyzer {
         set { tracker.smoothing = newValue }
     }
 
+    /// Read each face against its own resting face once it has been in view for a few seconds.
+    public var adaptation: Bool {
+        get { tracker.adaptation }
+        set { tracker.adaptation = newValue }
+    }
+
     public init(detector: FaceDetecting?, classifier: EmotionClassifying?, framing: FaceFraming = .detectorBox,
-                smoothing: Bool = true) {
+                smoothing: Bool = true, adaptation: Bool = true) {
         self.detector = detector
         self.classifier = classifier
         self.framing = framing
         tracker.smoothing = smoothing
+        tracker.adaptation = adaptation
     }
 
     /// Forgets every face (a new source shows other people).

@@ -2,7 +2,8 @@ import Imaging
 import Expression
 import Foundation
 
-/// Follows faces from frame to frame by box overlap (IoU), so each keeps its ID, and smooths each face's
+/// Follows faces from frame to frame by box overlap (IoU), so each keeps its ID, reads each face against
+/// its own resting face once it has been seen for a while (`PersonalBaseline`), and smooths each face's
 /// probabilities over time so labels do not flicker between two close emotions.
 public final class FaceTracker {
     /// Minimum overlap for a detection to continue a track.
@@ -12,16 +13,25 @@ public final class FaceTracker {
     /// Time constant of the exponential smoothing, in seconds: after this long, a change is 63% through.
     public let smoothingTime: Double
     public var smoothing: Bool
+    /// Read each face against its own resting face (learned from its track's history), not the network alone.
+    public var adaptation: Bool
+    /// How often a track's answers are remembered for its resting face: consecutive frames are nearly the
+    /// same face, so a minute of them is kept in 120 samples.
+    public let baselineInterval: Double
 
     public private(set) var tracks: [TrackedFace] = []
     private var nextID = 1
     private var lastUpdate: Double?
+    private var baselines: [Int: (baseline: PersonalBaseline, lastSample: Double)] = [:]
 
-    public init(iouThreshold: Double = 0.3, maxMissed: Int = 4, smoothingTime: Double = 0.25, smoothing: Bool = true) {
+    public init(iouThreshold: Double = 0.3, maxMissed: Int = 4, smoothingTime: Double = 0.25, smoothing: Bool = true,
+                adaptation: Bool = true, baselineInterval: Double = 0.5) {
         self.iouThreshold = iouThreshold
         self.maxMissed = maxMissed
         self.smoothingTime = smoothingTime
         self.smoothing = smoothing
+        self.adaptation = adaptation
+        self.baselineInterval = baselineInterval
     }
 
     /// Takes one frame's detections and their probabilities (same order; empty arrays when there is no
@@ -49,7 +59,9 @@ public final class FaceTracker {
             track.box = detections[pair.detection]
             track.missed = 0
             if let fresh = probabilities[safe: pair.detection], !fresh.isEmpty {
-                track.probabilities = blend(track.probabilities, fresh, alpha: alpha)
+                let read = readAgainstRestingFace(fresh, of: track.id, at: time)
+                track.adapted = read.adapted
+                track.probabilities = blend(track.probabilities, read.probabilities, alpha: alpha)
                 track.classifications += 1
             }
             updated[pair.track] = track
@@ -58,10 +70,13 @@ public final class FaceTracker {
         updated.removeAll { $0.missed > maxMissed }
         for (d, box) in detections.enumerated() where !detectionTaken.contains(d) {
             let fresh = probabilities[safe: d] ?? []
+            if !fresh.isEmpty { _ = readAgainstRestingFace(fresh, of: nextID, at: time) }
             updated.append(TrackedFace(id: nextID, box: box, probabilities: fresh, classifications: fresh.isEmpty ? 0 : 1))
             nextID += 1
         }
         tracks = updated
+        let alive = Set(updated.map(\.id))
+        baselines = baselines.filter { alive.contains($0.key) }
         return visibleFaces
     }
 
@@ -71,7 +86,21 @@ public final class FaceTracker {
 
     public func reset() {
         tracks = []
+        baselines = [:]
         lastUpdate = nil
+    }
+
+    /// Remembers the network's answer for the track's resting face (every `baselineInterval`) and returns
+    /// it read against that resting face, when adaptation is on and the face has been seen long enough.
+    private func readAgainstRestingFace(_ fresh: [Float], of id: Int, at time: Double) -> (probabilities: [Float], adapted: Bool) {
+        var entry = baselines[id] ?? (PersonalBaseline(), -Double.infinity)
+        if time - entry.lastSample >= baselineInterval || time < entry.lastSample {
+            entry.baseline.remember(fresh)
+            entry.lastSample = time
+        }
+        baselines[id] = entry
+        guard adaptation, let rest = entry.baseline.restingFace else { return (fresh, false) }
+        return (PersonalBaseline.adjust(fresh, restingFace: rest, strength: entry.baseline.strength), true)
     }
 
     /// Weight of a new measurement: time-based, so smoothing feels the same at 10 and at 60 updates per second.

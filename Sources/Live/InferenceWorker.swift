@@ -14,6 +14,7 @@ public final class InferenceWorker: @unchecked Sendable {
     private struct Shared {
         var stop = false
         var smoothing: Bool
+        var adaptation: Bool
         var reset = false
         var inferenceRate = RateMeter()
         var faceRate = RateMeter()
@@ -22,7 +23,7 @@ public final class InferenceWorker: @unchecked Sendable {
     public init(frames: LatestSlot<Frame>, analyzer: FaceAnalyzer) {
         self.frames = frames
         self.analyzer = analyzer
-        shared = Mutex(Shared(smoothing: analyzer.smoothing))
+        shared = Mutex(Shared(smoothing: analyzer.smoothing, adaptation: analyzer.adaptation))
     }
 
     public func start() {
@@ -46,19 +47,25 @@ public final class InferenceWorker: @unchecked Sendable {
         set { shared.withLock { $0.smoothing = newValue } }
     }
 
+    public var adaptation: Bool {
+        get { shared.withLock { $0.adaptation } }
+        set { shared.withLock { $0.adaptation = newValue } }
+    }
+
     /// Forgets all tracks before the next frame (a new source shows other people).
     public func resetTracks() { shared.withLock { $0.reset = true } }
 
     private func run() {
         var seen = 0
         while true {
-            let (stop, smoothing, reset) = shared.withLock { s in
+            let (stop, smoothing, adaptation, reset) = shared.withLock { s in
                 defer { s.reset = false }
-                return (s.stop, s.smoothing, s.reset)
+                return (s.stop, s.smoothing, s.adaptation, s.reset)
             }
             if stop { return }
             if reset { analyzer.reset() }
             analyzer.smoothing = smoothing
+            analyzer.adaptation = adaptation
             guard let (frame, version) = frames.next(after: seen, timeout: 0.1) else { continue }
             seen = version
             let result = analyzer.analyse(frame)

@@ -75,6 +75,10 @@ extension App {
         case .toggleSmoothing:
             worker.smoothing.toggle()
             showToast("Smoothing \(worker.smoothing ? "on" : "off")")
+        case .toggleAdaptation:
+            worker.adaptation.toggle()
+            showToast(worker.adaptation ? "Each face is read against its own resting face (after a few seconds in view)"
+                                        : "Adaptation off: each face is read by the model alone")
         case .toggleRecording: recording == nil ? startRecording() : stopRecording()
         case .toggleRecordingVideo:
             settings.recordsVideo.toggle()

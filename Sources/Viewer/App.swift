@@ -71,7 +71,8 @@ public final class App {
         // The browser calls it from its background thread and, for a face not predicted yet, from this one.
         self.datasetClassifier = (datasetClassifier ?? classifier).map { $0 as? LockedClassifier ?? LockedClassifier($0) }
         capture = CaptureLoop(source: options.source)
-        let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing)
+        let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing,
+                                    adaptation: settings.adaptation)
         faceFraming = analyzer.framing
         worker = InferenceWorker(frames: capture.frames, analyzer: analyzer)
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
@@ -81,6 +82,7 @@ public final class App {
         model.mirrored = settings.mirrored
         model.showPanel = settings.showPanel
         model.smoothing = settings.smoothing
+        model.adaptation = settings.adaptation
         startupWarnings = warnings
         self.explainer = explainer
         self.explainerProblem = explainerProblem
@@ -165,6 +167,7 @@ public final class App {
         model.droppedFrames = capture.frames.dropped
         model.latencyMilliseconds = stats.latencyEstimate.map { $0 * 1000 }
         model.smoothing = worker.smoothing
+        model.adaptation = worker.adaptation
         if let notice = capture.takeNotice() { showToast(notice) }
         if model.toast != nil && now > toastUntil { model.toast = nil }
         if let selected = model.selectedFaceID, !model.faces.contains(where: { $0.id == selected }) {
@@ -220,6 +223,7 @@ public final class App {
         settings.showPanel = model.showPanel
         settings.mirrored = model.mirrored
         settings.smoothing = worker.smoothing
+        settings.adaptation = worker.adaptation
         if let root = options.dataRoot { settings.lastDataRoot = root }
         do { try settings.save() } catch {
             FileHandle.standardError.write(Data("emoscope: could not save settings: \(error)\n".utf8))

@@ -31,6 +31,7 @@ public enum HeadlessSnapshot {
         // A still picture has no history: the timeline would only say "no face in view".
         model.showTimeline = false
         model.smoothing = nil
+        model.adaptation = nil
         let drawn = try LiveScreen(fonts: try Fonts(file: fontFile)).draw(model, on: canvas)
         let picture = try canvas.readPixels()
         let record = SnapshotRecord(time: Date(), source: sourceName, model: classifier?.modelName, image: output.lastPathComponent,

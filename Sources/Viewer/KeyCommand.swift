@@ -5,7 +5,7 @@ import CSDL2
 /// What a key press asks the viewer to do (mpv and GNOME habits).
 public enum KeyCommand: Equatable, Sendable {
     case pause, snapshot, toggleFullscreen, escape, quit, toggleBrowser, nextCamera, mirror, togglePanel
-    case toggleDebug, toggleHelp, toggleSmoothing, toggleRecording, toggleRecordingVideo, toggleTimeline
+    case toggleDebug, toggleHelp, toggleSmoothing, toggleAdaptation, toggleRecording, toggleRecordingVideo, toggleTimeline
     case cycleOutcome, cycleOrder
     case left, right, up, down, pageUp, pageDown, home, end, filter(Int), predictedFilter(Int)
     case nextSplit, toggleConfusion, toggleWhy
@@ -27,6 +27,7 @@ public enum KeyCommand: Equatable, Sendable {
         case key(SDLK_p): return .togglePanel
         case key(SDLK_d): return .toggleDebug
         case key(SDLK_t): return .toggleSmoothing
+        case key(SDLK_a): return .toggleAdaptation
         case key(SDLK_r): return .toggleRecording
         case key(SDLK_v): return .toggleRecordingVideo
         case key(SDLK_g): return .toggleTimeline

@@ -137,6 +137,7 @@ public final class LiveScreen {
             lines.append("tracks " + r.faces.map { "#\($0.id)" }.joined(separator: " "))
         }
         if let smoothing = model.smoothing { lines.append("smoothing \(smoothing ? "on" : "off")") }
+        if let adaptation = model.adaptation { lines.append("adaptation \(adaptation ? "on" : "off")") }
         let height = lines.count * fonts.small.lineHeight + Theme.spacingS * 2
         let box = PixelRect(x: area.x + Theme.spacingS, y: area.y + Theme.spacingS, width: 280, height: height)
         canvas.fill(box, Theme.overlayScrim)

@@ -13,13 +13,15 @@ public struct Settings: Codable, Equatable, Sendable {
     public var windowHeight = 720
     public var mirrored = false
     public var smoothing = true
+    /// Read each face against its own resting face (`a`).
+    public var adaptation = true
     /// Recordings (`r`) also write the annotated video as shown.
     public var recordsVideo = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case lastSource, lastDataRoot, showPanel, windowWidth, windowHeight, mirrored, smoothing, recordsVideo
+        case lastSource, lastDataRoot, showPanel, windowWidth, windowHeight, mirrored, smoothing, adaptation, recordsVideo
     }
 
     /// Keys missing from an older file keep their defaults, so a new setting never resets the others.
@@ -33,6 +35,7 @@ public struct Settings: Codable, Equatable, Sendable {
         windowHeight = try c.decodeIfPresent(Int.self, forKey: .windowHeight) ?? defaults.windowHeight
         mirrored = try c.decodeIfPresent(Bool.self, forKey: .mirrored) ?? defaults.mirrored
         smoothing = try c.decodeIfPresent(Bool.self, forKey: .smoothing) ?? defaults.smoothing
+        adaptation = try c.decodeIfPresent(Bool.self, forKey: .adaptation) ?? defaults.adaptation
         recordsVideo = try c.decodeIfPresent(Bool.self, forKey: .recordsVideo) ?? defaults.recordsVideo
     }
 

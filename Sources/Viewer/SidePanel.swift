@@ -48,7 +48,8 @@ struct SidePanel {
         let face = model.panelFace
         let title: String
         if let face {
-            title = face.id == model.selectedFaceID ? "Selected face #\(face.id)" : "Largest face #\(face.id)"
+            title = (face.id == model.selectedFaceID ? "Selected face #\(face.id)" : "Largest face #\(face.id)")
+                + (face.adapted ? " · own baseline" : "")
         } else {
             title = model.faces.isEmpty ? "No face in view" : "Faces"
         }
@@ -91,7 +92,8 @@ struct SidePanel {
         }
         canvas.text(name, font: fonts.body, color: Theme.text, x: x, y: y)
         y += fonts.body.lineHeight
-        let details = [model.modelViews, model.smoothing.map { $0 ? "smoothing on" : "smoothing off" }]
+        let details = [model.modelViews, model.adaptation.map { $0 ? "adapts to each face" : "adaptation off" },
+                       model.smoothing.map { $0 ? "smoothing on" : "smoothing off" }]
         for line in details.compactMap({ $0 }) {
             canvas.text(line, font: fonts.small, color: Theme.textDim, x: x, y: y)
             y += fonts.small.lineHeight

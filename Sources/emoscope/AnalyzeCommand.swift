@@ -27,6 +27,8 @@ struct AnalyzeCommand: ParsableCommand {
     var videoOut: String?
     @Option(help: "Analyse every Nth frame.") var every = 1
     @Flag(help: "Report each frame's probabilities as they are, without smoothing over time.") var noSmoothing = false
+    @Flag(help: "Read each face by the model alone, not against its own resting face (learned after a few seconds in view).")
+    var noAdaptation = false
     @Flag(help: "Replace output files that exist already.") var force = false
     @OptionGroup var classification: ClassificationOptions
 
@@ -51,7 +53,8 @@ struct AnalyzeCommand: ParsableCommand {
         var progress = ProgressLine()
         for path in files {
             if stop.withLock({ $0 }) { break }
-            let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: !noSmoothing)
+            let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: !noSmoothing,
+                                        adaptation: !noAdaptation)
             var run = VideoAnalysis(path: path, every: every, log: log, stopped: { stop.withLock { $0 } })
             var video: AnnotatedVideo?
             defer { video?.finish() }
@@ -91,7 +94,7 @@ struct AnalyzeCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let report = AnalysisReport(files: files, model: try ModelLocator.url(for: classification.model).lastPathComponent,
                                         testTimeAugmentation: testTimeAugmentation.rawValue, every: every,
-                                        smoothing: !noSmoothing, tracks: tracks.tracks)
+                                        smoothing: !noSmoothing, adaptation: !noAdaptation, tracks: tracks.tracks)
             do { try encoder.encode(report).write(to: URL(fileURLWithPath: summary), options: .atomic) } catch {
                 throw ValidationErrorText("cannot write \(summary): \(error.localizedDescription)")
             }
@@ -109,5 +112,6 @@ struct AnalysisReport: Encodable {
     var testTimeAugmentation: String
     var every: Int
     var smoothing: Bool
+    var adaptation: Bool
     var tracks: [TrackSummary.Track]
 }

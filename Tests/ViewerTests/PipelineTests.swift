@@ -111,6 +111,33 @@ struct FaceTrackerTests {
         #expect(face.probabilities == sad)
         #expect(face.classifications == 2)
     }
+
+    @Test func aFaceIsReadAgainstItsOwnRestingFaceOnceSeenForAFewSeconds() {
+        let resting: [Float] = [0.03, 0.03, 0.06, 0.05, 0.63, 0.15, 0.05]
+        let faintFrown: [Float] = [0.10, 0.04, 0.06, 0.03, 0.55, 0.19, 0.03]
+        let box = PixelRect(x: 0, y: 0, width: 60, height: 60), elsewhere = PixelRect(x: 300, y: 0, width: 60, height: 60)
+        for adaptation in [true, false] {
+            let tracker = FaceTracker(smoothing: false, adaptation: adaptation, baselineInterval: 0.5)
+            var time = 0.0
+            // At first the network alone: a frown it calls neutral stays neutral.
+            var face = tracker.update(detections: [box], probabilities: [faintFrown], at: time)[0]
+            #expect(face.emotion == .neutral && !face.adapted)
+            // Six seconds at rest, 30 frames a second: twelve samples of the resting face.
+            for _ in 0..<180 {
+                time += 1.0 / 30
+                face = tracker.update(detections: [box], probabilities: [resting], at: time)[0]
+            }
+            #expect(face.emotion == .neutral, "the resting face keeps the network's answer")
+            time += 1.0 / 30
+            face = tracker.update(detections: [box], probabilities: [faintFrown], at: time)[0]
+            #expect(face.emotion == (adaptation ? .angry : .neutral))
+            #expect(face.adapted == adaptation)
+            // Another person entering is a new track: read by the network alone until their face is known.
+            let faces = tracker.update(detections: [box, elsewhere], probabilities: [faintFrown, faintFrown], at: time + 0.03)
+            let newcomer = faces.first { $0.box == elsewhere }!
+            #expect(newcomer.emotion == .neutral && !newcomer.adapted)
+        }
+    }
 }
 
 /// A detector that reports the same boxes every time and counts its calls.
