@@ -1,38 +1,33 @@
 import Foundation
 
-/// Reads a person's expressions against their own resting face.
+/// Reads a person's expressions against their own usual face.
 ///
 /// A network trained on FER2013 learns what expressions look like across thousands of strangers, mostly
 /// strong ones; a real person's subtle expression (a faint frown, a slight pout) still looks neutral to it,
 /// and some people's resting face looks a little sad or angry to it. Each person's faces are remembered;
-/// those the network finds most neutral stand for that person's resting face, and every face is then read
-/// by how far it departs from it:
+/// their mean answer stands for that person's usual face (people rest most of the time), and every face is
+/// then read by how far it departs from it:
 ///
-///     log p'(c) = log p(c) + strength · (log p(c) − log rest(c)),   renormalised.
+///     log p'(c) = log p(c) + strength · (log p(c) − log usual(c)),   renormalised.
 ///
-/// The resting face itself keeps the network's own answer; a face whose anger rose against the person's
-/// resting face gains anger even if the network alone still calls it neutral. Nothing is learned from
-/// labels: the resting face is chosen by the network's own neutral probability.
+/// A face like the usual one keeps the network's own answer; a face whose anger rose against the person's
+/// usual face gains anger even if the network alone still calls it neutral. Nothing is learned from labels.
 public struct PersonalBaseline: Sendable {
-    /// Chosen on whole photos of `wild-dev` (each person's faces read against the rest of their own).
-    public static let defaultStrength: Float = 2
-    /// The share of a person's remembered faces, the most neutral-looking, averaged into the resting face.
-    public static let defaultRestingShare = 0.2
+    /// Chosen on whole photos of `wild-dev` and on videos made of them (each person resting between
+    /// expressions): 3 is best on both.
+    public static let defaultStrength: Float = 3
 
     public var strength: Float
-    public var restingShare: Double
     /// How many faces are remembered (the oldest is forgotten first).
     public let capacity: Int
-    /// No adjustment before this many faces are remembered: one glance is not a resting face.
+    /// No adjustment before this many faces are remembered: one glance is not a usual face.
     public let minimumFaces: Int
     private var remembered: [[Float]] = []
     private var oldest = 0
 
-    public init(strength: Float = defaultStrength, restingShare: Double = defaultRestingShare, capacity: Int = 120,
-                minimumFaces: Int = 10) {
-        precondition(capacity > 0 && minimumFaces > 0 && restingShare > 0 && restingShare <= 1)
+    public init(strength: Float = defaultStrength, capacity: Int = 120, minimumFaces: Int = 10) {
+        precondition(capacity > 0 && minimumFaces > 0)
         self.strength = strength
-        self.restingShare = restingShare
         self.capacity = capacity
         self.minimumFaces = minimumFaces
     }
@@ -51,36 +46,33 @@ public struct PersonalBaseline: Sendable {
         }
     }
 
-    /// The person's resting face, once enough faces are remembered.
-    public var restingFace: [Float]? {
-        remembered.count >= minimumFaces ? Self.restingFace(of: remembered, share: restingShare) : nil
+    /// The person's usual face, once enough faces are remembered.
+    public var usualFace: [Float]? {
+        remembered.count >= minimumFaces ? Self.mean(of: remembered) : nil
     }
 
-    /// `probabilities` read against the resting face; unchanged until there is one.
+    /// `probabilities` read against the usual face; unchanged until there is one.
     public func adjusted(_ probabilities: [Float]) -> [Float] {
-        guard let rest = restingFace else { return probabilities }
-        return Self.adjust(probabilities, restingFace: rest, strength: strength)
+        guard let usual = usualFace else { return probabilities }
+        return Self.adjust(probabilities, usualFace: usual, strength: strength)
     }
 
-    /// The mean of the most neutral-looking `share` of `faces` (at least one face); nil for none.
-    public static func restingFace(of faces: [[Float]], share: Double) -> [Float]? {
-        let neutral = Emotion.neutral.rawValue
+    /// The mean of `faces`' probabilities; nil for none.
+    public static func mean(of faces: [[Float]]) -> [Float]? {
         let usable = faces.filter { $0.count == Emotion.allCases.count }
         guard !usable.isEmpty else { return nil }
-        let k = max(1, Int((share * Double(usable.count)).rounded()))
-        let calmest = usable.sorted { $0[neutral] > $1[neutral] }.prefix(k)
         var mean = [Float](repeating: 0, count: Emotion.allCases.count)
-        for face in calmest { for c in mean.indices { mean[c] += face[c] } }
-        return mean.map { $0 / Float(k) }
+        for face in usable { for c in mean.indices { mean[c] += face[c] } }
+        return mean.map { $0 / Float(usable.count) }
     }
 
     /// The formula above. Probabilities are floored at 1e-6 so a class the network rules out stays finite.
-    public static func adjust(_ probabilities: [Float], restingFace: [Float], strength: Float) -> [Float] {
-        guard probabilities.count == restingFace.count, !probabilities.isEmpty else { return probabilities }
+    public static func adjust(_ probabilities: [Float], usualFace: [Float], strength: Float) -> [Float] {
+        guard probabilities.count == usualFace.count, !probabilities.isEmpty else { return probabilities }
         let floor: Float = 1e-6
-        let scores = zip(probabilities, restingFace).map { p, rest in
+        let scores = zip(probabilities, usualFace).map { p, usual in
             let logP = log(max(p, floor))
-            return logP + strength * (logP - log(max(rest, floor)))
+            return logP + strength * (logP - log(max(usual, floor)))
         }
         let top = scores.max()!
         let exps = scores.map { exp($0 - top) }
@@ -88,19 +80,18 @@ public struct PersonalBaseline: Sendable {
         return exps.map { $0 / sum }
     }
 
-    /// Each face read against its own person's resting face, taken from that person's *other* faces (so a
-    /// face never sets its own reference). `people[i]` names face i's person; a face without a person, or
-    /// the only face of its person, is left as it is.
-    public static func adjustEach(_ probabilities: [[Float]], people: [String?], share: Double = defaultRestingShare,
+    /// Each face read against its own person's usual face, taken from that person's *other* faces (so a face
+    /// never sets its own reference). `people[i]` names face i's person; a face without a person, or the only
+    /// face of its person, is left as it is.
+    public static func adjustEach(_ probabilities: [[Float]], people: [String?],
                                   strength: Float = defaultStrength) -> [[Float]] {
         precondition(probabilities.count == people.count)
         var members: [String: [Int]] = [:]
         for (i, person) in people.enumerated() { if let person { members[person, default: []].append(i) } }
         return probabilities.indices.map { i in
             guard let person = people[i], let all = members[person] else { return probabilities[i] }
-            let others = all.filter { $0 != i }.map { probabilities[$0] }
-            guard let rest = restingFace(of: others, share: share) else { return probabilities[i] }
-            return adjust(probabilities[i], restingFace: rest, strength: strength)
+            guard let usual = mean(of: all.filter { $0 != i }.map { probabilities[$0] }) else { return probabilities[i] }
+            return adjust(probabilities[i], usualFace: usual, strength: strength)
         }
     }
 }

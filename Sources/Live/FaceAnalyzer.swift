@@ -22,7 +22,7 @@ public final class FaceAnalyzer {
         set { tracker.smoothing = newValue }
     }
 
-    /// Read each face against its own resting face once it has been in view for a few seconds.
+    /// Read each face against its own usual face once it has been in view for a few seconds.
     public var adaptation: Bool {
         get { tracker.adaptation }
         set { tracker.adaptation = newValue }

@@ -3,7 +3,7 @@ import Expression
 import Foundation
 
 /// Follows faces from frame to frame by box overlap (IoU), so each keeps its ID, reads each face against
-/// its own resting face once it has been seen for a while (`PersonalBaseline`), and smooths each face's
+/// its own usual face once it has been seen for a while (`PersonalBaseline`), and smooths each face's
 /// probabilities over time so labels do not flicker between two close emotions.
 public final class FaceTracker {
     /// Minimum overlap for a detection to continue a track.
@@ -13,9 +13,9 @@ public final class FaceTracker {
     /// Time constant of the exponential smoothing, in seconds: after this long, a change is 63% through.
     public let smoothingTime: Double
     public var smoothing: Bool
-    /// Read each face against its own resting face (learned from its track's history), not the network alone.
+    /// Read each face against its own usual face (learned from its track's history), not the network alone.
     public var adaptation: Bool
-    /// How often a track's answers are remembered for its resting face: consecutive frames are nearly the
+    /// How often a track's answers are remembered for its usual face: consecutive frames are nearly the
     /// same face, so a minute of them is kept in 120 samples.
     public let baselineInterval: Double
 
@@ -59,7 +59,7 @@ public final class FaceTracker {
             track.box = detections[pair.detection]
             track.missed = 0
             if let fresh = probabilities[safe: pair.detection], !fresh.isEmpty {
-                let read = readAgainstRestingFace(fresh, of: track.id, at: time)
+                let read = readAgainstUsualFace(fresh, of: track.id, at: time)
                 track.adapted = read.adapted
                 track.probabilities = blend(track.probabilities, read.probabilities, alpha: alpha)
                 track.classifications += 1
@@ -70,7 +70,7 @@ public final class FaceTracker {
         updated.removeAll { $0.missed > maxMissed }
         for (d, box) in detections.enumerated() where !detectionTaken.contains(d) {
             let fresh = probabilities[safe: d] ?? []
-            if !fresh.isEmpty { _ = readAgainstRestingFace(fresh, of: nextID, at: time) }
+            if !fresh.isEmpty { _ = readAgainstUsualFace(fresh, of: nextID, at: time) }
             updated.append(TrackedFace(id: nextID, box: box, probabilities: fresh, classifications: fresh.isEmpty ? 0 : 1))
             nextID += 1
         }
@@ -90,17 +90,17 @@ public final class FaceTracker {
         lastUpdate = nil
     }
 
-    /// Remembers the network's answer for the track's resting face (every `baselineInterval`) and returns
-    /// it read against that resting face, when adaptation is on and the face has been seen long enough.
-    private func readAgainstRestingFace(_ fresh: [Float], of id: Int, at time: Double) -> (probabilities: [Float], adapted: Bool) {
+    /// Remembers the network's answer for the track's usual face (every `baselineInterval`) and returns
+    /// it read against that usual face, when adaptation is on and the face has been seen long enough.
+    private func readAgainstUsualFace(_ fresh: [Float], of id: Int, at time: Double) -> (probabilities: [Float], adapted: Bool) {
         var entry = baselines[id] ?? (PersonalBaseline(), -Double.infinity)
         if time - entry.lastSample >= baselineInterval || time < entry.lastSample {
             entry.baseline.remember(fresh)
             entry.lastSample = time
         }
         baselines[id] = entry
-        guard adaptation, let rest = entry.baseline.restingFace else { return (fresh, false) }
-        return (PersonalBaseline.adjust(fresh, restingFace: rest, strength: entry.baseline.strength), true)
+        guard adaptation, let rest = entry.baseline.usualFace else { return (fresh, false) }
+        return (PersonalBaseline.adjust(fresh, usualFace: rest, strength: entry.baseline.strength), true)
     }
 
     /// Weight of a new measurement: time-based, so smoothing feels the same at 10 and at 60 updates per second.

@@ -42,7 +42,7 @@ public struct PhotoEvaluation: Sendable {
     }
 
     /// Scores classified photos. With `personOf` (a photo's path to its person, or nil), each face is first
-    /// read against its person's resting face, learned from that person's other photos (`PersonalBaseline`).
+    /// read against its person's usual face, learned from that person's other photos (`PersonalBaseline`).
     public init(_ classified: Classified, personOf: ((String) -> String?)? = nil) {
         let found = classified.faces
         noFace = found.noFace

@@ -12,7 +12,7 @@ public struct TrackedFace: Sendable, Equatable, Codable {
     public var missed: Int
     /// How many times this face has been classified so far.
     public var classifications: Int
-    /// Whether its probabilities are read against its own resting face (see `PersonalBaseline`), which
+    /// Whether its probabilities are read against its own usual face (see `PersonalBaseline`), which
     /// takes a few seconds of the face in view; false while that is being learned, or with adaptation off.
     public var adapted = false
 

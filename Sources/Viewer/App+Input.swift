@@ -77,7 +77,7 @@ extension App {
             showToast("Smoothing \(worker.smoothing ? "on" : "off")")
         case .toggleAdaptation:
             worker.adaptation.toggle()
-            showToast(worker.adaptation ? "Each face is read against its own resting face (after a few seconds in view)"
+            showToast(worker.adaptation ? "Each face is read against its own usual face (after a few seconds in view)"
                                         : "Adaptation off: each face is read by the model alone")
         case .toggleRecording: recording == nil ? startRecording() : stopRecording()
         case .toggleRecordingVideo:

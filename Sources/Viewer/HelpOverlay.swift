@@ -16,7 +16,7 @@ struct HelpOverlay {
         ("m", "Mirror the picture"),
         ("p", "Show / hide the side panel"),
         ("t", "Smoothing of probabilities on / off"),
-        ("a", "Read each face against its own resting face on / off"),
+        ("a", "Read each face against its own usual face on / off"),
         ("r", "Record emotions over time (CSV, summary, plot)"),
         ("v", "Recordings also write the annotated video (on/off)"),
         ("g", "Timeline of the face under the bars on / off"),

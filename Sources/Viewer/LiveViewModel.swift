@@ -23,7 +23,7 @@ public struct LiveViewModel {
     public var paused = false
     /// Whether probabilities are smoothed over time; nil for a still picture, which has no time.
     public var smoothing: Bool? = true
-    /// Whether faces are read against their own resting face; nil for a still picture.
+    /// Whether faces are read against their own usual face; nil for a still picture.
     public var adaptation: Bool? = true
     public var toast: String?
     public var renderFPS: Double = 0

@@ -13,7 +13,7 @@ public struct Settings: Codable, Equatable, Sendable {
     public var windowHeight = 720
     public var mirrored = false
     public var smoothing = true
-    /// Read each face against its own resting face (`a`).
+    /// Read each face against its own usual face (`a`).
     public var adaptation = true
     /// Recordings (`r`) also write the annotated video as shown.
     public var recordsVideo = false

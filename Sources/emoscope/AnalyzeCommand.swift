@@ -27,7 +27,7 @@ struct AnalyzeCommand: ParsableCommand {
     var videoOut: String?
     @Option(help: "Analyse every Nth frame.") var every = 1
     @Flag(help: "Report each frame's probabilities as they are, without smoothing over time.") var noSmoothing = false
-    @Flag(help: "Read each face by the model alone, not against its own resting face (learned after a few seconds in view).")
+    @Flag(help: "Read each face by the model alone, not against its own usual face (learned after a few seconds in view).")
     var noAdaptation = false
     @Flag(help: "Replace output files that exist already.") var force = false
     @OptionGroup var classification: ClassificationOptions

@@ -63,7 +63,7 @@ extension EvalCommand {
     private func printPerPerson(_ result: PhotoEvaluation, pattern: PersonPattern, paths: [String]) {
         let people = pattern.people(in: paths)
         let alone = paths.filter { pattern.person($0) == nil }.count
-        print("\nEach face read against its person's resting face (people named by '\(pattern.source)': \(people.count)"
+        print("\nEach face read against its person's usual face (people named by '\(pattern.source)': \(people.count)"
               + (alone > 0 ? ", \(alone) photos matched none and are read as they are" : "") + "):")
         print(String(format: "accuracy %.1f%% (%d of %d)", result.accuracy * 100, result.confusion.correct, result.photos))
         print("recall (no face counts as wrong): " + Emotion.allCases

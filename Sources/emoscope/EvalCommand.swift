@@ -18,7 +18,7 @@ struct EvalCommand: ParsableCommand {
     var detect = false
     @Option(help: "With --detect: side of the classified square over the detected box's width.") var framing: Double?
     @Option(help: ArgumentHelp(
-        "With --detect: also read each face against its person's resting face, learned from that person's other photos.",
+        "With --detect: also read each face against its person's usual face, learned from that person's other photos.",
         discussion: "The first match of this regular expression in a photo's file name names its person: '^[^._]+' takes what comes before the first dot or underscore (jaffe-KA.AN1.39.png: jaffe-KA).",
         valueName: "regex")) var people: String?
     @Flag(help: "Replace the --png file if it exists.") var force = false

@@ -60,7 +60,7 @@ struct PhotoEvaluationTests {
         }
     }
 
-    @Test func eachPersonsFacesAreReadAgainstTheirOwnRestingFace() throws {
+    @Test func eachPersonsFacesAreReadAgainstTheirUsualFace() throws {
         let folder = try TestData.temporaryDirectory("people")
         defer { try? FileManager.default.removeItem(at: folder) }
         var photos: [(path: String, emotion: Emotion)] = []
@@ -77,8 +77,8 @@ struct PhotoEvaluationTests {
         let perPerson = PhotoEvaluation(classified) { path in
             URL(fileURLWithPath: path).lastPathComponent.split(separator: "-").first.map(String.init)
         }
-        // Ann's frown is angry against her resting faces; her resting faces stay neutral; Bob has no other
-        // photo to learn his resting face from, so his is read as the network reads it.
+        // Ann's frown is angry against her usual face; her resting faces stay neutral; Bob has no other
+        // photo to learn his usual face from, so his is read as the network reads it.
         #expect(perPerson.confusion.correct == 3)
         #expect(perPerson.confusion.counts[Emotion.angry.rawValue][Emotion.angry.rawValue] == 1)
         #expect(perPerson.confusion.counts[Emotion.angry.rawValue][Emotion.neutral.rawValue] == 1)

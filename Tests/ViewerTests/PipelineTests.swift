@@ -112,7 +112,7 @@ struct FaceTrackerTests {
         #expect(face.classifications == 2)
     }
 
-    @Test func aFaceIsReadAgainstItsOwnRestingFaceOnceSeenForAFewSeconds() {
+    @Test func aFaceIsReadAgainstItsUsualFaceOnceSeenForAFewSeconds() {
         let resting: [Float] = [0.03, 0.03, 0.06, 0.05, 0.63, 0.15, 0.05]
         let faintFrown: [Float] = [0.10, 0.04, 0.06, 0.03, 0.55, 0.19, 0.03]
         let box = PixelRect(x: 0, y: 0, width: 60, height: 60), elsewhere = PixelRect(x: 300, y: 0, width: 60, height: 60)
@@ -127,7 +127,7 @@ struct FaceTrackerTests {
                 time += 1.0 / 30
                 face = tracker.update(detections: [box], probabilities: [resting], at: time)[0]
             }
-            #expect(face.emotion == .neutral, "the resting face keeps the network's answer")
+            #expect(face.emotion == .neutral, "its usual face keeps the network's answer")
             time += 1.0 / 30
             face = tracker.update(detections: [box], probabilities: [faintFrown], at: time)[0]
             #expect(face.emotion == (adaptation ? .angry : .neutral))
