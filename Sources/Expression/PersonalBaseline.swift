@@ -13,8 +13,7 @@ import Foundation
 /// A face like the usual one keeps the network's own answer; a face whose anger rose against the person's
 /// usual face gains anger even if the network alone still calls it neutral. Nothing is learned from labels.
 public struct PersonalBaseline: Sendable {
-    /// Chosen on whole photos of `wild-dev` and on videos made of them (each person resting between
-    /// expressions): 3 is best on both.
+    /// Best on videos made of `wild-dev`'s photos, each person resting between expressions (the model card).
     public static let defaultStrength: Float = 3
 
     public var strength: Float
