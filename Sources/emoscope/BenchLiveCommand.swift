@@ -18,6 +18,7 @@ struct BenchLiveCommand: ParsableCommand {
     @Option(name: .long, help: "How long to measure, in seconds.") var seconds: Double = 30
     @Option(name: .long, help: "Also record the whole run (CSV, summary, plot) into this folder, as r does.") var record: String?
     @Flag(name: .long, help: "With --record: the recording also writes the annotated video, as v switches on.") var recordVideo = false
+    @Flag(name: .long, help: "Read faces by the network alone, not each against its usual face (to measure what that costs).") var noAdaptation = false
     @OptionGroup var classification: ClassificationOptions
 
     func run() throws {
@@ -29,7 +30,8 @@ struct BenchLiveCommand: ParsableCommand {
         }
         let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { print("warning: \(warning)") }
-        print("classify    TTA \(setup.testTimeAugmentation.rawValue), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s")")
+        print("classify    TTA \(setup.testTimeAugmentation.rawValue), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s"), "
+              + (noAdaptation ? "network alone" : "each face against its usual face"))
         var options = ViewerOptions(source: .video(video))
         options.windowSize = (1280, 720)
         options.benchmarkSeconds = seconds
@@ -41,6 +43,7 @@ struct BenchLiveCommand: ParsableCommand {
         }
         var settings = Settings()
         settings.recordsVideo = recordVideo
+        settings.adaptation = !noAdaptation
         let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier)
         let stats = try app.run()
         print(BenchLiveReport(stats: stats, hasClassifier: setup.classifier != nil).text)
