@@ -9,7 +9,8 @@ struct PersonPattern {
         do {
             regex = try NSRegularExpression(pattern: source)
         } catch {
-            throw ValidationErrorText("--people '\(source)' is not a regular expression: \(error.localizedDescription)")
+            // Foundation's own description says only "The value is invalid".
+            throw ValidationErrorText("--people '\(source)' is not a valid regular expression (ICU syntax, e.g. '^[^._]+')")
         }
         self.source = source
     }
