@@ -4,7 +4,9 @@ import Foundation
 
 /// Follows faces from frame to frame by box overlap (IoU), so each keeps its ID, reads each face against
 /// its own usual face once it has been seen for a while (`PersonalBaseline`), and smooths each face's
-/// probabilities over time so labels do not flicker between two close emotions.
+/// probabilities over time so labels do not flicker between two close emotions. A face the detector loses
+/// for a moment (a turned head, a hand in front of it) and finds again near where it was is taken back as
+/// the same face: its ID, its timeline and its usual face go on.
 public final class FaceTracker {
     /// Minimum overlap for a detection to continue a track.
     public let iouThreshold: Double
@@ -18,20 +20,27 @@ public final class FaceTracker {
     /// How often a track's answers are remembered for its usual face: consecutive frames are nearly the
     /// same face, so a minute of them is kept in 120 samples.
     public let baselineInterval: Double
+    /// How long a lost face is remembered, to be taken back if it reappears near where it was lost.
+    public let reappearanceTime: Double
 
     public private(set) var tracks: [TrackedFace] = []
     private var nextID = 1
     private var lastUpdate: Double?
-    private var baselines: [Int: (baseline: PersonalBaseline, lastSample: Double)] = [:]
+    /// A track's usual face and when it was last sampled.
+    private typealias Memory = (baseline: PersonalBaseline, lastSample: Double)
+    private var baselines: [Int: Memory] = [:]
+    /// Faces lost lately, with their usual faces and when they were lost.
+    private var lost: [(face: TrackedFace, memory: Memory?, at: Double)] = []
 
     public init(iouThreshold: Double = 0.3, maxMissed: Int = 4, smoothingTime: Double = 0.25, smoothing: Bool = true,
-                adaptation: Bool = true, baselineInterval: Double = 0.5) {
+                adaptation: Bool = true, baselineInterval: Double = 0.5, reappearanceTime: Double = 2) {
         self.iouThreshold = iouThreshold
         self.maxMissed = maxMissed
         self.smoothingTime = smoothingTime
         self.smoothing = smoothing
         self.adaptation = adaptation
         self.baselineInterval = baselineInterval
+        self.reappearanceTime = reappearanceTime
     }
 
     /// Takes one frame's detections and their probabilities (same order; empty arrays when there is no
@@ -67,17 +76,45 @@ public final class FaceTracker {
             updated[pair.track] = track
         }
         for t in updated.indices where !trackTaken.contains(t) { updated[t].missed += 1 }
+        for face in updated where face.missed > maxMissed {
+            lost.append((face, baselines.removeValue(forKey: face.id), time))
+        }
         updated.removeAll { $0.missed > maxMissed }
+        lost.removeAll { time - $0.at > reappearanceTime || time < $0.at }
         for (d, box) in detections.enumerated() where !detectionTaken.contains(d) {
             let fresh = probabilities[safe: d] ?? []
-            if !fresh.isEmpty { _ = readAgainstUsualFace(fresh, of: nextID, at: time) }
-            updated.append(TrackedFace(id: nextID, box: box, probabilities: fresh, classifications: fresh.isEmpty ? 0 : 1))
-            nextID += 1
+            var face: TrackedFace
+            if let back = takeBack(near: box) {
+                face = TrackedFace(id: back.face.id, box: box, probabilities: [], classifications: back.face.classifications)
+                baselines[face.id] = back.memory
+            } else {
+                face = TrackedFace(id: nextID, box: box, probabilities: [])
+                nextID += 1
+            }
+            if !fresh.isEmpty {
+                let read = readAgainstUsualFace(fresh, of: face.id, at: time)
+                face.probabilities = read.probabilities
+                face.adapted = read.adapted
+                face.classifications += 1
+            }
+            updated.append(face)
         }
         tracks = updated
-        let alive = Set(updated.map(\.id))
-        baselines = baselines.filter { alive.contains($0.key) }
         return visibleFaces
+    }
+
+    /// The face lost most recently whose last box is near `box` (centres less than half its side apart, sides
+    /// within 1.5x), taken out of the lost faces; nil when there is none.
+    private func takeBack(near box: PixelRect) -> (face: TrackedFace, memory: Memory?)? {
+        let candidates = lost.indices.filter { i in
+            let was = lost[i].face.box, side = Double(max(was.width, was.height))
+            let ratio = Double(max(box.width, box.height)) / max(1, side)
+            let dx = box.center.x - was.center.x, dy = box.center.y - was.center.y
+            return (dx * dx + dy * dy).squareRoot() < side / 2 && ratio <= 1.5 && ratio >= 1 / 1.5
+        }
+        guard let i = candidates.max(by: { lost[$0].at < lost[$1].at }) else { return nil }
+        let back = lost.remove(at: i)
+        return (back.face, back.memory)
     }
 
     /// Faces found in the latest round or missed for at most two rounds (keeps boxes steady through blinks
@@ -87,6 +124,7 @@ public final class FaceTracker {
     public func reset() {
         tracks = []
         baselines = [:]
+        lost = []
         lastUpdate = nil
     }
 

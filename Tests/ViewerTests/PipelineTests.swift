@@ -72,13 +72,44 @@ struct FaceTrackerTests {
     }
 
     @Test func aBriefMissKeepsTheIDALongMissEndsTheTrack() {
-        let tracker = FaceTracker(maxMissed: 3)
+        let tracker = FaceTracker(maxMissed: 3, reappearanceTime: 1)
         let a = PixelRect(x: 10, y: 10, width: 50, height: 50)
         let id = tracker.update(detections: [a], probabilities: [], at: 0)[0].id
         tracker.update(detections: [], probabilities: [], at: 0.03)
         #expect(tracker.update(detections: [a], probabilities: [], at: 0.06)[0].id == id)
         for step in 1...4 { tracker.update(detections: [], probabilities: [], at: 0.06 + Double(step) * 0.03) }
-        #expect(tracker.update(detections: [a], probabilities: [], at: 0.3)[0].id != id)
+        #expect(tracker.tracks.isEmpty && tracker.visibleFaces.isEmpty, "a face gone for four rounds is no longer shown")
+        // Found again longer after than the reappearance time: a new face.
+        #expect(tracker.update(detections: [a], probabilities: [], at: 1.5)[0].id != id)
+    }
+
+    @Test func aFaceLostForAMomentComesBackAsItselfWithItsUsualFace() {
+        let resting: [Float] = [0.03, 0.03, 0.06, 0.05, 0.63, 0.15, 0.05]
+        let faintFrown: [Float] = [0.10, 0.04, 0.06, 0.03, 0.55, 0.19, 0.03]
+        let tracker = FaceTracker(maxMissed: 4, smoothing: false, reappearanceTime: 2)
+        let box = PixelRect(x: 200, y: 100, width: 80, height: 80)
+        var time = 0.0
+        var id = 0
+        for _ in 0..<180 {  // six seconds at rest: the usual face is known
+            time += 1.0 / 30
+            id = tracker.update(detections: [box], probabilities: [resting], at: time)[0].id
+        }
+        // The head turns away for half a second: the detector finds nothing and the track ends.
+        for _ in 0..<15 { time += 1.0 / 30; tracker.update(detections: [], probabilities: [], at: time) }
+        #expect(tracker.visibleFaces.isEmpty)
+        // It turns back a little to the side, frowning: the same face, read against its usual face at once.
+        time += 1.0 / 30
+        let back = tracker.update(detections: [box.offsetBy(dx: 25, dy: -10)], probabilities: [faintFrown], at: time)
+        #expect(back.count == 1 && back[0].id == id)
+        #expect(back[0].adapted && back[0].emotion == .angry)
+        // Someone else appearing elsewhere while a face is lost is a new face, read by the network alone.
+        for _ in 0..<15 { time += 1.0 / 30; tracker.update(detections: [], probabilities: [], at: time) }
+        let far = tracker.update(detections: [box.offsetBy(dx: 300, dy: 0)], probabilities: [faintFrown], at: time + 0.03)
+        #expect(far[0].id != id && !far[0].adapted && far[0].emotion == .neutral)
+        // Nor is a face of another size at the same place (someone nearer the camera).
+        let near = tracker.update(detections: [far[0].box, box.expanded(by: 0.5)], probabilities: [faintFrown, faintFrown],
+                                  at: time + 0.06)
+        #expect(near.first { $0.box == box.expanded(by: 0.5) }?.id != id)
     }
 
     @Test func smoothingConvergesAndReacts() {
