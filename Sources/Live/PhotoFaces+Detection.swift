@@ -13,17 +13,21 @@ extension PhotoFaces {
                 result.unreadable.append(photo)
                 continue
             }
-            let gray = image.gray()
-            let boxes = detector.detectFaces(in: gray)
-                .map { $0.clamped(toWidth: gray.width, height: gray.height) }.filter { !$0.isEmpty }
-            guard let largest = boxes.max(by: { $0.area < $1.area }) else {
+            guard let face = largestFace(in: image.gray(), detector: detector, framing: framing) else {
                 result.noFace.append(photo)
                 continue
             }
-            result.crops.append(framing.crop(gray, box: largest))
+            result.crops.append(face)
             result.emotions.append(photo.emotion)
             result.paths.append(photo.path)
         }
         return result
+    }
+
+    /// The largest face `detector` finds in `photo`, framed by `framing`, at the size it has there; nil for none.
+    public static func largestFace(in photo: GrayImage, detector: FaceDetecting, framing: FaceFraming) -> GrayImage? {
+        let boxes = detector.detectFaces(in: photo)
+            .map { $0.clamped(toWidth: photo.width, height: photo.height) }.filter { !$0.isEmpty }
+        return boxes.max(by: { $0.area < $1.area }).map { framing.crop(photo, box: $0) }
     }
 }

@@ -131,7 +131,8 @@ extension App {
 
     /// A browser on `root`, sharing the app's explainer and prediction store.
     func openBrowser(_ root: String, start: BrowserStart) {
-        let opened = DatasetBrowser(root: URL(fileURLWithPath: root), fonts: screen.fonts, store: predictionStore, start: start)
+        let opened = DatasetBrowser(root: URL(fileURLWithPath: root), fonts: screen.fonts, store: predictionStore, start: start,
+                                    photoFaces: detector.map { ($0, faceFraming) })
         opened.explainer = explainer
         opened.explainerProblem = explainerProblem
         opened.showWhy = showWhy

@@ -54,6 +54,8 @@ public final class App {
     var liveWhy: LiveWhy?
     /// How the live pipeline crops a detected face for the classifier (the why view explains that crop).
     let faceFraming: FaceFraming
+    /// The live view's detector, which the browser also uses to find the faces in whole photos.
+    let detector: FaceDetecting?
     /// Last left click, to tell a double-click.
     private var captureStarted = false
 
@@ -74,6 +76,7 @@ public final class App {
         let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing,
                                     adaptation: settings.adaptation)
         faceFraming = analyzer.framing
+        self.detector = detector
         worker = InferenceWorker(frames: capture.frames, analyzer: analyzer)
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
         model = LiveViewModel(sourceDescription: options.source.description)

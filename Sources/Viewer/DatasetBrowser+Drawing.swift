@@ -58,6 +58,7 @@ extension DatasetBrowser {
     /// What is shown, said in words: split, count, filter and order; the prediction progress under it.
     private func drawHeader(_ faces: LabeledFaces, x: Int, y: Int, width: Int, on canvas: Canvas) {
         var parts = ["\(root.lastPathComponent)/\(splitName ?? "?")", "\(visible.count) of \(faces.count) faces"]
+        if let note = splitNote { parts.append(note) }
         if query.outcome != .all { parts.append(query.outcome.rawValue) }
         if let t = query.trueClass { parts.append("true \(t.name)") }
         if let p = query.predictedClass { parts.append("predicted \(p.name)") }

@@ -40,11 +40,13 @@ final class DatasetBrowser {
     var confusion: (done: Int, texture: ImageTexture, chart: ConfusionMatrixChart)?
     var confusionDrawnAt = -Double.infinity
 
-    init(root: URL, fonts: Fonts, store: PredictionStore = PredictionStore(), start: BrowserStart = BrowserStart()) {
+    /// - photoFaces: finds the face in each whole photo of a split of photos (the app's detector and framing).
+    init(root: URL, fonts: Fonts, store: PredictionStore = PredictionStore(), start: BrowserStart = BrowserStart(),
+         photoFaces: (detector: FaceDetecting, framing: FaceFraming)? = nil) {
         self.root = root
         self.fonts = fonts
         self.store = store
-        splits = DatasetSplits(root: root)
+        splits = DatasetSplits(root: root, photoFaces: photoFaces)
         wantedSplit = start.split
         query = start.query
     }
@@ -72,8 +74,14 @@ final class DatasetBrowser {
     /// The current split's faces, once read.
     var faces: LabeledFaces? {
         if splitName == nil { splitName = splits.initialSplit(wantedSplit) }
-        guard let splitName, case let .loaded(faces, _) = splits.split(splitName) else { return nil }
+        guard let splitName, case let .loaded(faces, _, _) = splits.split(splitName) else { return nil }
         return faces
+    }
+
+    /// How the current split's faces were found, for a split of whole photos.
+    var splitNote: String? {
+        guard let splitName, case let .loaded(_, _, note) = splits.split(splitName) else { return nil }
+        return note
     }
 
     /// The selected face's index in the split, if any face is shown.
@@ -85,7 +93,7 @@ final class DatasetBrowser {
     /// Starts predicting the current split when its faces are there (at once from the store if done before).
     func startPredictions(classifier: EmotionClassifying) {
         guard let splitName, predictionsBySplit[splitName] == nil,
-              case let .loaded(faces, fingerprint) = splits.split(splitName) else { return }
+              case let .loaded(faces, fingerprint, _) = splits.split(splitName) else { return }
         let key = PredictionStore.Key(classifier: classifier, root: root.path, split: splitName, faces: fingerprint)
         predictionsBySplit[splitName] = SplitPredictions(faces: faces, classifier: classifier, store: store, key: key,
                                                          paused: !isActive)

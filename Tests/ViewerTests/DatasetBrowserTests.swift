@@ -108,6 +108,37 @@ extension SDLSuite {
         #expect(predictions.done == 600)
     }
 
+    /// A folder of whole photos (a user's own, or another database's) shows the face found in each, as the
+    /// live view would classify it, and says so; a folder of face crops is shown as it is.
+    @Test func wholePhotosShowTheFaceFoundInThem() throws {
+        let root = try TestData.temporaryDirectory("browser-photos")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (name, image) in [("happy", PhotoSplitTests.photo(background: 30, face: 220)),
+                              ("sad", PhotoSplitTests.photo(background: 60, face: nil))] {
+            let folder = root.appendingPathComponent("test/\(name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try image.writePNG(to: folder.appendingPathComponent("a.png"))
+        }
+        let fonts = try Fonts()
+        let detector = PhotoSplitTests.SquareDetector()
+        let browser = DatasetBrowser(root: root, fonts: fonts, photoFaces: (detector, .detectorBox))
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while !browser.isLoaded && browser.loadFailure == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let faces = try #require(browser.faces)
+        #expect(faces.count == 2 && faces.labels == [.happy, .sad])
+        #expect(faces.face(0).pixels.allSatisfy { $0 == 220 }, "the face found, not the whole photo")
+        #expect(browser.splitNote == "faces found in 1 of 2 photos")
+        try browser.draw(on: try Canvas(offscreenWidth: 900, height: 600), classifier: HappyClassifier(), toast: nil, showHelp: false)
+
+        // FER2013-style crops: the detector is never asked, and nothing is said.
+        let crops = try Self.makeDataset(perClass: [1, 0, 0, 2, 0, 0, 0])
+        defer { try? FileManager.default.removeItem(at: crops) }
+        let calls = detector.calls
+        let cropBrowser = DatasetBrowser(root: crops, fonts: fonts, photoFaces: (detector, .detectorBox))
+        while !cropBrowser.isLoaded && cropBrowser.loadFailure == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(cropBrowser.faces?.count == 3 && cropBrowser.splitNote == nil && detector.calls == calls)
+    }
+
     /// Keys pressed before the folder has loaded are harmless too.
     @Test func keysBeforeLoadingAreHarmless() throws {
         let browser = DatasetBrowser(root: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"), fonts: try Fonts())
