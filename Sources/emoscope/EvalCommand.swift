@@ -1,6 +1,7 @@
 import ArgumentParser
 import Expression
 import Foundation
+import Live
 import NeuralNet
 
 struct EvalCommand: ParsableCommand {
@@ -38,6 +39,10 @@ struct EvalCommand: ParsableCommand {
         let evaluate = try evaluation(modelURL: modelURL)
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
+        if let files = try? dataset.files(split: splitName), PhotoSplit.areWholePhotos(files.map(\.path)) {
+            FileHandle.standardError.write(Data(("note: \(data)/\(splitName) holds whole photos, each shrunk to 48x48 as it is; "
+                + "--detect finds the face in each first, as the app does\n").utf8))
+        }
         let start = Date()
         let result = try evaluate(load.faces)
         let seconds = Date().timeIntervalSince(start)
