@@ -7,8 +7,7 @@ import Imaging
 /// it, at 48x48; a photo without a face is shown whole, as a crop would be.
 public struct PhotoSplit: Sendable {
     public let faces: LabeledFaces
-    /// Photos read, and in how many of them a face was found.
-    public let photos: Int
+    /// In how many of the photos read a face was found.
     public let withFace: Int
     /// Photos that could not be read, with the reason.
     public let skipped: [SkippedFile]
@@ -45,10 +44,12 @@ public struct PhotoSplit: Sendable {
                          label: file.emotion, path: file.path)
         }
         self.faces = faces
-        self.photos = faces.count
         self.withFace = withFace
         self.skipped = skipped
     }
+
+    /// Photos read (one face each, found or the whole photo).
+    public var photos: Int { faces.count }
 
     /// What the browser says of the split, e.g. "faces found in 270 of 272 photos".
     public var summary: String {
