@@ -58,21 +58,29 @@ extension DatasetBrowser {
     /// What is shown, said in words: split, count, filter and order; the prediction progress under it.
     private func drawHeader(_ faces: LabeledFaces, x: Int, y: Int, width: Int, on canvas: Canvas) {
         var parts = ["\(root.lastPathComponent)/\(splitName ?? "?")", "\(visible.count) of \(faces.count) faces"]
-        if let note = splitNote { parts.append(note) }
         if query.outcome != .all { parts.append(query.outcome.rawValue) }
         if let t = query.trueClass { parts.append("true \(t.name)") }
         if let p = query.predictedClass { parts.append("predicted \(p.name)") }
         parts.append("by \(query.order.rawValue)")
         canvas.text(parts.joined(separator: " · "), font: fonts.body, color: Theme.textDim, x: x, y: y)
         let lineY = y + fonts.body.lineHeight
+        var noteX = x
         if let batch = predictions, batch.done < batch.count, batch.count > 0 {
             let bar = PixelRect(x: x, y: lineY + 2, width: min(width, 240), height: 4)
             canvas.fill(bar, Theme.panelRaised)
             canvas.fill(PixelRect(x: bar.x, y: bar.y, width: bar.width * batch.done / batch.count, height: bar.height), Theme.accent)
-            canvas.text("predicting \(batch.done) / \(batch.count)", font: fonts.small, color: Theme.textDim,
-                        x: bar.maxX + Theme.spacingM, y: lineY - 4)
+            let progress = "predicting \(batch.done) / \(batch.count)"
+            canvas.text(progress, font: fonts.small, color: Theme.textDim, x: bar.maxX + Theme.spacingM, y: lineY - 4)
+            noteX = bar.maxX + 2 * Theme.spacingM + fonts.small.measure(progress).width
         } else if predictions == nil, query.needsPredictions {
             canvas.text("no model: filters by prediction show nothing", font: fonts.small, color: Theme.warning, x: x, y: lineY)
+            return
+        }
+        // How the faces were found and read, under the first line (which holds what is shown).
+        var notes = splitNote.map { [$0] } ?? []
+        if predictions?.readPerPerson == true { notes.append("each read against its person's usual face") }
+        if !notes.isEmpty {
+            canvas.text(notes.joined(separator: " · "), font: fonts.small, color: Theme.textDim, x: noteX, y: lineY - 4)
         }
     }
 

@@ -16,6 +16,8 @@ final class DatasetBrowser {
     private let splits: DatasetSplits
     private let store: PredictionStore
     private let wantedSplit: String?
+    /// Names each face's person, when faces are read against their person's usual face.
+    let people: PersonPattern?
     private(set) var splitName: String?
     private(set) var query: PredictionQuery
     private(set) var mode = Mode.grid
@@ -49,6 +51,7 @@ final class DatasetBrowser {
         splits = DatasetSplits(root: root, photoFaces: photoFaces)
         wantedSplit = start.split
         query = start.query
+        people = start.people.flatMap { try? PersonPattern($0) }
     }
 
     var isLoaded: Bool { faces != nil }
@@ -96,7 +99,7 @@ final class DatasetBrowser {
               case let .loaded(faces, fingerprint, _) = splits.split(splitName) else { return }
         let key = PredictionStore.Key(classifier: classifier, root: root.path, split: splitName, faces: fingerprint)
         predictionsBySplit[splitName] = SplitPredictions(faces: faces, classifier: classifier, store: store, key: key,
-                                                         paused: !isActive)
+                                                         paused: !isActive, people: people.map { faces.paths.map($0.person) })
         updatePausing()
     }
 

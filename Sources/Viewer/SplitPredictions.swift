@@ -5,16 +5,23 @@ import Synchronization
 
 /// The model's predictions for every face of a split, computed on a background thread in batches (each batch
 /// on all cores), so the browser's grid is usable at once and fills in. Read from the main loop without
-/// waiting. Finished predictions go to the store, and a split found there is complete at once.
+/// waiting. Finished predictions go to the store, and a split found there is complete at once. With `people`
+/// (each face's person), a complete split is read as `eval --detect --people` reads it: each face against its
+/// person's usual face, the mean of that person's other faces (`PersonalBaseline`); the store keeps the
+/// network's own answers.
 final class SplitPredictions: @unchecked Sendable {
     private struct Shared {
         var probabilities: [[Float]?]
+        /// Each face read against its person's usual face, once every face is predicted (with `people`).
+        var perPerson: [[Float]?]?
         var done = 0
         var cancelled = false
         var paused = false
     }
 
     let count: Int
+    /// Each face's person, when faces are read against their person's usual face.
+    let people: [String?]?
     /// True when the store had this split's predictions, so none were computed.
     let fromStore: Bool
     private let shared: Mutex<Shared>
@@ -24,10 +31,13 @@ final class SplitPredictions: @unchecked Sendable {
 
     /// `classifier` is shared with the live view's inference thread: its calls go through its lock.
     init(faces: LabeledFaces, classifier: EmotionClassifying, store: PredictionStore? = nil,
-         key: PredictionStore.Key? = nil, batchSize: Int = SplitPredictions.batchSize, paused: Bool = false) {
+         key: PredictionStore.Key? = nil, batchSize: Int = SplitPredictions.batchSize, paused: Bool = false,
+         people: [String?]? = nil) {
+        precondition(people == nil || people?.count == faces.count)
         count = faces.count
+        self.people = people
         if let store, let key, let known = store.predictions(for: key), known.count == faces.count {
-            shared = Mutex(Shared(probabilities: known, done: faces.count))
+            shared = Mutex(Shared(probabilities: known, perPerson: Self.perPerson(known, people: people), done: faces.count))
             fromStore = true
             return
         }
@@ -46,6 +56,7 @@ final class SplitPredictions: @unchecked Sendable {
                 shared.withLock { s in
                     for (offset, p) in batch.enumerated() { s.probabilities[first + offset] = p }
                     s.done = end
+                    if end == faces.count { s.perPerson = Self.perPerson(s.probabilities, people: people) }
                 }
                 start = end
             }
@@ -67,6 +78,13 @@ final class SplitPredictions: @unchecked Sendable {
 
     /// Faces predicted so far (they are predicted in file order).
     var done: Int { shared.withLock { $0.done } }
-    var probabilities: [[Float]?] { shared.withLock { $0.probabilities } }
-    func probabilities(_ index: Int) -> [Float]? { shared.withLock { $0.probabilities[index] } }
+    var probabilities: [[Float]?] { shared.withLock { $0.perPerson ?? $0.probabilities } }
+    func probabilities(_ index: Int) -> [Float]? { shared.withLock { ($0.perPerson ?? $0.probabilities)[index] } }
+    /// Whether the answers are read against each person's usual face (every face predicted, with `people`).
+    var readPerPerson: Bool { shared.withLock { $0.perPerson != nil } }
+
+    private static func perPerson(_ probabilities: [[Float]?], people: [String?]?) -> [[Float]?]? {
+        guard let people, probabilities.allSatisfy({ $0 != nil }) else { return nil }
+        return PersonalBaseline.adjustEach(probabilities.map { $0! }, people: people)
+    }
 }

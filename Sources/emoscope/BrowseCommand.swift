@@ -21,6 +21,10 @@ struct BrowseCommand: ParsableCommand {
     var sort: PredictionQuery.Order = .file
     @Option(name: .long, help: "Only faces of this true class.") var trueClass: Emotion?
     @Option(name: .long, help: "Only faces predicted as this class.") var predictedClass: Emotion?
+    @Option(name: .long, help: ArgumentHelp(
+        "Read each face against its person's usual face, the mean of that person's other faces, once the split is predicted.",
+        discussion: "REGEX's first match in a file name names the person (e.g. '^[^._]+' for wild-dev).", valueName: "regex"))
+    var people: String?
     @OptionGroup var window: WindowOptions
 
     func run() throws {
@@ -31,9 +35,13 @@ struct BrowseCommand: ParsableCommand {
         if let split, !dataset.splitNames.contains(split) {
             throw ValidationErrorText("\(root.path) has no split \"\(split)\" (it has \(dataset.splitNames.joined(separator: ", ")))")
         }
+        if let people {
+            do { _ = try PersonPattern(people) } catch { throw ValidationErrorText("\(error)") }
+        }
         var options = ViewerOptions(source: settings.lastSource ?? .camera(0), dataRoot: root.path)
         options.browser = BrowserStart(split: split, query: PredictionQuery(outcome: filter, order: sort, trueClass: trueClass,
-                                                                           predictedClass: predictedClass))
+                                                                           predictedClass: predictedClass),
+                                       people: people)
         try window.run(options, settings: settings, settingsWarning: settingsWarning)
     }
 }

@@ -14,7 +14,8 @@ extension EvalCommand {
             let plain = try Classifier(opening: modelURL, tta: tta)
             (classifier, modelFraming) = (plain, plain.framing)
         }
-        let personOf = try people.map(PersonPattern.init)
+        let personOf: PersonPattern?
+        do { personOf = try people.map(PersonPattern.init) } catch { throw ValidationErrorText("\(error)") }
         let detector = try HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
         let framing = framing.map { FaceFraming(scale: $0) } ?? modelFraming
         let photos = try dataset.files(split: split)

@@ -139,6 +139,37 @@ extension SDLSuite {
         #expect(cropBrowser.faces?.count == 3 && cropBrowser.splitNote == nil && detector.calls == calls)
     }
 
+    /// `browse --people`: once the split is predicted, each face is read against its person's usual face, as
+    /// `eval --detect --people` reads it, and the header says so.
+    @Test func facesAreReadAgainstTheirPersonsUsualFace() throws {
+        let root = try TestData.temporaryDirectory("browser-people")
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Ann rests twice and frowns once; Bob only frowns (no other photo to learn his usual face from).
+        for (name, emotion, face) in [("ann-1", Emotion.neutral, UInt8(200)), ("ann-2", .neutral, 200), ("ann-3", .angry, 210),
+                                      ("bob-1", .angry, 210)] {
+            let folder = root.appendingPathComponent("test/\(emotion.name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try PhotoSplitTests.photo(background: 30, face: face).writePNG(to: folder.appendingPathComponent("\(name).png"))
+        }
+        let fonts = try Fonts()
+        let canvas = try Canvas(offscreenWidth: 900, height: 600)
+        var misclassified: [Int] = []
+        for people in [nil, "^[^-]+"] {
+            let browser = DatasetBrowser(root: root, fonts: fonts, start: BrowserStart(people: people),
+                                         photoFaces: (PhotoSplitTests.SquareDetector(), .detectorBox))
+            let classifier = PhotoEvaluationTests.SubtleClassifier()
+            let deadline = Date(timeIntervalSinceNow: 60)
+            repeat {
+                try browser.draw(on: canvas, classifier: classifier, toast: nil, showHelp: false)
+                Thread.sleep(forTimeInterval: 0.01)
+            } while browser.predictedCount < 4 && Date() < deadline
+            #expect(browser.predictions?.readPerPerson == (people != nil))
+            browser.perform(.cycleOutcome)
+            misclassified.append(browser.visibleCount)
+        }
+        #expect(misclassified == [2, 1], "the network alone calls both frowns neutral; against her usual face Ann's is angry")
+    }
+
     /// Keys pressed before the folder has loaded are harmless too.
     @Test func keysBeforeLoadingAreHarmless() throws {
         let browser = DatasetBrowser(root: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"), fonts: try Fonts())
