@@ -20,8 +20,6 @@ final class SplitPredictions: @unchecked Sendable {
     }
 
     let count: Int
-    /// Each face's person, when faces are read against their person's usual face.
-    let people: [String?]?
     /// True when the store had this split's predictions, so none were computed.
     let fromStore: Bool
     private let shared: Mutex<Shared>
@@ -35,7 +33,6 @@ final class SplitPredictions: @unchecked Sendable {
          people: [String?]? = nil) {
         precondition(people == nil || people?.count == faces.count)
         count = faces.count
-        self.people = people
         if let store, let key, let known = store.predictions(for: key), known.count == faces.count {
             shared = Mutex(Shared(probabilities: known, perPerson: Self.perPerson(known, people: people), done: faces.count))
             fromStore = true
