@@ -10,7 +10,9 @@ public enum ModelEnsemble {
 
     /// The members' model files combined. They must read faces alike (input size, normalisation,
     /// preprocessing) and name the same classes in the same order; a member with a decision bias is refused,
-    /// since that bias was measured on its own probabilities, not on the ensemble's.
+    /// since that bias was measured on its own probabilities, not on the ensemble's. A member that is itself an
+    /// ensemble joins as its members, so that every network weighs the same (a pair and a third model average
+    /// three ways, not half and half).
     public static func combine(_ urls: [URL]) throws -> ModelFile {
         precondition(urls.count >= 2, "ModelEnsemble.combine: an ensemble needs at least two members")
         let files = try urls.map { try ($0, ModelFile.load($0)) }
@@ -45,8 +47,13 @@ public enum ModelEnsemble {
                                  + urls.dropFirst().map(\.lastPathComponent).joined(separator: ", ") + ": \(error)")
         }
         var notes = preprocessing.note
-        notes["architecture_name"] = "ensemble of " + files.map { $0.1.notes["architecture_name"] ?? "?" }.joined(separator: " + ")
+        let prefix = "ensemble of "
+        notes["architecture_name"] = prefix + files.map { file in
+            let name = file.1.notes["architecture_name"] ?? "?"
+            return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
+        }.joined(separator: " + ")
         notes[membersNoteKey] = files.map { url, file in
+            if let members = file.notes[membersNoteKey] { return "\(url.lastPathComponent) (ensemble: \(members))" }
             let facts = ["architecture_name", "epoch", "seed", "validation_accuracy"].compactMap { key in
                 file.notes[key].map { "\(key == "architecture_name" ? "" : key + " ")\($0)" }
             }

@@ -39,6 +39,27 @@ import TestSupport
         #expect(notes[ModelEnsemble.membersNoteKey] == "member0.safetensors (tiny, epoch 3); member1.safetensors")
     }
 
+    /// A pair joined by a third model averages the three equally, and its notes name all three.
+    @Test func anEnsembleJoinsAsItsMembers() throws {
+        let folder = try TestData.temporaryDirectory("ensemble-nested")
+        let tiny = ["architecture_name": "tiny"]
+        let urls = try Self.save([try Self.member(seed: 6, notes: tiny), try Self.member(seed: 7, notes: tiny),
+                                  try Self.member(seed: 8, notes: tiny)], in: folder)
+        let pair = folder.appendingPathComponent("pair.safetensors"), out = folder.appendingPathComponent("three.safetensors")
+        try ModelEnsemble.combine(Array(urls[0..<2])).save(to: pair)
+        try ModelEnsemble.combine([pair, urls[2]]).save(to: out)
+        let faces = { let all = ServingParityTests.faces(count: 4); return (0..<4).map { all.face($0) } }()
+        let served = try Classifier(contentsOf: out).probabilities(for: faces)
+        let each = try urls.map { try Classifier(contentsOf: $0).probabilities(for: faces) }
+        for n in 0..<4 {
+            for c in 0..<7 { #expect(abs(served[n][c] - (each[0][n][c] + each[1][n][c] + each[2][n][c]) / 3) < 1e-5) }
+        }
+        let notes = try ModelFile.load(out).notes
+        #expect(notes["architecture_name"] == "ensemble of tiny + tiny + tiny")
+        #expect(notes[ModelEnsemble.membersNoteKey]
+                == "pair.safetensors (ensemble: member0.safetensors (tiny); member1.safetensors (tiny)); member2.safetensors (tiny)")
+    }
+
     /// An ensemble of a model with itself is that model: the same probabilities, and the same why map.
     @Test func aModelWithItselfExplainsAsItself() throws {
         let folder = try TestData.temporaryDirectory("ensemble-self")
