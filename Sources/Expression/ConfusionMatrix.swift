@@ -42,7 +42,8 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
                          + cell(percent(f1(c))) + cell("\(support(c))", 9))
         }
         lines.append("")
-        lines.append("accuracy \(percent(accuracy)) (\(correct)/\(total))   macro-F1 \(percent(macroF1))")
+        lines.append("accuracy \(percent(accuracy)) (\(correct)/\(total); \(AccuracyInterval(correct: correct, total: total).description))"
+                     + "   macro-F1 \(percent(macroF1))")
         return lines.joined(separator: "\n")
     }
 

@@ -6,6 +6,8 @@ public enum Evaluation {
         public var confusion: ConfusionMatrix
         /// Mean cross-entropy of the (averaged) predictions.
         public var loss: Double
+        /// Per face, in the order scored: whether the prediction was right (for paired comparisons).
+        public var right: [Bool] = []
         public var accuracy: Double { confusion.accuracy }
     }
 
@@ -56,13 +58,15 @@ public enum Evaluation {
     public static func score(_ all: [[Float]], on faces: LabeledFaces, classCount: Int = Emotion.allCases.count) -> Result {
         var confusion = ConfusionMatrix(classCount: classCount)
         var totalLoss = 0.0
+        var right: [Bool] = []
         for (n, p) in all.enumerated() {
             let truth = faces.labels[n].rawValue
             let prediction = p.indices.max { p[$0] < p[$1] }!
             confusion.add(truth: truth, prediction: prediction)
+            right.append(prediction == truth)
             totalLoss -= Double(log(max(p[truth], 1e-12)))
         }
-        return Result(confusion: confusion, loss: faces.count == 0 ? 0 : totalLoss / Double(faces.count))
+        return Result(confusion: confusion, loss: faces.count == 0 ? 0 : totalLoss / Double(faces.count), right: right)
     }
 }
 

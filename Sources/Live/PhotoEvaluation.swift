@@ -10,6 +10,8 @@ public struct PhotoEvaluation: Sendable {
     /// Photos without a detected face, and photos that could not be read (both counted as wrong).
     public var noFace: [(path: String, emotion: Emotion)] = []
     public var unreadable: [(path: String, emotion: Emotion)] = []
+    /// The photos whose face was classified rightly, by path (for paired comparisons).
+    public var rightPaths: Set<String> = []
 
     public init() {}
 
@@ -56,6 +58,7 @@ public struct PhotoEvaluation: Sendable {
             // A classifier that gives no answer leaves the photo without a classified face, as the live view would.
             guard let prediction = Emotion.mostProbable(p) else { noFace.append(photo); continue }
             confusion.add(truth: photo.emotion.rawValue, prediction: prediction.rawValue)
+            if prediction == photo.emotion { rightPaths.insert(photo.path) }
         }
     }
 }

@@ -22,6 +22,10 @@ struct EvalCommand: ParsableCommand {
         "With --detect: also read each face against its person's usual face, learned from that person's other photos.",
         discussion: "The first match of this regular expression in a photo's file name names its person: '^[^._]+' takes what comes before the first dot or underscore (jaffe-KA.AN1.39.png: jaffe-KA).",
         valueName: "regex")) var people: String?
+    @Option(help: ArgumentHelp(
+        "Another model to score on the same faces with the same options.",
+        discussion: "Prints where each model is right and the other wrong, and whether that split could be chance (McNemar's exact test).",
+        valueName: "model")) var compare: String?
     @Flag(help: "Replace the --png file if it exists.") var force = false
     @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions
@@ -37,6 +41,7 @@ struct EvalCommand: ParsableCommand {
         if detect { return try evaluatePhotos(modelURL: modelURL, dataset: dataset, split: splitName) }
         if people != nil { throw ValidationErrorText("--people groups whole photos by person: it needs --detect") }
         let evaluate = try evaluation(modelURL: modelURL)
+        let evaluateOther = try compare.map { try evaluation(modelURL: try ModelLocator.url(for: $0)) }
         let load = try dataset.load(split: splitName)
         if !json { FileHandle.standardError.write(Data((load.summary + "\n").utf8)) }
         if let files = try? dataset.files(split: splitName), PhotoSplit.areWholePhotos(files.map(\.path)) {
@@ -49,14 +54,19 @@ struct EvalCommand: ParsableCommand {
         guard result.loss.isFinite else {
             throw ValidationErrorText("\(modelURL.path): the model gives NaN or infinite outputs on \(splitName): its weights are damaged")
         }
+        let comparison = try evaluateOther.map { evaluateOther in
+            ComparisonReport(model: compare!, this: result.right, other: try evaluateOther(load.faces).right)
+        }
         let confusion = result.confusion
         if json {
-            let report = EvaluationReport(model: modelURL.path, split: splitName, faces: confusion.total,
+            var report = EvaluationReport(model: modelURL.path, split: splitName, faces: confusion.total,
                                           testTimeAugmentation: tta.rawValue, accuracy: confusion.accuracy,
                                           macroF1: confusion.macroF1, loss: result.loss, classes: Emotion.classNames,
                                           precision: (0..<7).map(confusion.precision), recall: (0..<7).map(confusion.recall),
                                           f1: (0..<7).map(confusion.f1), support: (0..<7).map(confusion.support),
                                           confusionMatrix: confusion.counts)
+            report.accuracyInterval95 = Self.interval(confusion.correct, confusion.total)
+            report.comparison = comparison
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -64,6 +74,7 @@ struct EvalCommand: ParsableCommand {
             print("\(modelURL.lastPathComponent) on \(splitName) (\(confusion.total) faces, TTA \(tta.rawValue)), "
                   + String(format: "%.1f s", seconds))
             print(confusion.report(classNames: Emotion.classNames))
+            comparison?.lines(thisName: modelURL.lastPathComponent, what: "faces").forEach { print($0) }
         }
         if let png {
             try ConfusionMatrixPNG.write(confusion, title: "\(modelURL.lastPathComponent) on \(splitName)", to: URL(fileURLWithPath: png))
@@ -73,6 +84,12 @@ struct EvalCommand: ParsableCommand {
 }
 
 extension EvalCommand {
+    /// [lower, upper] of the 95 % interval, for JSON reports.
+    static func interval(_ correct: Int, _ total: Int) -> [Double] {
+        let interval = AccuracyInterval(correct: correct, total: total)
+        return [interval.lower, interval.upper]
+    }
+
     /// Opens the model (before the dataset is read, so a bad model fails at once) and returns how to score it.
     func evaluation(modelURL: URL) throws -> (LabeledFaces) throws -> Evaluation.Result {
         if ONNXOptions.isONNX(modelURL) {
@@ -103,4 +120,6 @@ struct EvaluationReport: Codable {
     var precision, recall, f1: [Double]
     var support: [Int]
     var confusionMatrix: [[Int]]
+    var accuracyInterval95: [Double]?
+    var comparison: ComparisonReport?
 }

@@ -22,7 +22,8 @@ struct ConfusionMatrixTests {
         #expect(abs(matrix.f1(2) - 2.0 / 3) < 1e-12)
         #expect(abs(matrix.macroF1 - (2.0 / 3 + 0.75 + 2.0 / 3) / 3) < 1e-12)
         let report = matrix.report(classNames: ["a", "b", "c"])
-        #expect(report.contains("accuracy 70.0% (7/10)"))
+        // Wilson's interval for 7 of 10 (statsmodels' proportion_confint: 0.3968, 0.8922).
+        #expect(report.contains("accuracy 70.0% (7/10; 95% interval 39.7–89.2%)"))
     }
 
     @Test func anEmptyClassHasZeroScoresNotNaN() {

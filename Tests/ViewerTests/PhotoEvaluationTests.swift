@@ -43,6 +43,8 @@ struct PhotoEvaluationTests {
         #expect(result.noFace.map(\.path) == [photos[3].path])
         #expect(result.unreadable.map(\.path) == [photos[4].path])
         #expect(abs(result.recall(Emotion.happy.rawValue) - 2.0 / 3) < 1e-9, "the photo without a face is a miss")
+        // What `eval --compare` pairs by: the photos right, never one without a face or unreadable.
+        #expect(result.rightPaths == [photos[0].path, photos[1].path])
         // The largest face of each photo (boxes of 20 and 8 px, framed at 1.5x) is the one classified.
         #expect(classifier.sizes == [30, 30, 30])
         // Training's photo check finds the same faces.
