@@ -11,6 +11,9 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
     /// `compact` at 1.5x the width (≈0.44 GFLOP, ≈3.9 M parameters): more capacity for long schedules, still
     /// well inside the live budget of twice the tutorial network's cost per face.
     case wide
+    /// `compact` at half the width (≈0.05 GFLOP, ≈0.44 M parameters): a cheap extra member for an ensemble,
+    /// a different network rather than another of the same.
+    case slim
     /// A tiny net (≈13 k parameters) for tests and smoke runs: trains in seconds, well above chance.
     case tiny
 
@@ -31,6 +34,7 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
             ]
         case .compact: return Self.vggStyle(width: 32)
         case .wide: return Self.vggStyle(width: 48)
+        case .slim: return Self.vggStyle(width: 16)
         case .tiny:
             // BatchNorm averages move fast (momentum 0.9): a short run must end with usable statistics.
             let norm = LayerSpec.batchNorm(epsilon: 1e-3, momentum: 0.9)
