@@ -61,6 +61,18 @@ public final class Font {
         return Size(width: Int(w), height: Int(h))
     }
 
+    /// `text` as it fits in `width` pixels: whole, or cut with "…" at its end (long file names in titles).
+    public func fitting(_ text: String, width: Int) -> String {
+        guard measure(text).width > width else { return text }
+        let characters = Array(text)
+        var (low, high) = (0, characters.count)  // the longest prefix that fits with the ellipsis: low...high
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if measure(String(characters[..<middle]) + "…").width <= width { low = middle } else { high = middle - 1 }
+        }
+        return String(characters[..<low]) + "…"
+    }
+
     /// `text` broken at spaces into lines no wider than `width` (a longer word stands alone on its line).
     public func wrap(_ text: String, width: Int) -> [String] {
         guard !text.isEmpty else { return [] }

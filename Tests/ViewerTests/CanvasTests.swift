@@ -38,6 +38,18 @@ extension SDLSuite {
         #expect(image[150, 20].r == 0, "nothing drawn beyond the text")
     }
 
+    /// A title too long for its chart ends in "…" inside the width, keeping as much of its start as fits.
+    @Test func longTextIsCutToFit() throws {
+        let font = try Font(size: 16)
+        let title = "Confusion matrix · emoscope-compact.safetensors on test, faces found"
+        #expect(font.fitting("Happy 93%", width: 200) == "Happy 93%")
+        let cut = font.fitting(title, width: 200)
+        #expect(cut.hasSuffix("…") && title.hasPrefix(String(cut.dropLast())))
+        #expect(font.measure(cut).width <= 200)
+        let longer = String(title.prefix(cut.count)) + "…"
+        #expect(font.measure(longer).width > 200, "one more character would not fit")
+    }
+
     @Test func pngIsWrittenAtomicallyAndDecodesToTheSamePixels() throws {
         let folder = try TestData.temporaryDirectory("png")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -64,13 +64,16 @@ public struct ConfusionMatrixChart: Chart {
         canvas.clear(Theme.background)
 
         // Title block: what was evaluated, then the two numbers people look for.
-        canvas.text(title, font: fonts.title, color: Theme.text, x: m, y: 20)
+        canvas.text(fonts.title.fitting(title, width: size.width - 2 * m), font: fonts.title, color: Theme.text, x: m, y: 20)
         var x = m
         for (name, value) in [("accuracy", matrix.accuracy), ("macro-F1", matrix.macroF1)] {
             let drawn = canvas.text(name + " ", font: fonts.label, color: Theme.textDim, x: x, y: 56)
             let number = canvas.text(ChartFormat.percent(value), font: fonts.value, color: Theme.text, x: drawn.maxX, y: 55)
             x = number.maxX + Theme.spacingXL
         }
+        // How far the accuracy could be from this split's by chance: a few faces' difference is noise.
+        canvas.text(AccuracyInterval(correct: matrix.correct, total: matrix.total).description, font: fonts.tick,
+                    color: Theme.textDim, x: m, y: 80)
         canvas.text("\(ChartFormat.count(matrix.total)) faces  ·  cells: count and share of the true class",
                     font: fonts.label, color: Theme.textDim, x: x, y: 56)
 

@@ -101,7 +101,7 @@ public struct DatasetOverviewChart: Chart {
         let fonts = try ChartFonts()
         let m = Self.margin
         canvas.clear(Theme.background)
-        canvas.text(title, font: fonts.title, color: Theme.text, x: m, y: 20)
+        canvas.text(fonts.title.fitting(title, width: size.width - 2 * m), font: fonts.title, color: Theme.text, x: m, y: 20)
         canvas.text(subtitle, font: fonts.subtitle, color: Theme.textDim, x: m, y: 54)
         canvas.text("Faces per class", font: fonts.heading, color: Theme.text, x: m, y: Self.barsTop - 32)
         for i in splits.indices { drawBars(split: i, on: canvas, fonts: fonts) }

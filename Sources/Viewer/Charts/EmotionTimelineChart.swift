@@ -36,7 +36,6 @@ public struct EmotionTimelineChart: Chart {
     public func draw(on canvas: Canvas) throws {
         let fonts = try ChartFonts()
         canvas.clear(Theme.background)
-        canvas.text(title, font: fonts.title, color: Theme.text, x: Self.margin, y: 22)
         let subtitle = tracks.isEmpty ? "no face was classified"
             : "\(tracks.count) face\(tracks.count == 1 ? "" : "s") · probability of each emotion over time"
         canvas.text(subtitle, font: fonts.subtitle, color: Theme.textDim, x: Self.margin, y: 56)
@@ -49,6 +48,9 @@ public struct EmotionTimelineChart: Chart {
             canvas.fillRoundedRect(PixelRect(x: x, y: 36, width: 18, height: 4), radius: 2, Theme.color(for: emotion))
             x -= Theme.spacingM
         }
+        // The legend holds the top right; a long file name in the title stops short of it.
+        canvas.text(fonts.title.fitting(title, width: x - Theme.spacingL - Self.margin), font: fonts.title, color: Theme.text,
+                    x: Self.margin, y: 22)
         for (i, track) in tracks.enumerated() {
             let panel = Self.panelRect(i, width: size.width), area = plots[i]
             canvas.fillRoundedRect(panel, radius: 10, Theme.panel)

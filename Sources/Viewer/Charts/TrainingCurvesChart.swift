@@ -72,7 +72,7 @@ public struct TrainingCurvesChart: Chart {
 
     private func drawHeader(on canvas: Canvas, fonts: ChartFonts) {
         let m = TrainingCurvesChart.margin
-        canvas.text(title, font: fonts.title, color: Theme.text, x: m, y: 22)
+        canvas.text(fonts.title.fitting(title, width: size.width - 2 * m), font: fonts.title, color: Theme.text, x: m, y: 22)
         var facts: [String] = []
         if let last = history.last { facts.append(last.epoch == 1 ? "1 epoch" : "\(last.epoch) epochs") }
         if let best { facts.append("best validation accuracy \(ChartFormat.percent(best.validationAccuracy)) at epoch \(best.epoch)") }
