@@ -23,7 +23,7 @@ struct ComparisonReport: Codable {
         pValue = comparison.pValue
     }
 
-    /// Three lines for the text report; `what` names what was compared ("faces", "photos").
+    /// Two lines for the text report; `what` names what was compared ("faces", "photos").
     func lines(thisName: String, what: String) -> [String] {
         let name = URL(fileURLWithPath: model).lastPathComponent
         let verdict = pValue < 0.05 ? "a real difference (p < 0.05)" : "within what chance gives (p ≥ 0.05)"

@@ -27,7 +27,7 @@ extension EvalCommand {
                 ComparisonReport(model: compare, this: paths.map(mine.rightPaths.contains), other: paths.map(theirs.rightPaths.contains))
             }
             comparisons = (compared(result, PhotoEvaluation(theirs)),
-                           personOf.map { pattern in compared(perPerson!, PhotoEvaluation(theirs, personOf: pattern.person)) })
+                           perPerson.flatMap { mine in personOf.map { compared(mine, PhotoEvaluation(theirs, personOf: $0.person)) } })
         }
         let confusion = result.confusion
         let recalls = (0..<7).map(result.recall)
