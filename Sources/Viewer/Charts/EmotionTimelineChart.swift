@@ -54,9 +54,11 @@ public struct EmotionTimelineChart: Chart {
         for (i, track) in tracks.enumerated() {
             let panel = Self.panelRect(i, width: size.width), area = plots[i]
             canvas.fillRoundedRect(panel, radius: 10, Theme.panel)
-            let name = track.file.map { " · " + ($0.split(separator: "/").last.map(String.init) ?? $0) } ?? ""
-            canvas.text("Face #\(track.track)\(name) · \(track.frames) frames · mostly \(track.dominantEmotion)",
-                        font: fonts.heading, color: Theme.text, x: panel.x + 20, y: panel.y + 12)
+            let face = "Face #\(track.track)", facts = " · \(track.frames) frame\(track.frames == 1 ? "" : "s") · mostly \(track.dominantEmotion)"
+            // A long file name gives way; the face's number and facts always show.
+            let room = panel.width - 40 - fonts.heading.measure(face + facts).width
+            let name = track.file.map { fonts.heading.fitting(" · " + ($0.split(separator: "/").last.map(String.init) ?? $0), width: room) } ?? ""
+            canvas.text(face + name + facts, font: fonts.heading, color: Theme.text, x: panel.x + 20, y: panel.y + 12)
             area.drawAxes(on: canvas, fonts: fonts, yLabel: { area.y.label($0) + "%" }, xLabel: { area.x.label($0) + " s" })
             let layer = try SmoothLayer(covering: area.rect.insetBy(dx: -4, dy: -4))
             for emotion in Emotion.allCases {
