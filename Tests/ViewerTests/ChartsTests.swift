@@ -155,6 +155,29 @@ extension SDLSuite {
         #expect(image.width == 1200 && chart.loss.y.upper > chart.loss.y.lower)
     }
 
+    // MARK: Emotions over time
+
+    /// A face seen at 0–1 s and again alone at 4 s: a line, then a dot where the lone moment was (no line
+    /// has two ends there), in the colour of the emotion it was; and a long file name stays inside its panel.
+    @Test func aMomentSeenAloneIsADot() throws {
+        var summary = TrackSummary()
+        let happy: [Float] = [0, 0, 0, 1, 0, 0, 0], sad: [Float] = [0, 0, 0, 0, 0, 1, 0]
+        for (time, p) in [(0.0, happy), (0.5, happy), (1.0, happy), (4.0, sad)] {
+            summary.add(file: "/videos/" + String(repeating: "a-long-name-", count: 20) + ".avi", time: time,
+                        faces: [TrackedFace(id: 1, box: PixelRect(x: 0, y: 0, width: 10, height: 10), probabilities: p)])
+        }
+        let chart = EmotionTimelineChart(tracks: summary.tracks, title: "Emotions over time")
+        let image = try writeAndRead(chart, name: "timeline-dot.png")
+        let area = chart.plots[0]
+        // Read first: a failed #expect would print the whole image.
+        let line = colour(Theme.color(for: .happy), near: area.px(0.5), area.py(100), in: image)
+        let dot = colour(Theme.color(for: .sad), near: area.px(4), area.py(100), in: image, radius: 1)
+        let acrossGap = colour(Theme.color(for: .sad), near: area.px(2.5), area.py(50), in: image, radius: 3)
+        #expect(line, "the line while seen")
+        #expect(dot, "the lone moment")
+        #expect(!acrossGap, "no line across the gap")
+    }
+
     // MARK: Dataset overview
 
     @Test func dataStatsBarsAreAsHighAsTheirCounts() throws {

@@ -62,15 +62,20 @@ public struct EmotionTimelineChart: Chart {
             area.drawAxes(on: canvas, fonts: fonts, yLabel: { area.y.label($0) + "%" }, xLabel: { area.x.label($0) + " s" })
             let layer = try SmoothLayer(covering: area.rect.insetBy(dx: -4, dy: -4))
             for emotion in Emotion.allCases {
+                let color = Theme.color(for: emotion)
+                // A moment seen alone has no line to draw: it shows as a dot.
+                func draw(_ run: [(x: Double, y: Double)]) {
+                    if run.count == 1 { layer.dot(x: run[0].x, y: run[0].y, radius: 2.5, color) } else { layer.polyline(run, color, width: 2) }
+                }
                 var run: [(x: Double, y: Double)] = []
                 var last = -Double.infinity
                 for point in track.series {
                     // A gap of over a second (the face was not seen) breaks the line.
-                    if point.time - last > 1 { layer.polyline(run, Theme.color(for: emotion), width: 2); run = [] }
+                    if point.time - last > 1 { draw(run); run = [] }
                     last = point.time
                     run.append((area.px(point.time), area.py(Double(point.probabilities[emotion.rawValue]) * 100)))
                 }
-                layer.polyline(run, Theme.color(for: emotion), width: 2)
+                draw(run)
             }
             try layer.composite(onto: canvas)
         }
