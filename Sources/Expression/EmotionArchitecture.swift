@@ -14,6 +14,10 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
     /// `compact` at half the width (≈0.05 GFLOP, ≈0.44 M parameters): a cheap extra member for an ensemble,
     /// a different network rather than another of the same.
     case slim
+    /// `compact` on the upper 28 of the face's 48 rows (brows, eyes, the top of the nose; ≈0.11 GFLOP): a
+    /// member that must read a face by the brows and eyes, which a whole-face network learns to neglect
+    /// because FER2013's mouths tell most of its expressions apart.
+    case upper
     /// A tiny net (≈13 k parameters) for tests and smoke runs: trains in seconds, well above chance.
     case tiny
 
@@ -35,6 +39,7 @@ public enum EmotionArchitecture: String, CaseIterable, Sendable {
         case .compact: return Self.vggStyle(width: 32)
         case .wide: return Self.vggStyle(width: 48)
         case .slim: return Self.vggStyle(width: 16)
+        case .upper: return [.cropping2D(top: 0, bottom: 20, left: 0, right: 0)] + Self.vggStyle(width: 32)
         case .tiny:
             // BatchNorm averages move fast (momentum 0.9): a short run must end with usable statistics.
             let norm = LayerSpec.batchNorm(epsilon: 1e-3, momentum: 0.9)

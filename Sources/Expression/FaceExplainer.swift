@@ -103,8 +103,7 @@ public final class FaceExplainer: @unchecked Sendable {
                 let (memberMaps, memberLogits) = cam.maps(input, classes: classes)
                 return (0..<copies).map { copy in
                     let probability = Self.softmax(memberLogits[copy])[classes[copy]]
-                    return (probability, GradCAM.upsample(memberMaps[copy], height: cam.mapHeight, width: cam.mapWidth,
-                                                          toHeight: side, toWidth: side))
+                    return (probability, cam.stretched(memberMaps[copy], toHeight: side, toWidth: side))
                 }
             }
             maps = (0..<copies).map { copy in
@@ -118,9 +117,7 @@ public final class FaceExplainer: @unchecked Sendable {
             }
         } else {
             let cam = cams[0]
-            maps = cam.maps(input, choosing: decide).maps.map {
-                GradCAM.upsample($0, height: cam.mapHeight, width: cam.mapWidth, toHeight: side, toWidth: side)
-            }
+            maps = cam.maps(input, choosing: decide).maps.map { cam.stretched($0, toHeight: side, toWidth: side) }
         }
         var sum = [Float](repeating: 0, count: side * side)
         for (copy, full) in maps.enumerated() {

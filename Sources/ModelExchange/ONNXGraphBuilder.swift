@@ -36,6 +36,17 @@ struct ONNXGraphBuilder {
         return tensor.name
     }
 
+    /// An int64 vector constant (the indices Slice reads as inputs); returns its name.
+    mutating func indices(_ stem: String, _ values: [Int]) -> String {
+        var tensor = ONNXTensorProto()
+        tensor.name = uniqueName(stem)
+        tensor.dims = [Int64(values.count)]
+        tensor.dataType = Int32(ONNXTensorProto.DataType.int64.rawValue)
+        tensor.int64Data = values.map(Int64.init)
+        initializers.append(tensor)
+        return tensor.name
+    }
+
     /// Appends a node of `opType` reading `inputs`; returns the name of its one output (or `output` when given).
     @discardableResult
     mutating func node(_ opType: String, _ inputs: [String], stem: String, output: String? = nil,

@@ -98,6 +98,12 @@ enum ONNXLayerEmitter {
             let output = graph.node("Flatten", [pooled], stem: stem + "_flat", attributes: [ONNXAttribute.int("axis", 1)])
             return ONNXValue(name: output, shape: [c])
 
+        case let .cropping2D(top, bottom, left, right):
+            let (h, w, c) = try requireImage()
+            let inputs = [input.name, graph.indices(stem + "_starts", [top, left]),
+                          graph.indices(stem + "_ends", [h - bottom, w - right]), graph.indices(stem + "_axes", [2, 3])]
+            return ONNXValue(name: graph.node("Slice", inputs, stem: stem), shape: [h - top - bottom, w - left - right, c])
+
         case .dropout:
             // Inference only: dropout is the identity.
             return input

@@ -11,7 +11,7 @@ enum ONNXTestModels {
 
     /// Every layer kind the exporter knows, on a non-square input so a height/width swap would show.
     static let everyLayer: [LayerSpec] = [
-        .conv(6, 3), .batchNorm(), .relu,
+        .conv(6, 3), .batchNorm(), .relu, .cropping2D(top: 1, bottom: 3, left: 2, right: 0),
         .conv2D(filters: 8, kernel: [3, 2], strides: 2, padding: .same, useBias: true), .relu,
         .maxPool(size: 2, strides: 2),
         .conv2D(filters: 8, kernel: [2, 2], strides: 1, padding: .valid, useBias: false), .batchNorm(),

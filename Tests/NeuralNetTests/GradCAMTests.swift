@@ -92,6 +92,30 @@ import Testing
         #expect(positive > 0 && positive < 64, "both signs occur, so the positive part is tested")
     }
 
+    /// A network that crops its input (as `upper` does) is explained where it looked: the map lands on the
+    /// rows it kept, at their place in the input, and the cut rows get nothing.
+    @Test func aCroppedNetworkIsExplainedWhereItLooked() throws {
+        let network = try Sequential(inputShape: [16, 16, 1], layers: [
+            .cropping2D(top: 4, bottom: 6, left: 0, right: 0), .conv(6, 3), .relu, .conv(8, 3, useBias: false), .relu,
+            .flatten, .dense(3), .softmax,
+        ], seed: 5)
+        // The head reads only the kept window's first two rows: input rows 4 and 5.
+        let dense = try #require(network.layers[6] as? Dense)
+        for row in 2..<6 { for i in 0..<(16 * 8 * 3) { dense.kernel.value[row * 16 * 8 * 3 + i] = 0 } }
+        let cam = try GradCAM(network: network)
+        #expect(cam.mapHeight == 6 && cam.mapWidth == 16)
+        #expect(cam.covered.top == 0.25 && cam.covered.bottom == 0.625 && cam.covered.left == 0 && cam.covered.right == 1)
+        let input = Tensor(shape: [1, 16, 16, 1])
+        for i in 0..<input.count { input[i] = Float((i * 7919) % 255) / 255 }
+        let (maps, _) = cam.maps(input, classes: [1])
+        let full = cam.stretched(maps[0], toHeight: 16, toWidth: 16)
+        let rowMass = (0..<16).map { y in (0..<16).reduce(0.0) { $0 + Double(full[y * 16 + $1]) } }
+        let total = rowMass.reduce(0, +)
+        #expect(total > 0, "an empty map proves nothing")
+        // Six kept rows stretched over six input rows: cell for cell, so nothing spills.
+        #expect(rowMass[0..<4].allSatisfy { $0 == 0 } && rowMass[6...].allSatisfy { $0 == 0 }, "\(rowMass)")
+    }
+
     @Test func refusesNetworksWithoutAConvolution() throws {
         let dense = try Sequential(inputShape: [4], layers: [.dense(3), .softmax])
         #expect(throws: GradCAM.Problem.noConvolution) { try GradCAM(network: dense) }

@@ -126,6 +126,22 @@ import Testing
         GradientCheck().check(layer, input: TestTensors.random([2, 3, 4, 3], seed: 12))
     }
 
+    /// Cropping keeps exactly the window inside its cut edges (checked index by index), and its gradient
+    /// returns to that window with zeros on the cut rows and columns.
+    @Test(arguments: [(0, 2, 0, 0), (1, 0, 2, 1), (2, 1, 1, 3)])
+    func cropping2D(top: Int, bottom: Int, left: Int, right: Int) throws {
+        let (h, w, c) = (5, 6, 3)
+        let layer = try TestTensors.layer(.cropping2D(top: top, bottom: bottom, left: left, right: right), input: [h, w, c])
+        let input = TestTensors.random([2, h, w, c], seed: 12)
+        let output = layer.forward(input, training: true)
+        let (outH, outW) = (h - top - bottom, w - left - right)
+        #expect(output.shape == [2, outH, outW, c])
+        for n in 0..<2 { for y in 0..<outH { for x in 0..<outW { for k in 0..<c {
+            #expect(output[((n * outH + y) * outW + x) * c + k] == input[((n * h + y + top) * w + x + left) * c + k])
+        } } } }
+        GradientCheck().check(layer, input: input)
+    }
+
     @Test func dropoutWithAFixedMask() throws {
         let layer = try TestTensors.layer(.dropout(rate: 0.4), input: [3, 3, 2])
         let dropout = try #require(layer as? Dropout)

@@ -23,6 +23,12 @@ struct NetworkLimitsTests {
                                                       .flatten, .dense(7)]), ""),
         (Architecture(inputShape: [huge, huge, huge], layers: [.flatten, .dense(7)]), "input shape"),
         (Architecture(inputShape: [1024, 1024, 16], layers: [.conv(64, 3), .flatten, .dense(7)]), "layer 0 (Conv2D)"),
+        (Architecture(inputShape: [48, 48, 1], layers: [.cropping2D(top: 30, bottom: 18, left: 0, right: 0), .flatten, .dense(7)]),
+         "layer 0 (Cropping2D)"),
+        (Architecture(inputShape: [48, 48, 1], layers: [.conv(4, 3), .cropping2D(top: 0, bottom: 0, left: huge, right: huge),
+                                                      .flatten, .dense(7)]), "layer 1 (Cropping2D)"),
+        (Architecture(inputShape: [48, 48, 1], layers: [.cropping2D(top: -1, bottom: 0, left: 0, right: 0), .flatten, .dense(7)]),
+         "layer 0 (Cropping2D)"),
     ]
 
     @Test func absurdSizesAreRefusedBeforeAllocating() throws {

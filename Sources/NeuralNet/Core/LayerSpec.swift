@@ -24,6 +24,8 @@ public enum LayerSpec: Codable, Equatable, Sendable {
     case concatenate
     /// An ensemble's join: log of the mean of its members' softmax probabilities (graphs only; `EnsembleMean`).
     case ensembleMean
+    /// Rows and columns cut from an image's edges, as Keras's Cropping2D: the network sees only the rest.
+    case cropping2D(top: Int, bottom: Int, left: Int, right: Int)
 
     /// Keras defaults: BatchNormalization(epsilon=1e-3, momentum=0.99).
     public static func batchNorm() -> LayerSpec { .batchNorm(epsilon: 1e-3, momentum: 0.99) }
@@ -52,6 +54,7 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .add: "Add"
         case .concatenate: "Concatenate"
         case .ensembleMean: "EnsembleMean"
+        case .cropping2D: "Cropping2D"
         }
     }
 
@@ -159,6 +162,12 @@ public enum LayerSpec: Codable, Equatable, Sendable {
             let (h, w, c) = try requireImage()
             guard size > 0, strides > 0 else { throw NetworkError.invalidArchitecture("MaxPool2D size \(size), strides \(strides)") }
             return Pool2D(inputShape: [h, w, c], size: size, strides: strides, mode: .max, padding: .same)
+        case let .cropping2D(top, bottom, left, right):
+            let (h, w, c) = try requireImage()
+            guard min(top, bottom, left, right) >= 0, top < h - bottom, left < w - right else {
+                throw NetworkError.invalidArchitecture("Cropping2D of \(top), \(bottom), \(left), \(right) on a \(h)x\(w) input")
+            }
+            return Cropping2D(inputShape: [h, w, c], top: top, bottom: bottom, left: left, right: right)
         case .add, .concatenate, .ensembleMean:
             return try makeLayer(inputShapes: [inputShape], generator: &generator)
         }

@@ -151,6 +151,13 @@ public enum NetworkLimits {
         case .flatten:
             shape = [try product(shape, "flattening \(shape)")]
             return Cost()
+        case let .cropping2D(top, bottom, left, right):
+            let (h, w, c) = try image()
+            guard min(top, bottom, left, right) >= 0, top < h - bottom, left < w - right else {
+                throw limit("cropping \(top), \(bottom), \(left), \(right) leaves nothing of a \(h)x\(w) input")
+            }
+            shape = [h - top - bottom, w - left - right, c]
+            return Cost()
         case let .dense(units, useBias):
             guard shape.count == 1 else { throw limit("needs a flat input, got \(shape); add a Flatten") }
             guard units > 0 else { throw limit("units \(units) must be positive") }

@@ -17,6 +17,9 @@ public struct GradCAM {
     public let layerIndex: Int
     /// Height and width of the map (that layer's output).
     public let mapHeight, mapWidth: Int
+    /// The part of the input the map covers, as fractions of its height and width: all of it, unless a
+    /// Cropping2D before the explained layer cut some edges away.
+    public let covered: (top: Double, bottom: Double, left: Double, right: Double)
 
     public enum Problem: Error, CustomStringConvertible, Equatable {
         case noConvolution
@@ -56,6 +59,35 @@ public struct GradCAM {
         self.network = network
         self.layerIndex = layerIndex
         (mapHeight, mapWidth) = (shape[0], shape[1])
+        var region = (top: 0.0, bottom: 1.0, left: 0.0, right: 1.0)
+        var size = network.inputShape
+        for layer in network.layers[...layerIndex] {
+            if case let .cropping2D(top, bottom, left, right) = layer.spec, size.count == 3 {
+                let (h, w) = (Double(size[0]), Double(size[1]))
+                let (spanY, spanX) = (region.bottom - region.top, region.right - region.left)
+                region = (region.top + spanY * Double(top) / h, region.bottom - spanY * Double(bottom) / h,
+                          region.left + spanX * Double(left) / w, region.right - spanX * Double(right) / w)
+            }
+            size = layer.outputShape
+        }
+        covered = region
+    }
+
+    /// A map stretched over the whole input at outHeight x outWidth: bilinearly over the part it covers
+    /// (`covered`), zero where the network never looked.
+    public func stretched(_ map: [Float], toHeight outHeight: Int, toWidth outWidth: Int) -> [Float] {
+        let rows = Int((covered.top * Double(outHeight)).rounded())..<Int((covered.bottom * Double(outHeight)).rounded())
+        let columns = Int((covered.left * Double(outWidth)).rounded())..<Int((covered.right * Double(outWidth)).rounded())
+        guard !rows.isEmpty, !columns.isEmpty else { return [Float](repeating: 0, count: outHeight * outWidth) }
+        if rows.count == outHeight && columns.count == outWidth {
+            return Self.upsample(map, height: mapHeight, width: mapWidth, toHeight: outHeight, toWidth: outWidth)
+        }
+        let window = Self.upsample(map, height: mapHeight, width: mapWidth, toHeight: rows.count, toWidth: columns.count)
+        var out = [Float](repeating: 0, count: outHeight * outWidth)
+        for (y, row) in rows.enumerated() {
+            for (x, column) in columns.enumerated() { out[row * outWidth + column] = window[y * columns.count + x] }
+        }
+        return out
     }
 
     /// One map per sample of `input`, each mapHeight·mapWidth values ≥ 0 (row-major), for class `classes[n]`
