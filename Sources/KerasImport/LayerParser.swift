@@ -10,7 +10,8 @@ struct LayerParser {
 
     static let supportedLayers = ["InputLayer", "Conv2D", "BatchNormalization", "Activation", "ReLU", "Softmax",
                                   "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Dropout",
-                                  "Flatten", "Dense", "DepthwiseConv2D", "SeparableConv2D", "Add", "Concatenate"]
+                                  "Flatten", "Dense", "DepthwiseConv2D", "SeparableConv2D", "Add", "Concatenate",
+                                  "Cropping2D"]
 
     mutating func layer(className: String, name: String, options: [String: Any]) throws -> KerasLayer {
         let layer = Options(file: file, layer: name, kind: className, values: options)
@@ -99,6 +100,10 @@ struct LayerParser {
             try layer.require("keepdims", equals: false)
             rank = 1
             return made([.globalAveragePool])
+        case "Cropping2D":
+            try layer.require("data_format", in: ["channels_last"], default: "channels_last")
+            let (top, bottom, left, right) = try layer.cropping("cropping")
+            return made([.cropping2D(top: top, bottom: bottom, left: left, right: right)])
         case "Dropout":
             try layer.require("noise_shape", equals: nil)
             return made([.dropout(rate: try layer.float("rate"))])

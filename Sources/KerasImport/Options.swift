@@ -55,6 +55,32 @@ struct Options {
         return ints
     }
 
+    /// Cropping2D's rows and columns to cut: one number for all four edges, [rows, columns] cut from both
+    /// ends, or [[top, bottom], [left, right]], as Keras accepts them.
+    func cropping(_ key: String) throws -> (top: Int, bottom: Int, left: Int, right: Int) {
+        func whole(_ value: Any) -> Int? { (value as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }
+        let value = present(key) ?? 0
+        let edges: [Int]?
+        if let all = whole(value) {
+            edges = [all, all, all, all]
+        } else if let list = value as? [Any], list.count == 2 {
+            if let rows = whole(list[0]), let columns = whole(list[1]) {
+                edges = [rows, rows, columns, columns]
+            } else if let rows = list[0] as? [Any], let columns = list[1] as? [Any], rows.count == 2, columns.count == 2 {
+                let all = (rows + columns).compactMap(whole)
+                edges = all.count == 4 ? all : nil
+            } else {
+                edges = nil
+            }
+        } else {
+            edges = nil
+        }
+        guard let edges, edges.allSatisfy({ $0 >= 0 }) else {
+            throw error("option \(key) \(value) is not a number, a pair or a pair of pairs of numbers of at least 0")
+        }
+        return (edges[0], edges[1], edges[2], edges[3])
+    }
+
     /// A pair whose two sizes must be equal: Emoscope's pooling windows and strides are square.
     func square(_ key: String, default fallback: Int) throws -> Int {
         let sizes = try pair(key, default: fallback)

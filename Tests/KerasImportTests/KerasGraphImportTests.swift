@@ -48,6 +48,25 @@ import TestSupport
         #expect(largest <= 1e-5, "largest difference \(largest)")
     }
 
+    /// Cropping2D in each form Keras writes it (pairs of pairs, a pair, one number) cuts what Keras cuts.
+    @Test func croppingGivesKerasPredictions() throws {
+        let expected = try JSONDecoder().decode(Predictions.self, from: Data(contentsOf: Self.url("cropped-predictions.json")))
+        let file = try KerasImporter.load(modelJSON: Self.url("cropped.h5"), weights: Self.url("cropped.h5"),
+                                          classNames: Self.classNames, inputScale: expected.input_scale,
+                                          inputOffset: expected.input_offset)
+        let crops = file.network.layers.map(\.spec).filter { if case .cropping2D = $0 { true } else { false } }
+        #expect(crops == [.cropping2D(top: 3, bottom: 5, left: 2, right: 1), .cropping2D(top: 1, bottom: 1, left: 2, right: 2),
+                          .cropping2D(top: 1, bottom: 1, left: 1, right: 1)])
+        let side = expected.side
+        let input = Tensor(shape: [expected.inputs.count, side, side, 1])
+        for (index, pixel) in expected.inputs.joined().enumerated() {
+            input[index] = Float(pixel) * file.normalization.scale + file.normalization.offset
+        }
+        let output = file.network.forward(input, training: false)
+        let largest = zip(output.array, expected.probabilities.joined()).map { abs($0 - $1) }.max()!
+        #expect(largest <= 1e-5, "largest difference \(largest)")
+    }
+
     @Test func graphSurvivesSavingAsSafetensors() throws {
         let file = try Self.load("graph-full.h5")
         let saved = try TestData.temporaryDirectory("keras-graph").appendingPathComponent("graph.safetensors")

@@ -10,10 +10,10 @@ import Testing
     @Test func fixturesArePresent() throws {
         let fixtures = try Self.fixtures()
         let kinds = Dictionary(grouping: fixtures.document.cases, by: \.kind).mapValues(\.count)
-        #expect(kinds["inference"] == 18)
+        #expect(kinds["inference"] == 19)
         #expect(kinds["batchnorm_training"] == 2)
         #expect(kinds["loss"] == 2)
-        #expect(kinds["train_step"] == 3)
+        #expect(kinds["train_step"] == 4)
     }
 
     @Test(arguments: KerasFixtures.caseNames(kind: "inference"))

@@ -129,9 +129,36 @@ def main():
         f[path] = np.zeros((1, 1, 8, 4), np.float32)
     copy_h5("graph-full.h5", "damaged-graph-wrong-shape.h5", wrong_shape)
 
+    cropped()
+
     fer_model, fer_data = os.environ.get("EMOSCOPE_FER_MINIXCEPTION"), os.environ.get("EMOSCOPE_FER2013")
     if fer_model and fer_data:
         fer_reference(fer_model, fer_data)
+
+
+def cropped():
+    """cropped.h5: a Sequential model with Cropping2D in each of the three forms Keras accepts (pairs of
+    pairs, a pair, one number), and cropped-predictions.json, Keras's probabilities for four images. Its own
+    random state, so the files above stay as they were."""
+    local = np.random.RandomState(16)
+    model = keras.Sequential([
+        keras.Input((16, 16, 1), name="image"),
+        L.Cropping2D(((3, 5), (2, 1)), name="crop_edges"),
+        L.Conv2D(4, 3, padding="same", activation="relu", name="conv"),
+        L.Cropping2D((1, 2), name="crop_pair"),
+        L.Cropping2D(1, name="crop_all"),
+        L.Flatten(name="flatten"),
+        L.Dense(7, activation="softmax", name="predictions"),
+    ])
+    for layer in model.layers:
+        layer.set_weights([local.normal(0, 0.5, w.shape).astype(np.float32) for w in layer.get_weights()])
+    model.save(os.path.join(HERE, "cropped.h5"))
+    pixels = local.randint(0, 256, (4, 16, 16, 1)).astype(np.uint8)
+    probabilities = model.predict(pixels.astype(np.float32) * SCALE + OFFSET, verbose=0)
+    with open(os.path.join(HERE, "cropped-predictions.json"), "w") as f:
+        json.dump({"input_scale": SCALE, "input_offset": OFFSET, "side": 16,
+                   "inputs": [p.reshape(-1).astype(int).tolist() for p in pixels],
+                   "probabilities": [[float(v) for v in row] for row in probabilities]}, f)
 
 
 def fer_reference(model_path, root):

@@ -79,6 +79,11 @@ def dense(units, use_bias=True):
     return ({"type": "dense", "units": units, "use_bias": use_bias}, keras.layers.Dense(units, use_bias=use_bias))
 
 
+def crop(top, bottom, left, right):
+    return ({"type": "cropping2d", "cropping": [[top, bottom], [left, right]]},
+            keras.layers.Cropping2D(((top, bottom), (left, right))))
+
+
 def softmax():
     return ({"type": "softmax"}, keras.layers.Softmax())
 
@@ -249,6 +254,13 @@ def main():
                     steps=2)
     train_step_case("train_gap", [6, 6, 2], [conv(3, 3, use_bias=False), batchnorm(), relu(), avgpool(2, 2), gap(), dense(7)],
                     batch=3, optimizer_spec={"type": "adam", "learning_rate": 0.001}, steps=1)
+    # Cropping2D (appended last, so the random draws of every case above stay as they were): forward, and
+    # its gradient carried back to the convolution before it.
+    inference_case("cropping", [7, 6, 2], [crop(1, 2, 0, 1), conv(3, 3)])
+    train_step_case("train_crop", [8, 8, 1], [conv(3, 3, use_bias=False), batchnorm(), relu(), crop(2, 1, 1, 2),
+                                              conv(4, 3, strides=2, padding="valid", use_bias=False), relu(),
+                                              flatten(), dense(7)],
+                    batch=3, optimizer_spec={"type": "adam", "learning_rate": 0.01}, steps=1)
 
     offset = 0
     index = {}

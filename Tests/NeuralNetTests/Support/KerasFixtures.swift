@@ -12,6 +12,8 @@ struct KerasFixtures: Sendable {
         let type: String
         let filters: Int?, kernel: [Int]?, strides: Int?, padding: String?, useBias: Bool?
         let epsilon: Float?, momentum: Float?, size: Int?, rate: Float?, units: Int?
+        /// Cropping2D's [[top, bottom], [left, right]].
+        let cropping: [[Int]]?
     }
 
     struct WeightEntry: Decodable, Sendable { let layer: Int; let name: String; let tensor: String }
@@ -134,6 +136,12 @@ struct KerasFixtures: Sendable {
         case "flatten": return .flatten
         case "dense": return .dense(units: try need(layer.units), useBias: try need(layer.useBias))
         case "softmax": return .softmax
+        case "cropping2d":
+            let cropping = try need(layer.cropping)
+            guard cropping.count == 2, cropping.allSatisfy({ $0.count == 2 }) else {
+                throw LoadError(description: "cropping \(cropping)")
+            }
+            return .cropping2D(top: cropping[0][0], bottom: cropping[0][1], left: cropping[1][0], right: cropping[1][1])
         default: throw LoadError(description: "unknown layer type \(layer.type)")
         }
     }
