@@ -48,23 +48,41 @@ import TestSupport
         #expect(largest <= 1e-5, "largest difference \(largest)")
     }
 
-    /// Cropping2D in each form Keras writes it (pairs of pairs, a pair, one number) cuts what Keras cuts.
-    @Test func croppingGivesKerasPredictions() throws {
+    /// Keras's probabilities for cropped-predictions.json's images from `model` (cropped.h5's weights).
+    func croppedLargestDifference(_ model: URL) throws -> (ModelFile, Float) {
         let expected = try JSONDecoder().decode(Predictions.self, from: Data(contentsOf: Self.url("cropped-predictions.json")))
-        let file = try KerasImporter.load(modelJSON: Self.url("cropped.h5"), weights: Self.url("cropped.h5"),
-                                          classNames: Self.classNames, inputScale: expected.input_scale,
-                                          inputOffset: expected.input_offset)
-        let crops = file.network.layers.map(\.spec).filter { if case .cropping2D = $0 { true } else { false } }
-        #expect(crops == [.cropping2D(top: 3, bottom: 5, left: 2, right: 1), .cropping2D(top: 1, bottom: 1, left: 2, right: 2),
-                          .cropping2D(top: 1, bottom: 1, left: 1, right: 1)])
+        let file = try KerasImporter.load(modelJSON: model, weights: Self.url("cropped.h5"), classNames: Self.classNames,
+                                          inputScale: expected.input_scale, inputOffset: expected.input_offset)
         let side = expected.side
         let input = Tensor(shape: [expected.inputs.count, side, side, 1])
         for (index, pixel) in expected.inputs.joined().enumerated() {
             input[index] = Float(pixel) * file.normalization.scale + file.normalization.offset
         }
         let output = file.network.forward(input, training: false)
-        let largest = zip(output.array, expected.probabilities.joined()).map { abs($0 - $1) }.max()!
+        return (file, zip(output.array, expected.probabilities.joined()).map { abs($0 - $1) }.max()!)
+    }
+
+    /// Cropping2D cuts what Keras cuts: as Keras saves it (pairs of pairs), and written by hand as a pair
+    /// (rows, columns) or one number, the forms Keras's constructor takes.
+    @Test func croppingGivesKerasPredictions() throws {
+        let (file, largest) = try croppedLargestDifference(Self.url("cropped.h5"))
+        let crops = file.network.layers.map(\.spec).filter { if case .cropping2D = $0 { true } else { false } }
+        #expect(crops == [.cropping2D(top: 3, bottom: 5, left: 2, right: 1), .cropping2D(top: 1, bottom: 1, left: 2, right: 2),
+                          .cropping2D(top: 1, bottom: 1, left: 1, right: 1)])
         #expect(largest <= 1e-5, "largest difference \(largest)")
+        let short = try editedJSON("\"cropping\": [[1, 1], [2, 2]]", "\"cropping\": [1, 2]", in: "cropped.json")
+        let shorter = try editedJSON("\"cropping\": [[1, 1], [1, 1]]", "\"cropping\": 1", in: "cropped.json", from: short)
+        let (_, handWritten) = try croppedLargestDifference(shorter)
+        #expect(handWritten <= 1e-5, "largest difference \(handWritten)")
+    }
+
+    @Test func croppingThatLeavesNothingOrIsNegativeIsRefused() throws {
+        let tooMuch = try editedJSON("[[3, 5], [2, 1]]", "[[10, 9], [2, 1]]", in: "cropped.json")
+        let error = try #require(importError(tooMuch, Self.url("cropped.h5")))
+        #expect(error.file == tooMuch && error.message.contains("Cropping2D") && error.message.contains("leaves nothing"), "\(error)")
+        let negative = try editedJSON("[[3, 5], [2, 1]]", "[[-1, 5], [2, 1]]", in: "cropped.json")
+        let refused = try #require(importError(negative, Self.url("cropped.h5")))
+        #expect(refused.file == negative && refused.layer == "crop_edges" && refused.message.contains("cropping"), "\(refused)")
     }
 
     @Test func graphSurvivesSavingAsSafetensors() throws {
@@ -130,11 +148,12 @@ import TestSupport
         return nil
     }
 
-    /// graph.json with one piece of text replaced.
-    func editedJSON(_ original: String, _ replacement: String) throws -> URL {
-        let text = try String(contentsOf: Self.url("graph.json"), encoding: .utf8)
-        let range = try #require(text.range(of: original), "graph.json has \(original)")
-        let url = try TestData.temporaryDirectory("keras-graph").appendingPathComponent("graph.json")
+    /// A fixture's JSON (graph.json unless named; read from `source` when given) with one piece of text replaced.
+    func editedJSON(_ original: String, _ replacement: String, in name: String = "graph.json",
+                    from source: URL? = nil) throws -> URL {
+        let text = try String(contentsOf: source ?? Self.url(name), encoding: .utf8)
+        let range = try #require(text.range(of: original), "\(name) has \(original)")
+        let url = try TestData.temporaryDirectory("keras-graph").appendingPathComponent(name)
         try Data(text.replacingCharacters(in: range, with: replacement).utf8).write(to: url)
         return url
     }

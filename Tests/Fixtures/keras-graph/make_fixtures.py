@@ -137,7 +137,7 @@ def main():
 
 
 def cropped():
-    """cropped.h5: a Sequential model with Cropping2D in each of the three forms Keras accepts (pairs of
+    """cropped.h5 (and its architecture alone, cropped.json): a Sequential model with Cropping2D in each of the three forms Keras accepts (pairs of
     pairs, a pair, one number), and cropped-predictions.json, Keras's probabilities for four images. Its own
     random state, so the files above stay as they were."""
     local = np.random.RandomState(16)
@@ -153,6 +153,8 @@ def cropped():
     for layer in model.layers:
         layer.set_weights([local.normal(0, 0.5, w.shape).astype(np.float32) for w in layer.get_weights()])
     model.save(os.path.join(HERE, "cropped.h5"))
+    with open(os.path.join(HERE, "cropped.json"), "w") as f:
+        f.write(model.to_json())
     pixels = local.randint(0, 256, (4, 16, 16, 1)).astype(np.uint8)
     probabilities = model.predict(pixels.astype(np.float32) * SCALE + OFFSET, verbose=0)
     with open(os.path.join(HERE, "cropped-predictions.json"), "w") as f:
