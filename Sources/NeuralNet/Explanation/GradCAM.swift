@@ -79,9 +79,6 @@ public struct GradCAM {
         let rows = Int((covered.top * Double(outHeight)).rounded())..<Int((covered.bottom * Double(outHeight)).rounded())
         let columns = Int((covered.left * Double(outWidth)).rounded())..<Int((covered.right * Double(outWidth)).rounded())
         guard !rows.isEmpty, !columns.isEmpty else { return [Float](repeating: 0, count: outHeight * outWidth) }
-        if rows.count == outHeight && columns.count == outWidth {
-            return Self.upsample(map, height: mapHeight, width: mapWidth, toHeight: outHeight, toWidth: outWidth)
-        }
         let window = Self.upsample(map, height: mapHeight, width: mapWidth, toHeight: rows.count, toWidth: columns.count)
         var out = [Float](repeating: 0, count: outHeight * outWidth)
         for (y, row) in rows.enumerated() {
