@@ -59,26 +59,18 @@ struct Options {
     /// ends, or [[top, bottom], [left, right]], as Keras accepts them.
     func cropping(_ key: String) throws -> (top: Int, bottom: Int, left: Int, right: Int) {
         func whole(_ value: Any) -> Int? { (value as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }
-        let value = present(key) ?? 0
-        let edges: [Int]?
-        if let all = whole(value) {
-            edges = [all, all, all, all]
-        } else if let list = value as? [Any], list.count == 2 {
-            if let rows = whole(list[0]), let columns = whole(list[1]) {
-                edges = [rows, rows, columns, columns]
-            } else if let rows = list[0] as? [Any], let columns = list[1] as? [Any], rows.count == 2, columns.count == 2 {
-                let all = (rows + columns).compactMap(whole)
-                edges = all.count == 4 ? all : nil
-            } else {
-                edges = nil
-            }
-        } else {
-            edges = nil
+        // One axis: a number cut from both ends, or [first, last].
+        func axis(_ value: Any) -> [Int]? {
+            if let both = whole(value) { return [both, both] }
+            guard let list = value as? [Any], list.count == 2, case let ints = list.compactMap(whole), ints.count == 2 else { return nil }
+            return ints
         }
-        guard let edges, edges.allSatisfy({ $0 >= 0 }) else {
+        let value = present(key) ?? 0
+        let axes = (value as? [Any]).map { $0.count == 2 ? $0.map(axis) : [] } ?? [axis(value), axis(value)]
+        guard axes.count == 2, let rows = axes[0], let columns = axes[1], (rows + columns).allSatisfy({ $0 >= 0 }) else {
             throw error("option \(key) \(value) is not a number, a pair or a pair of pairs of numbers of at least 0")
         }
-        return (edges[0], edges[1], edges[2], edges[3])
+        return (rows[0], rows[1], columns[0], columns[1])
     }
 
     /// A pair whose two sizes must be equal: Emoscope's pooling windows and strides are square.
