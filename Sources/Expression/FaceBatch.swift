@@ -12,12 +12,16 @@ public enum FaceBatch {
         let area = side * side
         let views = tta.views(side: side)
         input.reshape([count * views.count, side, side, 1])
+        let evens = tta.evensContrast
         for n in 0..<count {
             let source = pixels(n)
-            for (v, view) in views.enumerated() {
-                Augmentation.warp(source, side: side, flipped: view.flipped, zoom: view.zoom,
-                                  shiftX: view.shiftX, shiftY: view.shiftY, normalization: normalization,
-                                  into: input.data + (v * count + n) * area)
+            let evened = evens ? TestTimeAugmentation.evened(source, side: side) : []
+            evened.withUnsafeBufferPointer { evened in
+                for (v, view) in views.enumerated() {
+                    Augmentation.warp(view.evenedContrast ? evened.baseAddress! : source, side: side,
+                                      flipped: view.flipped, zoom: view.zoom, shiftX: view.shiftX, shiftY: view.shiftY,
+                                      normalization: normalization, into: input.data + (v * count + n) * area)
+                }
             }
         }
     }

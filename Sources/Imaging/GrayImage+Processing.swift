@@ -72,6 +72,22 @@ extension GrayImage {
         return GrayImage(width: width, height: height, pixels: out)
     }
 
+    /// This image with its contrast evened out region by region (OpenCV's CLAHE): `tiles` x `tiles` regions,
+    /// each equalised with its histogram clipped at `clipLimit` times its mean bin, so that a dim or flat
+    /// face's brows and creases stand out without the noise of a plain equalisation.
+    public func locallyEqualized(clipLimit: Double, tiles: Int) -> GrayImage {
+        guard width > 0 && height > 0 else { return self }
+        let tiles = max(1, min(tiles, width, height))
+        var out = [UInt8](repeating: 0, count: pixels.count)
+        let status = pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                cvb_clahe_gray(src.baseAddress, Int32(width), Int32(height), clipLimit, Int32(tiles), dst.baseAddress)
+            }
+        }
+        precondition(status == 0, String(cString: cvb_last_error()))
+        return GrayImage(width: width, height: height, pixels: out)
+    }
+
     /// The part of this image under `rect`, clamped to the image (possibly empty).
     public func cropped(to rect: PixelRect) -> GrayImage {
         let box = rect.clamped(toWidth: width, height: height)

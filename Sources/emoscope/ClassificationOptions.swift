@@ -8,7 +8,7 @@ import Live
 struct ClassificationOptions: ParsableArguments {
     @Option(name: .long, help: "Model: a .safetensors file, a Keras model.json with its weights .h5 beside it, or an .onnx classifier (default: the shipped model).")
     var model: String?
-    @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image), none (half the work), zoom (the face and a view 10 % closer, each mirrored: twice the work) or crops (five crops, each mirrored: five times the work). Default: what the model file names (the shipped model: zoom), else flip.")
+    @Option(name: .long, help: "Test-time augmentation per face: flip (average with the mirror image), none (half the work), zoom (the face and a view 10 % closer, each mirrored: twice the work), crops (five crops, each mirrored: five times the work) or contrast (zoom's views and the same with the face's contrast evened out region by region: four times the work). Default: what the model file names (the shipped model: zoom), else flip.")
     var tta: TestTimeAugmentation?
     @OptionGroup var onnx: ONNXOptions
     @OptionGroup var compute: ComputeOptions

@@ -12,7 +12,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Model file: .safetensors or .onnx (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder or fer2013.csv.") var data: String
     @Option(help: "Split to evaluate (default: val, else test).") var split: String?
-    @Option(help: "Test-time augmentation: none, flip (average with the mirror image), zoom (the face and a view 10 % closer, each mirrored) or crops (five crops, each mirrored).") var tta: TestTimeAugmentation = .none
+    @Option(help: "Test-time augmentation: none, flip (average with the mirror image), zoom (the face and a view 10 % closer, each mirrored), crops (five crops, each mirrored) or contrast (zoom's four views and the same of the face with its contrast evened out region by region).") var tta: TestTimeAugmentation = .none
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "Where to save the confusion matrix as PNG.") var png: String?
     @Flag(help: "Whole photos: find the faces as the app does, classify the largest (no face found counts as wrong).")

@@ -30,7 +30,7 @@ struct ONNXOptions: ParsableArguments {
     }
 
     /// The test-time augmentation an .onnx model is run with: OpenCV's path averages with the mirror image
-    /// or not; ten crops are for Emoscope's own models.
+    /// or not; the other views are for Emoscope's own models.
     func averagesFlip(for tta: TestTimeAugmentation) throws -> Bool {
         guard tta == .flip || tta == .none else {
             throw ValidationError("--tta \(tta.rawValue) is for Emoscope models; use flip or none with an .onnx model")

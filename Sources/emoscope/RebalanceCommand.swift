@@ -14,7 +14,7 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: "Model file (default: the shipped model).") var model: String?
     @Option(help: "Dataset folder: the prior is measured on its train split.") var data: String
     @Option(help: "0: the model as it is; 1: every class equally likely before looking at the face.") var strength: Float = 0.5
-    @Option(help: "The views the model is to be served with (recorded in the file: the live view, predict and snapshot use them unless told otherwise); the prior is measured with them: flip, none, zoom or crops.")
+    @Option(help: "The views the model is to be served with (recorded in the file: the live view, predict and snapshot use them unless told otherwise); the prior is measured with them: flip, none, zoom, crops or contrast.")
     var tta: TestTimeAugmentation = .flip
     @Option(help: "The model file to write.") var out: String
     @Flag(help: "Replace --out if it exists.") var force = false

@@ -260,6 +260,21 @@ int cvb_equalize_gray(const uint8_t *src, int32_t width, int32_t height, uint8_t
     });
 }
 
+int cvb_clahe_gray(const uint8_t *src, int32_t width, int32_t height, double clipLimit, int32_t tiles, uint8_t *dst) {
+    return guarded(-1, "cannot equalise image locally", [&] {
+        cv::Mat source;
+        std::string problem;
+        if (!wrapPixels(src, width, height, width, 1, source, problem) || dst == nullptr)
+            return fail("cannot equalise image locally: " + (problem.empty() ? std::string("no output buffer") : problem));
+        if (tiles < 1 || tiles > width || tiles > height || !(clipLimit > 0))
+            return fail("cannot equalise image locally: " + std::to_string(tiles) + " tiles a side, clip limit " +
+                        std::to_string(clipLimit) + " on " + std::to_string(width) + "x" + std::to_string(height));
+        cv::Mat target(height, width, CV_8UC1, dst);
+        cv::createCLAHE(clipLimit, cv::Size(tiles, tiles))->apply(source, target);
+        return target.data == dst ? 0 : fail("cannot equalise image locally: OpenCV reallocated the output");
+    });
+}
+
 int cvb_bgra_to_gray(const uint8_t *bgra, int32_t width, int32_t height, int32_t stride, uint8_t *dst) {
     return guarded(-1, "cannot convert BGRA to gray", [&] {
         cv::Mat source;

@@ -48,6 +48,10 @@ int cvb_resize_gray(const uint8_t *src, int32_t width, int32_t height,
 /// Histogram equalisation of 8-bit gray `src` (row stride = width) into `dst` (same size, caller-owned;
 /// may be `src`), as OpenCV's equalizeHist.
 int cvb_equalize_gray(const uint8_t *src, int32_t width, int32_t height, uint8_t *dst);
+/// Contrast-limited adaptive histogram equalisation (OpenCV's CLAHE) of 8-bit gray `src` (row stride =
+/// width) into `dst` (same size, caller-owned): `tiles` x `tiles` regions, each histogram clipped at
+/// `clipLimit` times its mean bin before equalising.
+int cvb_clahe_gray(const uint8_t *src, int32_t width, int32_t height, double clipLimit, int32_t tiles, uint8_t *dst);
 /// BGRA -> gray (caller-owned dst of width*height bytes); `stride` is the source row length in bytes.
 int cvb_bgra_to_gray(const uint8_t *bgra, int32_t width, int32_t height, int32_t stride, uint8_t *dst);
 /// Writes a PNG. `channels` is 1 (gray), 3 (BGR) or 4 (BGRA); `stride` is the row length in bytes.
