@@ -115,15 +115,28 @@ public final class Classifier: @unchecked Sendable {
         guard !faces.isEmpty else { return [] }
         let side = inputSide
         let resized = faces.map { preprocessing.apply($0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side)) }
+        guard tta == .contrast else { return probabilities(ofSized: resized, views: tta) }
+        // In two batches, the faces and then their evened versions, each with zoom's views: the mean of the
+        // two halves is the mean of all eight views, and the network's buffers grow only to zoom's batch.
+        let evened = resized.map {
+            $0.locallyEqualized(clipLimit: TestTimeAugmentation.evenedClipLimit, tiles: TestTimeAugmentation.evenedTiles)
+        }
+        return zip(probabilities(ofSized: resized, views: .zoom), probabilities(ofSized: evened, views: .zoom)).map {
+            zip($0, $1).map { ($0 + $1) / 2 }
+        }
+    }
+
+    private func probabilities(ofSized resized: [GrayImage], views tta: TestTimeAugmentation) -> [[Float]] {
+        let side = inputSide
         var packed: [UInt8] = []
-        packed.reserveCapacity(faces.count * side * side)
+        packed.reserveCapacity(resized.count * side * side)
         for face in resized { packed += face.pixels }
         packed.withUnsafeBufferPointer { all in
-            FaceBatch.fill(input, count: faces.count, side: side, normalization: model.normalization,
+            FaceBatch.fill(input, count: resized.count, side: side, normalization: model.normalization,
                            tta: tta) { all.baseAddress! + $0 * side * side }
         }
         let logits = model.network.logits(input, training: false)
-        return FaceBatch.probabilities(logits: logits, count: faces.count, tta: tta,
+        return FaceBatch.probabilities(logits: logits, count: resized.count, tta: tta,
                                        bias: DecisionBias(notes: model.notes, classes: model.classNames.count))
             .map { averaged in outputIndex.map { averaged[$0] } }
     }
