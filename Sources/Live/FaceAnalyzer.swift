@@ -57,7 +57,8 @@ public final class FaceAnalyzer {
         let finished = MonotonicClock.now
         let faces = tracker.update(detections: boxes, probabilities: probabilities, at: frame.capturedAt)
         return LiveResult(frame: frame, finishedAt: finished, faces: faces, classified: probabilities.count,
-                          detectSeconds: detected - start, classifySeconds: finished - detected)
+                          detectSeconds: detected - start, classifySeconds: finished - detected,
+                          views: probabilities.isEmpty ? nil : classifier?.views)
     }
 
     private func detect(in gray: GrayImage, at time: Double) -> [PixelRect] {

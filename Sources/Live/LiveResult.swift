@@ -1,3 +1,4 @@
+import Expression
 import Imaging
 
 /// One analysed frame as it travels to the screen: the frame itself, the faces found in it with their IDs
@@ -11,15 +12,18 @@ public struct LiveResult: Sendable {
     public let classified: Int
     public let detectSeconds: Double
     public let classifySeconds: Double
+    /// The views each face was classified with (the live view may use fewer than the model's to keep up).
+    public let views: TestTimeAugmentation?
 
     public init(frame: Frame, finishedAt: Double, faces: [TrackedFace], classified: Int = 0,
-                detectSeconds: Double, classifySeconds: Double) {
+                detectSeconds: Double, classifySeconds: Double, views: TestTimeAugmentation? = nil) {
         self.frame = frame
         self.finishedAt = finishedAt
         self.faces = faces
         self.classified = classified
         self.detectSeconds = detectSeconds
         self.classifySeconds = classifySeconds
+        self.views = views
     }
 
     public var frameSequence: Int { frame.sequence }

@@ -11,13 +11,14 @@ public final class LockedClassifier: EmotionClassifying, @unchecked Sendable {
     /// Read once: asking the wrapped classifier would wait for a running batch (and stall the main loop).
     public let modelName: String
     public let fingerprint: UInt64?
-    public let views: TestTimeAugmentation?
+    /// The wrapped classifier's views as they are now (`AdaptiveViews` changes them): it waits for a running
+    /// batch, so the main loop asks only before the inference thread starts and learns the rest from results.
+    public var views: TestTimeAugmentation? { lock.withLock { base.views } }
 
     public init(_ base: EmotionClassifying) {
         self.base = base
         modelName = base.modelName
         fingerprint = base.fingerprint
-        views = base.views
     }
 
     public func probabilities(for faces: [GrayImage]) -> [[Float]] {

@@ -58,6 +58,8 @@ public final class App {
     let detector: FaceDetecting?
     /// Last left click, to tell a double-click.
     private var captureStarted = false
+    /// The views the model asks for, which the live view uses while the machine keeps up.
+    private var fullViews: TestTimeAugmentation?
 
     /// - Parameters:
     ///   - classifier: nil when no model was found; faces are then shown without emotions.
@@ -81,7 +83,8 @@ public final class App {
         snapshots = SnapshotWriter(directory: options.snapshotDirectory ?? XDGDirectories().snapshotDirectory)
         model = LiveViewModel(sourceDescription: options.source.description)
         model.modelName = classifier?.modelName
-        model.modelViews = classifier?.views?.summary
+        fullViews = classifier?.views
+        model.modelViews = fullViews?.summary
         model.mirrored = settings.mirrored
         model.showPanel = settings.showPanel
         model.smoothing = settings.smoothing
@@ -153,6 +156,10 @@ public final class App {
                result.capturedAt >= sourceSwitchedAt {
                 lastResultVersion = version
                 model.result = result
+                if let used = result.views {
+                    model.modelViews = used.summary
+                    model.viewsReduced = used.viewCount < (fullViews?.viewCount ?? 0)
+                }
                 stats.received(result, at: now)
                 history.record(result)
                 record(result, now: now)

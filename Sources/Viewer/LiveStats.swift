@@ -1,5 +1,6 @@
-import Live
+import Expression
 import Foundation
+import Live
 
 /// Measurements of a live run, for `emoscope bench live`: frame times, latencies, per-face rates, memory.
 public struct LiveStats: Sendable {
@@ -11,6 +12,8 @@ public struct LiveStats: Sendable {
     /// Per analysed frame: seconds spent finding faces, and classifying them.
     public var detectSeconds: [Double] = []
     public var classifySeconds: [Double] = []
+    /// Analysed frames with faces, per the views their faces were classified with.
+    public var framesByViews: [TestTimeAugmentation: Int] = [:]
     /// Seconds from capture until the worker finished the frame.
     public var inferenceLatencies: [Double] = []
     /// (seconds since start, resident set size in bytes)
@@ -32,6 +35,7 @@ public struct LiveStats: Sendable {
         observe(result.faces, at: time)
         detectSeconds.append(result.detectSeconds)
         classifySeconds.append(result.classifySeconds)
+        if let views = result.views { framesByViews[views, default: 0] += 1 }
         inferenceLatencies.append(result.finishedAt - result.capturedAt)
         pendingCapture = result.capturedAt
     }

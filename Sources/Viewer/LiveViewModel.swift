@@ -13,6 +13,8 @@ public struct LiveViewModel {
     public var modelName: String?
     /// How the model reads each face (its test-time views), under its name in the panel.
     public var modelViews: String?
+    /// Whether the faces get fewer views than the model's, for the machine to keep up.
+    public var viewsReduced = false
     public var selectedFaceID: Int?
     public var mirrored = false
     public var showPanel = true

@@ -30,7 +30,7 @@ struct BenchLiveCommand: ParsableCommand {
         }
         let setup = ViewerSetup.make(classification)
         for warning in setup.warnings { print("warning: \(warning)") }
-        print("classify    TTA \(setup.testTimeAugmentation.rawValue), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s"), "
+        print("classify    TTA \(setup.testTimeAugmentation.rawValue)\(setup.adaptsViews ? " (fewer views when it cannot keep up)" : ""), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s"), "
               + (noAdaptation ? "network alone" : "each face against its usual face"))
         var options = ViewerOptions(source: .video(video))
         options.windowSize = (1280, 720)
@@ -81,6 +81,12 @@ struct BenchLiveReport {
             let late = mb.suffix(max(1, mb.count - half)).reduce(0, +) / Double(max(1, mb.count - half))
             lines.append(String(format: "memory      RSS start %.0f MB, end %.0f MB, peak %.0f MB; second half minus first half %+.1f MB",
                                 first, last, peak, late - early))
+        }
+        let classified = stats.framesByViews.values.reduce(0, +)
+        if classified > 0 {
+            let shares = stats.framesByViews.sorted { $0.key.viewCount > $1.key.viewCount }
+                .map { String(format: "%@ %.0f %%", $0.key.rawValue, 100 * Double($0.value) / Double(classified)) }
+            lines.append("views       \(shares.joined(separator: ", ")) of the \(classified) frames with faces")
         }
         func mark(_ ok: Bool?) -> String { ok.map { $0 ? "met" : "MISSED" } ?? "not measured" }
         let perFaceOK: Bool? = hasClassifier ? rates.first.map { $0 >= 15 } : nil

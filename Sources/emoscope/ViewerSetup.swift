@@ -16,6 +16,8 @@ struct ViewerSetup {
     var warnings: [String] = []
     /// The views each face is classified with: --tta, else what the model file names, else flip.
     var testTimeAugmentation: TestTimeAugmentation
+    /// Whether the live view uses fewer views than those when the machine cannot keep up (`AdaptiveViews`).
+    var adaptsViews = false
 
     static func make(_ options: ClassificationOptions) -> ViewerSetup {
         options.compute.apply()
@@ -27,7 +29,10 @@ struct ViewerSetup {
         }
         do {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
-            setup.classifier = classifier.map { LockedClassifier($0) }
+            // The model's own views adapt to what the machine keeps up with; views the user chose do not.
+            let live = (classifier as? Classifier).flatMap { options.tta == nil ? AdaptiveViews($0) : nil } ?? classifier
+            setup.classifier = live.map { LockedClassifier($0) }
+            setup.adaptsViews = live is AdaptiveViews
             if let native = classifier as? Classifier {
                 setup.testTimeAugmentation = native.tta
                 // Locked: the browser's background thread and its main thread (a face not predicted yet) share it.
