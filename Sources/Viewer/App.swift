@@ -156,9 +156,9 @@ public final class App {
                result.capturedAt >= sourceSwitchedAt {
                 lastResultVersion = version
                 model.result = result
-                if let used = result.views {
-                    model.modelViews = used.summary
-                    model.viewsReduced = used.viewCount < (fullViews?.viewCount ?? 0)
+                if let used = result.views, let full = fullViews {
+                    model.modelViews = used.viewCount < full.viewCount
+                        ? "\(used.viewCount) of \(full.viewCount) views a face, to keep up" : full.summary
                 }
                 stats.received(result, at: now)
                 history.record(result)

@@ -11,10 +11,9 @@ public struct LiveViewModel {
     public var sourceDescription: String
     public var captureState: CaptureState = .running
     public var modelName: String?
-    /// How the model reads each face (its test-time views), under its name in the panel.
+    /// How the model reads each face (its test-time views, or how many of them the machine keeps up with),
+    /// under its name in the panel.
     public var modelViews: String?
-    /// Whether the faces get fewer views than the model's, for the machine to keep up.
-    public var viewsReduced = false
     public var selectedFaceID: Int?
     public var mirrored = false
     public var showPanel = true

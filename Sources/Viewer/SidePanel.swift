@@ -92,7 +92,7 @@ struct SidePanel {
         }
         canvas.text(name, font: fonts.body, color: Theme.text, x: x, y: y)
         y += fonts.body.lineHeight
-        let details = [model.modelViews, model.viewsReduced ? "fewer views, to keep up" : nil, model.adaptation.map { $0 ? "adapts to each face" : "adaptation off" },
+        let details = [model.modelViews, model.adaptation.map { $0 ? "adapts to each face" : "adaptation off" },
                        model.smoothing.map { $0 ? "smoothing on" : "smoothing off" }]
         for line in details.compactMap({ $0 }) {
             canvas.text(line, font: fonts.small, color: Theme.textDim, x: x, y: y)
