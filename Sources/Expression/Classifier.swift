@@ -115,13 +115,11 @@ public final class Classifier: @unchecked Sendable {
         guard !faces.isEmpty else { return [] }
         let side = inputSide
         let resized = faces.map { preprocessing.apply($0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side)) }
-        guard tta == .contrast else { return probabilities(ofSized: resized, views: tta) }
-        // In two batches, the faces and then their evened versions, each with zoom's views: the mean of the
-        // two halves is the mean of all eight views, and the network's buffers grow only to zoom's batch.
-        let evened = resized.map {
-            $0.locallyEqualized(clipLimit: TestTimeAugmentation.evenedClipLimit, tiles: TestTimeAugmentation.evenedTiles)
-        }
-        return zip(probabilities(ofSized: resized, views: .zoom), probabilities(ofSized: evened, views: .zoom)).map {
+        guard let repeated = tta.evenedRepeat else { return probabilities(ofSized: resized, views: tta) }
+        // In two batches, the faces and then their evened versions: the mean of the two halves is the mean of
+        // all the views, and the network's buffers grow only to one half's batch.
+        let evened = resized.map(TestTimeAugmentation.evened)
+        return zip(probabilities(ofSized: resized, views: repeated), probabilities(ofSized: evened, views: repeated)).map {
             zip($0, $1).map { ($0 + $1) / 2 }
         }
     }

@@ -1,3 +1,4 @@
+import Imaging
 import NeuralNet
 
 /// The one way faces become a network's input and its outputs become probabilities, shared by the
@@ -12,10 +13,13 @@ public enum FaceBatch {
         let area = side * side
         let views = tta.views(side: side)
         input.reshape([count * views.count, side, side, 1])
-        let evens = tta.evensContrast
+        let evens = tta.evenedRepeat != nil
         for n in 0..<count {
             let source = pixels(n)
-            let evened = evens ? TestTimeAugmentation.evened(source, side: side) : []
+            let evened = evens
+                ? TestTimeAugmentation.evened(GrayImage(width: side, height: side,
+                                                        pixels: Array(UnsafeBufferPointer(start: source, count: area)))).pixels
+                : []
             evened.withUnsafeBufferPointer { evened in
                 for (v, view) in views.enumerated() {
                     Augmentation.warp(view.evenedContrast ? evened.baseAddress! : source, side: side,

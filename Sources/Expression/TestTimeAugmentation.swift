@@ -50,8 +50,8 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
                     View(flipped: false, zoom: Self.closerZoom, shiftX: 0, shiftY: 0),
                     View(flipped: true, zoom: Self.closerZoom, shiftX: 0, shiftY: 0)]
         case .contrast:
-            let zoomViews = Self.zoom.views(side: side)
-            return zoomViews + zoomViews.map { var evened = $0; evened.evenedContrast = true; return evened }
+            let once = Self.zoom.views(side: side)
+            return once + once.map { var evened = $0; evened.evenedContrast = true; return evened }
         case .crops:
             // A crop of side·c whose centre sits d pixels off the face's centre, scaled to `side`: zoom 1/c,
             // and the output shifts by −d·zoom so that the crop's centre lands in the middle.
@@ -79,12 +79,12 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Whether any view is of the contrast-evened face.
-    public var evensContrast: Bool { views(side: 48).contains { $0.evenedContrast } }
+    /// The views taken of the face and then again of its contrast-evened version (`contrast`: zoom's), so
+    /// that the two halves can run as batches of their own; nil when no view is of the evened face.
+    public var evenedRepeat: TestTimeAugmentation? { self == .contrast ? .zoom : nil }
 
-    /// `face` (side x side gray pixels) with its contrast evened out as the evened views see it.
-    public static func evened(_ face: UnsafePointer<UInt8>, side: Int) -> [UInt8] {
-        GrayImage(width: side, height: side, pixels: Array(UnsafeBufferPointer(start: face, count: side * side)))
-            .locallyEqualized(clipLimit: evenedClipLimit, tiles: evenedTiles).pixels
+    /// `face` with its contrast evened out as the evened views see it.
+    public static func evened(_ face: GrayImage) -> GrayImage {
+        face.locallyEqualized(clipLimit: evenedClipLimit, tiles: evenedTiles)
     }
 }
