@@ -28,7 +28,7 @@ struct BenchLiveCommand: ParsableCommand {
         if ProcessInfo.processInfo.environment["DISPLAY"] == nil && ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"] == nil {
             setenv("SDL_VIDEODRIVER", "offscreen", 0)
         }
-        let setup = ViewerSetup.make(classification)
+        let setup = ViewerSetup.make(classification, live: true)
         for warning in setup.warnings { print("warning: \(warning)") }
         print("classify    TTA \(setup.testTimeAugmentation.rawValue)\(setup.adaptsViews ? " (fewer views when it cannot keep up)" : ""), \(classification.compute.threads) thread\(classification.compute.threads == 1 ? "" : "s"), "
               + (noAdaptation ? "network alone" : "each face against its usual face"))

@@ -53,7 +53,7 @@ struct WindowOptions: ParsableArguments {
         options.snapshotDirectory = snapshotDir.map { URL(fileURLWithPath: $0) }
         options.renderer = EmoscopeEnvironment.current.renderer
         options.fontFile = EmoscopeEnvironment.current.font
-        let setup = ViewerSetup.make(classification)
+        let setup = ViewerSetup.make(classification, live: true)
         var warnings = setup.warnings
         if let settingsWarning { warnings.append(settingsWarning) }
         for warning in warnings { FileHandle.standardError.write(Data("emoscope: \(warning)\n".utf8)) }

@@ -19,7 +19,9 @@ struct ViewerSetup {
     /// Whether the live view uses fewer views than those when the machine cannot keep up (`AdaptiveViews`).
     var adaptsViews = false
 
-    static func make(_ options: ClassificationOptions) -> ViewerSetup {
+    /// `live`: a window that must keep up with a camera or a playing video (`view`, `bench live`), whose
+    /// faces get fewer views when the machine cannot; files analysed offline always get all of them.
+    static func make(_ options: ClassificationOptions, live: Bool = false) -> ViewerSetup {
         options.compute.apply()
         var setup = ViewerSetup(testTimeAugmentation: options.tta ?? .flip)
         do {
@@ -30,9 +32,9 @@ struct ViewerSetup {
         do {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
             // The model's own views adapt to what the machine keeps up with; views the user chose do not.
-            let live = (classifier as? Classifier).flatMap { options.tta == nil ? AdaptiveViews($0) : nil } ?? classifier
-            setup.classifier = live.map { LockedClassifier($0) }
-            setup.adaptsViews = live is AdaptiveViews
+            let served = (classifier as? Classifier).flatMap { live && options.tta == nil ? AdaptiveViews($0) : nil } ?? classifier
+            setup.classifier = served.map { LockedClassifier($0) }
+            setup.adaptsViews = served is AdaptiveViews
             if let native = classifier as? Classifier {
                 setup.testTimeAugmentation = native.tta
                 // Locked: the browser's background thread and its main thread (a face not predicted yet) share it.
