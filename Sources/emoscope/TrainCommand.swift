@@ -40,6 +40,10 @@ struct TrainCommand: ParsableCommand {
     var mixup: Float = 0
     @Option(help: "CutMix: alpha of the Beta distribution of kept areas (0 switches it off; 1 is usual).")
     var cutmix: Float = 0
+    @Option(help: "Share of faces faded toward a neutral face of someone else, keeping their label, to teach faint expressions (0 switches it off).")
+    var fade: Float = 0
+    @Option(help: "With --fade: the largest share of the neutral face in a blend (each draws 0 to this).")
+    var fadeShare: Float = 0.5
     @Option(help: "Distil from this model: the network also learns its soft probabilities. Repeat it to distil from an ensemble (their soft probabilities averaged).")
     var teacher: [String] = []
     @Option(help: "With --teacher: the share of the teacher's soft targets in the loss.") var distillWeight: Float = 0.5
@@ -62,6 +66,9 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if !(0..<1).contains(averageDecay) { throw ValidationError("--average-decay must be at least 0 and below 1") }
         if mixup < 0 || cutmix < 0 { throw ValidationError("--mixup and --cutmix take an alpha of 0 or more") }
+        if !(0...1).contains(fade) || !(0..<1).contains(fadeShare) {
+            throw ValidationError("--fade takes 0 to 1 and --fade-share at least 0 and below 1")
+        }
         if !(0...1).contains(distillWeight) || temperature <= 0 {
             throw ValidationError("--distill-weight takes 0 to 1 and --temperature a positive value")
         }
@@ -88,6 +95,7 @@ struct TrainCommand: ParsableCommand {
         config.augmentation.erasingProbability = erasing
         if photometric { config.augmentation.photometric = .realPhotos }
         config.mixing = BatchMixing(mixupAlpha: mixup, cutMixAlpha: cutmix)
+        config.fading = ExpressionFading(probability: fade, strongest: fadeShare)
         config.averageDecay = averageDecay
         config.teachers = teacher.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.distillationWeight = distillWeight

@@ -23,8 +23,10 @@ public final class BatchStream: @unchecked Sendable {
     private var consumed: Int
 
     public init(faces: LabeledFaces, epoch: Int, seed: UInt64, batchSize: Int, startBatch: Int = 0,
-                augmentation: Augmentation, normalization: InputNormalization, mixing: BatchMixing = BatchMixing()) {
+                augmentation: Augmentation, normalization: InputNormalization, mixing: BatchMixing = BatchMixing(),
+                fading: ExpressionFading = ExpressionFading()) {
         let order = BatchStream.order(count: faces.count, epoch: epoch, seed: seed)
+        let neutral = fading.isEnabled ? faces.labels.indices.filter { faces.labels[$0] == .neutral } : []
         batchCount = (faces.count + batchSize - 1) / batchSize
         consumed = startBatch
         let side = LabeledFaces.side, area = side * side
@@ -40,10 +42,23 @@ public final class BatchStream: @unchecked Sendable {
                     let inputs = Tensor(shape: [members.count, side, side, 1])
                     var labels: [Int] = []
                     labels.reserveCapacity(members.count)
+                    var faded = [UInt8](repeating: 0, count: area)
                     for (slot, sample) in members.enumerated() {
-                        var generator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), UInt64(b * batchSize + slot)))
-                        augmentation.apply(pixels.baseAddress! + sample * area, side: side, normalization: normalization,
-                                           generator: &generator, into: inputs.data + slot * area)
+                        let position = UInt64(b * batchSize + slot)
+                        let face = pixels.baseAddress! + sample * area, into = inputs.data + slot * area
+                        var generator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), position))
+                        // Its own generator, so that fading leaves every other draw as it was without it.
+                        var fadingGenerator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), position, 0xFADE))
+                        if let blend = fading.draw(neutral: neutral, generator: &fadingGenerator) {
+                            faded.withUnsafeMutableBufferPointer { out in
+                                ExpressionFading.blend(face, with: pixels.baseAddress! + blend.partner * area, share: blend.share,
+                                                       count: area, into: out.baseAddress!)
+                                augmentation.apply(out.baseAddress!, side: side, normalization: normalization,
+                                                   generator: &generator, into: into)
+                            }
+                        } else {
+                            augmentation.apply(face, side: side, normalization: normalization, generator: &generator, into: into)
+                        }
                         labels.append(faces.labels[sample].rawValue)
                     }
                     var mix: BatchMixing.Mix?

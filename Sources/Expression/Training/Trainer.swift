@@ -132,7 +132,8 @@ public final class Trainer: @unchecked Sendable {
             let secondsBefore = state.elapsedSeconds
             let stream = BatchStream(faces: training, epoch: state.epoch, seed: config.seed, batchSize: config.batchSize,
                                      startBatch: state.nextBatch, augmentation: config.augmentation,
-                                     normalization: config.normalization, mixing: config.mixing)
+                                     normalization: config.normalization, mixing: config.mixing,
+                                     fading: config.fading)
             defer { stream.cancel() }
             var imagesThisRun = 0
             var rate: Float = 0
@@ -250,6 +251,9 @@ public final class Trainer: @unchecked Sendable {
         if configuration.averageDecay > 0 { notes["weight_average_decay"] = "\(configuration.averageDecay)" }
         if configuration.mixing.mixupAlpha > 0 { notes["mixup_alpha"] = "\(configuration.mixing.mixupAlpha)" }
         if configuration.mixing.cutMixAlpha > 0 { notes["cutmix_alpha"] = "\(configuration.mixing.cutMixAlpha)" }
+        if configuration.fading.isEnabled {
+            notes["fading"] = "probability \(configuration.fading.probability), neutral share up to \(configuration.fading.strongest)"
+        }
         if !configuration.teachers.isEmpty {
             notes["teacher"] = configuration.teachers.map { URL(fileURLWithPath: $0).lastPathComponent }
                 .joined(separator: ", ")

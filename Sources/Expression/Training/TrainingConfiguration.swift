@@ -35,6 +35,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var averageDecay: Float = 0
     /// How batches are mixed (mixup, CutMix) before the network sees them.
     public var mixing = BatchMixing()
+    /// How many faces are faded toward a neutral face, keeping their label, and how far.
+    public var fading = ExpressionFading()
     /// Model files whose soft outputs the network also learns (knowledge distillation; several: an ensemble,
     /// their soft probabilities averaged), with the share α of the soft targets and their temperature.
     public var teachers: [String] = []
@@ -52,7 +54,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey {
         case architecture, epochs, batchSize, seed, optimizer, learningRate, momentum, weightDecay, schedule
         case warmupEpochs, plateauPatience, plateauFactor, earlyStoppingPatience, labelSmoothing
-        case balancedClassWeights, augmentation, validateWithFlip, normalization, averageDecay, mixing
+        case balancedClassWeights, augmentation, validateWithFlip, normalization, averageDecay, mixing, fading
         case teachers, distillationWeight, temperature, preprocessing, initialModel
     }
     /// Keys that checkpoints of earlier versions wrote.
@@ -82,6 +84,7 @@ extension TrainingConfiguration {
         normalization = try c.decode(InputNormalization.self, forKey: .normalization)
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? 0
         mixing = try c.decodeIfPresent(BatchMixing.self, forKey: .mixing) ?? BatchMixing()
+        fading = try c.decodeIfPresent(ExpressionFading.self, forKey: .fading) ?? ExpressionFading()
         teachers = try c.decodeIfPresent([String].self, forKey: .teachers)
             ?? decoder.container(keyedBy: FormerCodingKeys.self).decodeIfPresent(String.self, forKey: .teacher).map { [$0] }
             ?? []
