@@ -41,11 +41,21 @@ public enum TestData {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 
-    /// A fresh temporary folder for one test.
+    /// A fresh temporary folder for one test, inside the test process's own folder.
     public static func temporaryDirectory(_ label: String = "test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("emoscope-\(label)-\(UUID().uuidString)")
+        let url = processFolder.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The folder holding every temporary folder of this test process, removed when the process exits, so
+    /// that test runs do not pile up folders (and gigabytes) in /tmp whether or not each test cleans up.
+    public static let processFolder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("emoscope-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { TestData.removeProcessFolder() }
+        return url
+    }()
+
+    static func removeProcessFolder() { try? FileManager.default.removeItem(at: processFolder) }
 }
