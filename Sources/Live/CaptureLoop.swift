@@ -40,12 +40,18 @@ public final class CaptureLoop: @unchecked Sendable {
     }
 
     /// Opens real sources: cameras and files through OpenCV, the demo scene from a dataset folder.
-    public static let openSource: Opener = { spec in
-        switch spec {
-        case let .camera(index): try CaptureSource(camera: index)
-        case let .video(path): try CaptureSource(videoFile: path)
-        case let .image(path): try StillImageSource(path: path)
-        case let .demo(root): try DemoScene(root: URL(fileURLWithPath: root))
+    public static let openSource: Opener = opener(demoDetector: nil)
+
+    /// Opens real sources; the demo scene shows only faces that a detector made by `demoDetector` finds (one of
+    /// its own: the capture thread vets faces while the inference worker detects with the app's).
+    public static func opener(demoDetector: (@Sendable () -> FaceDetecting?)?) -> Opener {
+        { spec in
+            switch spec {
+            case let .camera(index): try CaptureSource(camera: index)
+            case let .video(path): try CaptureSource(videoFile: path)
+            case let .image(path): try StillImageSource(path: path)
+            case let .demo(root): try DemoScene(root: URL(fileURLWithPath: root), detector: demoDetector?())
+            }
         }
     }
 

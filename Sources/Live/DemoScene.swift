@@ -3,21 +3,27 @@ import Foundation
 import Imaging
 
 /// A built-in moving scene for machines without a camera: real dataset faces, upscaled, drifting over a
-/// background at 640x480 and 30 frames/s; every few seconds one face is swapped for a face of another class.
+/// background at 640x480 and 30 frames/s, each in its own part of the frame (`DemoLayout`); every few seconds
+/// one face is swapped for a face of another class.
 public final class DemoScene: FrameSource {
     public static let frameSize = Size(width: 640, height: 480)
     public let pacingFPS: Double? = 30
 
     private let faces: [[GrayImage]]    // per class, upscaled
-    private let faceSize: Int
+    private let layout: DemoLayout
     private var background: BGRAImage
     private var tick = 0
-    private let slots: Int
 
     /// - Parameters:
     ///   - root: a FER2013-style folder (`ROOT/SPLIT/CLASS/*.jpg`); the `val` (else `test`, else `train`) split is used.
     ///   - faceCount: faces on screen at once.
-    public init(root: URL, faceCount: Int = 3, faceSize: Int = 150, perClass: Int = 6) throws {
+    ///   - faceSize: the side of the faces when few enough fit at that size.
+    ///   - detector: when given, only faces it finds on the scene's background are shown (a class it finds none
+    ///     of keeps its faces), so that the demo does not show faces the app seems to ignore.
+    public init(root: URL, faceCount: Int = 3, faceSize: Int = 150, perClass: Int = 6,
+                detector: FaceDetecting? = nil) throws {
+        let layout = DemoLayout(frame: DemoScene.frameSize, count: faceCount, largestFace: faceSize)
+        let background = DemoScene.makeBackground(DemoScene.frameSize)
         let fm = FileManager.default
         let split = ["val", "test", "train"].map { root.appendingPathComponent($0) }
             .first { fm.fileExists(atPath: $0.path) }
@@ -28,36 +34,45 @@ public final class DemoScene: FrameSource {
         for emotion in Emotion.allCases {
             let folder = split.appendingPathComponent(emotion.name)
             let names = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
-            var loaded: [GrayImage] = []
-            for name in names.prefix(perClass * 4) where loaded.count < perClass {
-                if let face = DemoScene.loadFace(folder.appendingPathComponent(name).path, size: faceSize) {
-                    loaded.append(face)
-                }
+            var loaded: [GrayImage] = [], found: [GrayImage] = []
+            for name in names.prefix(perClass * 4) where found.count < perClass {
+                guard let face = DemoScene.loadFace(folder.appendingPathComponent(name).path, size: layout.faceSide) else { continue }
+                if loaded.count < perClass { loaded.append(face) }
+                if let detector, DemoScene.finds(detector, face, on: background) { found.append(face) }
             }
-            if !loaded.isEmpty { byClass.append(loaded) }
+            let shown = found.isEmpty ? loaded : found
+            if !shown.isEmpty { byClass.append(shown) }
         }
         guard !byClass.isEmpty else { throw SourceError.noFaces("Demo: no readable face images under \(split.path)") }
         faces = byClass
-        self.faceSize = faceSize
-        slots = faceCount
-        background = DemoScene.makeBackground(DemoScene.frameSize)
+        self.layout = layout
+        self.background = background
     }
 
     public func read() -> VideoReader.Read {
         tick += 1
         var frame = background
         let t = Double(tick) / 30
-        for slot in 0..<slots {
+        for slot in 0..<layout.count {
             // Each face keeps a class for 4 s, then moves on to another class: labels change on screen.
             let era = (tick / 120 + slot * 2)
             let classFaces = faces[(era + slot * 3) % faces.count]
             let face = classFaces[(era / faces.count + slot) % classFaces.count]
-            let cx = Double(DemoScene.frameSize.width) * (Double(slot) + 0.5) / Double(slots)
-            let x = Int(cx + 40 * sin(t * 0.9 + Double(slot) * 2.1)) - faceSize / 2
-            let y = Int(240 + 90 * sin(t * 0.6 + Double(slot) * 1.3)) - faceSize / 2
-            DemoScene.blit(face, into: &frame, x: x, y: y)
+            let place = layout.place(slot, at: t)
+            DemoScene.blit(face, into: &frame, x: place.x, y: place.y)
         }
         return .frame(frame)
+    }
+
+    /// Whether the detector finds this face, and only it, in the middle of an empty scene.
+    static func finds(_ detector: FaceDetecting, _ face: GrayImage, on background: BGRAImage) -> Bool {
+        var frame = background
+        let x = (frame.width - face.width) / 2, y = (frame.height - face.height) / 2
+        blit(face, into: &frame, x: x, y: y)
+        let boxes = detector.detectFaces(in: frame.gray())
+        guard boxes.count == 1, let box = boxes.first else { return false }
+        let centreX = box.x + box.width / 2, centreY = box.y + box.height / 2
+        return abs(centreX - frame.width / 2) < face.width / 4 && abs(centreY - frame.height / 2) < face.height / 4
     }
 
     private static func loadFace(_ path: String, size: Int) -> GrayImage? {

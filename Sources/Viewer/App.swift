@@ -74,7 +74,7 @@ public final class App {
         self.classifier = classifier
         // The browser calls it from its background thread and, for a face not predicted yet, from this one.
         self.datasetClassifier = (datasetClassifier ?? classifier).map { $0 as? LockedClassifier ?? LockedClassifier($0) }
-        capture = CaptureLoop(source: options.source)
+        capture = CaptureLoop(source: options.source, opener: CaptureLoop.opener(demoDetector: options.demoDetector))
         let analyzer = FaceAnalyzer(detector: detector, classifier: classifier, smoothing: settings.smoothing,
                                     adaptation: settings.adaptation)
         faceFraming = analyzer.framing

@@ -26,6 +26,8 @@ public struct ViewerOptions: Sendable {
     public var browser: BrowserStart?
     /// A .ttf file to draw text with instead of DejaVu Sans.
     public var fontFile: String?
+    /// Makes a face detector for the demo scene to choose faces the app can find (nil: every face is shown).
+    public var demoDetector: (@Sendable () -> FaceDetecting?)?
 
     public init(source: SourceSpec, dataRoot: String? = nil) {
         self.source = source

@@ -19,7 +19,9 @@ struct DemoVideoCommand: ParsableCommand {
     func run() throws {
         let root = try DatasetLocator.requireRoot(data, for: "demo-video")
         try OutputFile.reading([root.path], force: force).check([URL(fileURLWithPath: out)])
-        let scene = try DemoScene(root: root, faceCount: max(1, faces))
+        // The faces the app's detector finds, as the window's demo shows.
+        let detector = try? HaarFaceDetector(cascadePath: EmoscopeEnvironment.current.cascade)
+        let scene = try DemoScene(root: root, faceCount: max(1, faces), detector: detector)
         let writer = try VideoWriter(path: out, size: DemoScene.frameSize, fps: 30)
         let count = Int((seconds * 30).rounded())
         for _ in 0..<count {

@@ -53,6 +53,8 @@ struct WindowOptions: ParsableArguments {
         options.snapshotDirectory = snapshotDir.map { URL(fileURLWithPath: $0) }
         options.renderer = EmoscopeEnvironment.current.renderer
         options.fontFile = EmoscopeEnvironment.current.font
+        let cascade = EmoscopeEnvironment.current.cascade
+        options.demoDetector = { try? HaarFaceDetector(cascadePath: cascade) }
         let setup = ViewerSetup.make(classification, live: true)
         var warnings = setup.warnings
         if let settingsWarning { warnings.append(settingsWarning) }
