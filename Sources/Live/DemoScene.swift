@@ -35,7 +35,7 @@ public final class DemoScene: FrameSource {
             let folder = split.appendingPathComponent(emotion.name)
             let names = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
             var loaded: [GrayImage] = [], found: [GrayImage] = []
-            for name in names.prefix(perClass * 4) where found.count < perClass {
+            for name in names.prefix(perClass * 4) where (detector == nil ? loaded : found).count < perClass {
                 guard let face = DemoScene.loadFace(folder.appendingPathComponent(name).path, size: layout.faceSide) else { continue }
                 if loaded.count < perClass { loaded.append(face) }
                 if let detector, DemoScene.finds(detector, face, on: background) { found.append(face) }

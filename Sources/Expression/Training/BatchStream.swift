@@ -47,9 +47,13 @@ public final class BatchStream: @unchecked Sendable {
                         let position = UInt64(b * batchSize + slot)
                         let face = pixels.baseAddress! + sample * area, into = inputs.data + slot * area
                         var generator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), position))
-                        // Its own generator, so that fading leaves every other draw as it was without it.
-                        var fadingGenerator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), position, 0xFADE))
-                        if let blend = fading.draw(neutral: neutral, generator: &fadingGenerator) {
+                        var blend: ExpressionFading.Blend?
+                        if fading.isEnabled {
+                            // Its own generator, so that fading leaves every other draw as it was without it.
+                            var fadingGenerator = SeededGenerator(seed: BatchStream.mix(seed, UInt64(epoch), position, 0xFADE))
+                            blend = fading.draw(neutral: neutral, generator: &fadingGenerator)
+                        }
+                        if let blend {
                             faded.withUnsafeMutableBufferPointer { out in
                                 ExpressionFading.blend(face, with: pixels.baseAddress! + blend.partner * area, share: blend.share,
                                                        count: area, into: out.baseAddress!)
