@@ -13,6 +13,10 @@ public final class Classifier: @unchecked Sendable {
     public let modelURL: URL?
     /// Which views of each face are averaged (test-time augmentation).
     public var tta: TestTimeAugmentation
+    /// The most images (faces times views) one forward pass takes; more faces are classified in turns, so the
+    /// network's buffers, which grow to the largest batch they have run, stay that size. Nil: all faces in one
+    /// pass (eval and the browser, for speed).
+    public var largestBatch: Int?
     /// Model class index for each Emotion, so a file with another class order still maps correctly.
     let outputIndex: [Int]
     /// What the model's faces go through before normalisation (from its notes).
@@ -110,7 +114,8 @@ public final class Classifier: @unchecked Sendable {
     public var modelName: String { modelURL?.deletingPathExtension().lastPathComponent ?? "model" }
     public var inputSide: Int { model.network.inputShape[0] }
 
-    /// Probabilities for each face, 7 per face in `Emotion.allCases` order; all faces in one batch.
+    /// Probabilities for each face, 7 per face in `Emotion.allCases` order; all faces in one batch (or in turns
+    /// of `largestBatch` images).
     public func probabilities(for faces: [GrayImage]) -> [[Float]] {
         guard !faces.isEmpty else { return [] }
         let side = inputSide
@@ -125,6 +130,14 @@ public final class Classifier: @unchecked Sendable {
     }
 
     private func probabilities(ofSized resized: [GrayImage], views tta: TestTimeAugmentation) -> [[Float]] {
+        let perPass = largestBatch.map { max(1, $0 / tta.viewCount) } ?? resized.count
+        guard resized.count > perPass else { return onePass(resized, views: tta) }
+        return stride(from: 0, to: resized.count, by: perPass).flatMap {
+            onePass(Array(resized[$0..<min(resized.count, $0 + perPass)]), views: tta)
+        }
+    }
+
+    private func onePass(_ resized: [GrayImage], views tta: TestTimeAugmentation) -> [[Float]] {
         let side = inputSide
         var packed: [UInt8] = []
         packed.reserveCapacity(resized.count * side * side)

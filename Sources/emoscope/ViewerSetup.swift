@@ -31,6 +31,9 @@ struct ViewerSetup {
         }
         do {
             let (classifier, missing) = try ModelLocator.liveClassifier(options)
+            // A window classifies its faces in turns of three faces' four views, so that a crowd does not grow
+            // the network's buffers (and the memory they hold for the rest of the session).
+            if live { (classifier as? Classifier)?.largestBatch = 12 }
             // The model's own views adapt to what the machine keeps up with; views the user chose do not.
             let served = (classifier as? Classifier).flatMap { live && options.tta == nil ? AdaptiveViews($0) : nil } ?? classifier
             setup.classifier = served.map { LockedClassifier($0) }
