@@ -123,8 +123,35 @@ import Testing
         #expect(throws: GradCAM.Problem.notSpatial(shape: [1, 1, 2])) { try GradCAM(network: global) }
     }
 
-    /// Run layer after layer, a graph's branches would read one another's outputs: refused, not mis-explained.
-    @Test func refusesGraphs() throws {
+    /// Followed back layer by layer, a head that branches would mix its branches' gradients: refused, not
+    /// mis-explained.
+    @Test func refusesGraphsThatBranchAboveTheMap() throws {
         #expect(throws: GradCAM.Problem.notAChain) { try GradCAM(network: try Network(GraphNetworkTests.residual)) }
+    }
+
+    /// A residual block below the map (as in `EmotionArchitecture.residual`): the activations are the sum of
+    /// its two branches, rectified, computed here branch by branch; with global pooling and a dense head each
+    /// position's value is max(0, Σ_channel W·A / positions).
+    @Test func aResidualBlockIsExplainedAtItsSum() throws {
+        let network = try Network(inputShape: [8, 8, 1], layers: [
+            .conv(4, 3), .conv(4, 1), .add, .relu, .globalAveragePool, .dense(3), .softmax,
+        ], inputs: [[-1], [-1], [0, 1], [2], [3], [4], [5]], seed: 6)
+        let cam = try GradCAM(network: network)
+        #expect(cam.layerIndex == 3)
+        let input = Tensor(shape: [1, 8, 8, 1])
+        for i in 0..<input.count { input[i] = Float((i * 7) % 11) / 11 - 0.3 }
+        let a = network.layers[0].forward(input, training: false).array
+        let b = network.layers[1].forward(input, training: false).array
+        let activations = zip(a, b).map { max($0 + $1, 0) }
+        let dense = try #require(network.layers[5] as? Dense)
+        let (maps, _) = cam.maps(input, classes: [1])
+        var positive = 0
+        for p in 0..<64 {
+            var sum = 0.0
+            for c in 0..<4 { sum += Double(dense.kernel.value[c * 3 + 1]) * Double(activations[p * 4 + c]) / 64 }
+            #expect(abs(Double(maps[0][p]) - max(sum, 0)) < 1e-5, "position \(p)")
+            if sum > 0 { positive += 1 }
+        }
+        #expect(positive > 0 && positive < 64, "both signs occur, so the positive part is tested")
     }
 }

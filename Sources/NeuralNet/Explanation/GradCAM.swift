@@ -33,7 +33,7 @@ public struct GradCAM {
             case let .notSpatial(shape):
                 "its last convolutional block gives \(shape), not a map of positions (height x width x channels)"
             case let .noClassOutput(shape): "it gives \(shape) per input, not one score per class"
-            case .notAChain: "its layers form a graph (branches that join), which the map cannot follow back"
+            case .notAChain: "its layers after the last convolutional block branch or join, which the map cannot follow back"
             }
         }
     }
@@ -50,7 +50,11 @@ public struct GradCAM {
     }
 
     public init(network: Sequential, layerIndex: Int) throws(Problem) {
-        guard network.isChain else { throw .notAChain }
+        // Below the explained layer a graph may branch and join (its forward pass is the network's own); above
+        // it the gradient is followed back layer by layer, so those layers must form a chain.
+        guard layerIndex + 1 < network.layers.count,
+              network.inputs[(layerIndex + 1)...].enumerated().allSatisfy({ $1 == [layerIndex + $0] })
+        else { throw .notAChain }
         let shape = network.layers[layerIndex].outputShape
         guard shape.count == 3, shape[0] * shape[1] > 1 else { throw .notSpatial(shape: shape) }
         guard network.outputShape.count == 1, layerIndex + 1 < network.layers.count else {
@@ -100,8 +104,7 @@ public struct GradCAM {
         -> (maps: [[Float]], logits: [[Float]], classes: [Int]) {
         let layers = network.layers
         let head = layers.last is Softmax ? layers.count - 1 : layers.count
-        var x = input
-        for layer in layers[...layerIndex] { x = layer.forward(x, training: false) }
+        var x = network.run(input, through: layerIndex + 1, training: false)
         let activations = x
         for layer in layers[(layerIndex + 1)..<head] { x = layer.forward(x, training: false) }
         let batch = x.batchSize, k = x.sampleCount
