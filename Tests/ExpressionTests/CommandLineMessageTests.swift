@@ -25,6 +25,16 @@ struct CommandLineMessageTests {
         #expect(result.output.contains("an\\u{1B}[2Jgry\\u{D}"), "\(result.output)")
     }
 
+    /// `bench train --layers` times a chain's layers one after another: for a graph it says so before it
+    /// loads anything.
+    @Test func layerTimesOfAGraphAreRefusedClearly() throws {
+        let folder = try TestData.temporaryDirectory("cli")
+        let result = try CommandLineSafetyTests.run(["bench", "train", "--arch", "residual", "--layers", "--data", folder.path],
+                                                    in: folder)
+        #expect(result.status != 0)
+        #expect(result.output.contains("--layers") && result.output.contains("residual is a graph"), "\(result.output)")
+    }
+
     /// A fer2013.csv of `rows` generated faces per class, all in Training, and a few in PublicTest.
     static func csv(in folder: URL, rows: Int) throws -> URL {
         var text = "emotion,pixels,Usage\n"

@@ -49,7 +49,8 @@ struct NonFiniteModelTests {
 /// The size limits (issue 16, item 1) leave room for every architecture Emoscope trains.
 @Test func everyArchitectureFitsTheNetworkLimits() throws {
     for architecture in EmotionArchitecture.allCases {
-        let totals = try NetworkLimits.check(inputShape: architecture.architecture.inputShape, layers: architecture.architecture.layers)
+        let shape = architecture.architecture
+        let totals = try NetworkLimits.check(inputShape: shape.inputShape, layers: shape.layers, inputs: shape.inputs)
         #expect(totals.parameters * 10 < NetworkLimits.maximumParameters, "\(architecture)")
         #expect(totals.multiplyAccumulatesPerSample * 10 < NetworkLimits.maximumMultiplyAccumulates, "\(architecture)")
     }

@@ -11,8 +11,10 @@ struct TrainerTests {
     static let validation = Result { try TrainingTestData.balanced(split: "val", perClass: 50) }
 
     func train(_ config: TrainingConfiguration, in folder: URL, stopAfterBatch: Int? = nil,
-               resumeFrom: URL? = nil) throws -> (Trainer, Trainer.Outcome) {
-        let trainer = try Trainer(configuration: config, training: Self.training.get(), validation: Self.validation.get(),
+               resumeFrom: URL? = nil, faces: (training: LabeledFaces, validation: LabeledFaces)? = nil)
+        throws -> (Trainer, Trainer.Outcome) {
+        let trainer = try Trainer(configuration: config, training: faces?.training ?? Self.training.get(),
+                                  validation: faces?.validation ?? Self.validation.get(),
                                   modelURL: folder.appendingPathComponent("model.safetensors"),
                                   checkpointURL: folder.appendingPathComponent("run.ckpt"), resumeFrom: resumeFrom)
         if let stopAfterBatch {
@@ -54,10 +56,15 @@ struct TrainerTests {
     }
 
     /// Plain, and with a weight average, mixed batches and a teacher (whose state must travel in the
-    /// checkpoint too, or be rebuilt the same way).
-    @Test(arguments: [false, true])
-    func checkpointThenResumeMatchesAnUninterruptedRun(averagedAndMixed: Bool) throws {
+    /// checkpoint too, or be rebuilt the same way); and the residual network, a graph, for one epoch.
+    @Test(arguments: [(false, EmotionArchitecture.tiny), (true, .tiny), (false, .residual)])
+    func checkpointThenResumeMatchesAnUninterruptedRun(averagedAndMixed: Bool, architecture: EmotionArchitecture) throws {
         var config = TrainingTestData.configuration(epochs: 2)
+        config.architecture = architecture.rawValue
+        // The residual network costs 50x the tiny one: a fifth of the faces (9 batches an epoch), 35 to validate.
+        let faces = architecture == .tiny ? nil : try (TrainingTestData.balanced(split: "train", perClass: 20),
+                                                       TrainingTestData.balanced(split: "val", perClass: 5))
+        let stopAt = architecture == .tiny ? 17 : 3
         if averagedAndMixed {
             config.averageDecay = 0.99
             config.mixing = BatchMixing(mixupAlpha: 0.4, cutMixAlpha: 1)
@@ -66,13 +73,14 @@ struct TrainerTests {
                           normalization: InputNormalization(scale: 2 / 255, offset: -1)).save(to: teacher)
             config.teachers = [teacher.path]
         }
-        let (straight, _) = try train(config, in: try TestData.temporaryDirectory("train"))
+        let (straight, _) = try train(config, in: try TestData.temporaryDirectory("train"), faces: faces)
 
         let folder = try TestData.temporaryDirectory("train")
-        let (stopped, outcome) = try train(config, in: folder, stopAfterBatch: 17)
+        let (stopped, outcome) = try train(config, in: folder, stopAfterBatch: stopAt, faces: faces)
         #expect(outcome == .interrupted)
-        #expect(stopped.state.epoch == 0 && stopped.state.nextBatch == 17)
-        let (resumed, finalOutcome) = try train(config, in: folder, resumeFrom: folder.appendingPathComponent("run.ckpt"))
+        #expect(stopped.state.epoch == 0 && stopped.state.nextBatch == stopAt)
+        let (resumed, finalOutcome) = try train(config, in: folder, resumeFrom: folder.appendingPathComponent("run.ckpt"),
+                                                faces: faces)
         #expect(finalOutcome == .finished)
         #expect(Self.weights(resumed.network) == Self.weights(straight.network))
         #expect(resumed.state.history.map(\.validationAccuracy) == straight.state.history.map(\.validationAccuracy))

@@ -81,6 +81,16 @@ import TestSupport
         }
     }
 
+    /// The residual network Emoscope trains, and a pair of it with `compact`, as exported: OpenCV's answers.
+    @Test func residualArchitectureMatchesNeuralNet() throws {
+        let shape = EmotionArchitecture.residual.architecture
+        let residual = try Models.network(shape.layers, inputs: shape.inputs, inputShape: shape.inputShape, seed: 14)
+        #expect(try largestDifference(residual, normalization: .unitRange, count: 4) < 1e-4)
+        let compact = try Models.network(EmotionArchitecture.compact.architecture.layers, inputShape: [48, 48, 1], seed: 15)
+        let pair = try Ensemble.combine([residual, compact])
+        #expect(try largestDifference(pair, normalization: .unitRange, count: 4) < 1e-4)
+    }
+
     /// An ensemble's join (Softmax per member, Sum, scale, Log, then the final Softmax) gives NeuralNet's mean.
     @Test func ensembleMatchesNeuralNet() throws {
         let members = try [10, 11, 12].map { try Models.network(Models.globalPool, inputShape: [20, 16, 1], seed: UInt64($0)) }
