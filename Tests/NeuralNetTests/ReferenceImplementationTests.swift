@@ -17,6 +17,8 @@ import Testing
         Shape(batch: 3, height: 10, width: 11, channels: 2, filters: 5, kh: 5, kw: 3, strides: 2, padding: .same),
         Shape(batch: 4, height: 9, width: 9, channels: 4, filters: 3, kh: 4, kw: 4, strides: 2, padding: .valid),
         Shape(batch: 2, height: 6, width: 6, channels: 8, filters: 6, kh: 1, kw: 1, strides: 1, padding: .same),
+        // Past 32 input channels a 1x1 convolution is one product of the input itself (a residual projection).
+        Shape(batch: 3, height: 7, width: 6, channels: 40, filters: 24, kh: 1, kw: 1, strides: 1, padding: .same),
     ]
 
     /// TensorFlow's rule: out = ⌈n/s⌉ and the smaller half of the padding before (same); none (valid).

@@ -155,14 +155,22 @@ public final class Conv2D: Layer {
             lastPath = .thin
             return output
         }
-        let matrix: UnsafePointer<Float>
         if isPointwise {
-            matrix = UnsafePointer(input.data)
-        } else {
-            columns.reshape([rows, columnWidth])
-            imageToColumns(input.data, batch: batch, into: columns.data)
-            matrix = UnsafePointer(columns.data)
+            // The input already is the column matrix, and the product lands in NHWC order as it is.
+            Compute.gemm(m: rows, n: filters, k: channels, a: input.data, lda: channels, b: kernel.value.data,
+                         ldb: filters, c: output.data, ldc: filters)
+            if let bias {
+                let b = UnsafePointer(bias.value.data), y = output.data, f = filters
+                Compute.parallelChunks(rows, minimumPerChunk: 1024) { range in
+                    for r in range { for j in 0..<f { y[r * f + j] += b[j] } }
+                }
+            }
+            lastPath = .im2col
+            return output
         }
+        columns.reshape([rows, columnWidth])
+        imageToColumns(input.data, batch: batch, into: columns.data)
+        let matrix = UnsafePointer(columns.data)
         // Computed as outputᵀ = kernelᵀ · columnsᵀ: on these shapes (few filters, many pixels) OpenBLAS runs that
         // orientation faster than the direct product, by more than the pass that transposes it back (adding the
         // bias on the way) costs.
