@@ -29,6 +29,25 @@ import TestSupport
         GradientCheck(tolerance: 3e-3).checkParameters(of: network, input: TestTensors.random([3, 8, 8, 2], seed: 19), weightSeed: 20)
     }
 
+    /// Two branches: conv → BatchNorm → ReLU → 2x2 max pool, whose inner nodes nothing else reads, runs as one
+    /// folded stage; in the other the BatchNorm's output is also added to its ReLU's, so it stays a node of
+    /// its own. Gradients in training (batch statistics, the fold's own backward) against finite differences,
+    /// with the branches side by side and layer by layer. (The input is one whose activations lie clear of the
+    /// ReLUs' kink by more than the step: with others a difference quotient straddles it, before folding too.)
+    @Test(arguments: [true, false])
+    func foldedStagesInAGraphKeepTheGradients(sideBySide: Bool) throws {
+        let network = try Network(inputShape: [8, 8, 2], layers: [
+            .conv(4, 3, useBias: false), .batchNorm(), .relu, .maxPool(size: 2, strides: 2),      // 0 ← in … 3 ← 2
+            .conv(4, 3, useBias: false), .batchNorm(), .relu, .add, .maxPool(size: 2, strides: 2), // 4 ← in, 5, 6, 7 ← 5, 6; 8
+            .add, .globalAveragePool, .dense(3), .softmax,                     // 9 ← 3, 8; 10 ← 9; 11; 12
+        ], inputs: [[-1], [0], [1], [2], [-1], [4], [5], [5, 6], [7], [3, 8], [9], [10], [11]], seed: 4)
+        network.runsBranchesSideBySide = sideBySide
+        #expect(network.stages(through: 13) == [0..<1, 1..<4] + (4..<13).map { $0..<($0 + 1) })
+        #expect(network.branchesSideBySide(batch: 3) == (sideBySide && Compute.threads > 1 ? 2 : 0))
+        GradientCheck(tolerance: 3e-3, training: true)
+            .checkParameters(of: network, input: TestTensors.random([3, 8, 8, 2], seed: 41), weightSeed: 22)
+    }
+
     @Test func aChainBuiltAsAGraphComputesWhatTheChainDoes() throws {
         let specs: [LayerSpec] = [.conv(3, 3), .relu, .maxPool(size: 2, strides: 2), .flatten, .dense(4), .softmax]
         let chain = try Network(inputShape: [6, 6, 1], layers: specs, seed: 7)

@@ -17,8 +17,10 @@ public final class Network {
     public let isChain: Bool
     /// Per node, a gradient sum for nodes that feed several layers; reused between steps.
     private let gradientSums: [Tensor]
-    /// The BatchNorm + ReLU + max pool stages of a chain, by the index of their BatchNorm.
+    /// The BatchNorm + ReLU + max pool stages, by the index of their BatchNorm.
     private let poolingFolds: [Int: BatchNormReLUMaxPool]
+    /// Per node, whether the next node reads it alone and nothing else reads it: the two can run as one stage.
+    private let feedsOnlyNext: [Bool]
     /// A graph's independent branches before the join they all end in, where it has them (an ensemble's
     /// members): small batches run them side by side, one core each.
     let branches: Branches?
@@ -79,13 +81,15 @@ public final class Network {
         inputs = edges
         isChain = edges.enumerated().allSatisfy { $1 == [$0 - 1] }
         gradientSums = specs.map { _ in Tensor(shape: [0]) }
+        var readers = [Int](repeating: 0, count: edges.count)
+        for sources in edges { for source in sources where source >= 0 { readers[source] += 1 } }
+        let feedsOnlyNext = edges.indices.map { $0 + 1 < edges.count && readers[$0] == 1 && edges[$0 + 1] == [$0] }
         var folds: [Int: BatchNormReLUMaxPool] = [:]
-        if isChain {
-            for index in built.indices.dropLast(2) {
-                folds[index] = BatchNormReLUMaxPool(built[index], built[index + 1], built[index + 2])
-            }
+        for index in built.indices.dropLast(2) where feedsOnlyNext[index] && feedsOnlyNext[index + 1] {
+            folds[index] = BatchNormReLUMaxPool(built[index], built[index + 1], built[index + 2])
         }
         poolingFolds = folds
+        self.feedsOnlyNext = feedsOnlyNext
         branches = isChain ? nil : Self.findBranches(edges)
     }
 
@@ -170,49 +174,62 @@ public final class Network {
             return stages(through: count).reduce(input) { x, stage in forward(stage, x, training: training) }
         }
         var outputs = [Tensor?](repeating: nil, count: count)
+        let stages = stages(through: count)
         var start = 0
         if let branches, count > branches.join, runsBranchesSideBySide(branches, batch: input.batchSize) {
-            // Each branch writes only its own nodes' slots.
+            let stageAt = Dictionary(uniqueKeysWithValues: stages.map { ($0.lowerBound, $0) })
+            // Each branch writes only its own nodes' slots; a stage's nodes are consecutive in one branch.
             outputs.withUnsafeMutableBufferPointer { slots in
                 let slots = UncheckedSendable(slots)
                 Compute.parallelTasks(branches.nodes.count) { branch in
-                    for index in branches.nodes[branch] {
-                        slots.value[index] = node(index, input, slots.value, training: training)
+                    var next = 0
+                    for index in branches.nodes[branch] where index >= next {
+                        let stage = stageAt[index]!
+                        runStage(stage, input, slots.value, training: training)
+                        next = stage.upperBound
                     }
                 }
             }
             start = branches.join
         }
-        for index in start..<count {
-            outputs[index] = outputs.withUnsafeMutableBufferPointer { node(index, input, $0, training: training) }
+        outputs.withUnsafeMutableBufferPointer { slots in
+            for stage in stages where stage.lowerBound >= start { runStage(stage, input, slots, training: training) }
         }
         return outputs[count - 1]!
     }
 
-    /// Runs layer `index` of a graph on its sources' outputs.
-    private func node(_ index: Int, _ input: Tensor, _ outputs: UnsafeMutableBufferPointer<Tensor?>,
-                      training: Bool) -> Tensor {
-        let sources = inputs[index].map { $0 < 0 ? input : outputs[$0]! }
-        if let merge = layers[index] as? any MergeLayer { return merge.forward(sources, training: training) }
-        return layers[index].forward(sources[0], training: training)
+    /// Runs one stage of a graph on its first node's sources; only its last node's output is kept (the
+    /// others are read by the next node alone).
+    private func runStage(_ stage: Range<Int>, _ input: Tensor, _ outputs: UnsafeMutableBufferPointer<Tensor?>,
+                          training: Bool) {
+        let first = stage.lowerBound
+        let sources = inputs[first].map { $0 < 0 ? input : outputs[$0]! }
+        if stage.count > 1 {
+            outputs[stage.upperBound - 1] = forward(stage, sources[0], training: training)
+        } else if let merge = layers[first] as? any MergeLayer {
+            outputs[first] = merge.forward(sources, training: training)
+        } else {
+            outputs[first] = layers[first].forward(sources[0], training: training)
+        }
     }
 
-    /// How `run` and `propagate` go through layers 0..<count of a chain: one layer at a time, but a BatchNorm
-    /// followed by a ReLU as one stage, one pass over the activations each way (the same values as two), and
-    /// with a 2x2 max pool after them as one stage too (`BatchNormReLUMaxPool`).
+    /// How `run` and `propagate` go through layers 0..<count: one layer at a time, but a BatchNorm followed by
+    /// a ReLU as one stage, one pass over the activations each way (the same values as two), and with a 2x2
+    /// max pool after them as one stage too (`BatchNormReLUMaxPool`); in a graph, where nothing else reads
+    /// the nodes inside the stage.
     public func stages(through count: Int) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var index = 0
         while index < count {
             let length = index + 2 < count && poolingFolds[index] != nil ? 3
-                : index + 1 < count && layers[index] is BatchNorm && layers[index + 1] is ReLU ? 2 : 1
+                : index + 1 < count && feedsOnlyNext[index] && layers[index] is BatchNorm && layers[index + 1] is ReLU ? 2 : 1
             result.append(index..<(index + length))
             index = result.last!.upperBound
         }
         return result
     }
 
-    /// Runs one stage of `stages(through:)` of a chain on its input.
+    /// Runs one stage of `stages(through:)` on its input.
     public func forward(_ stage: Range<Int>, _ input: Tensor, training: Bool) -> Tensor {
         if stage.count == 3, let fold = poolingFolds[stage.lowerBound] { return fold.forward(input, training: training) }
         guard stage.count == 2, let norm = layers[stage.lowerBound] as? BatchNorm, let relu = layers[stage.upperBound - 1] as? ReLU else {
@@ -221,7 +238,7 @@ public final class Network {
         return norm.forward(input, training: training, rectifiedBy: relu)
     }
 
-    /// Back-propagates through one stage of a chain (after its forward): the gradient with respect to its input.
+    /// Back-propagates through one stage (after its forward): the gradient with respect to its input.
     public func backward(_ stage: Range<Int>, _ gradient: Tensor) -> Tensor {
         if stage.count == 3, let fold = poolingFolds[stage.lowerBound] { return fold.backward(gradient) }
         guard stage.count == 2, let norm = layers[stage.lowerBound] as? BatchNorm, let relu = layers[stage.upperBound - 1] as? ReLU else {
@@ -242,11 +259,20 @@ public final class Network {
         var gradients = [Tensor?](repeating: nil, count: count)
         var pending = readers
         gradients[count - 1] = gradient
+        // A stage's inner nodes get no gradient of their own: only the next node of the stage reads them.
+        let stageEndingAt = Dictionary(uniqueKeysWithValues: stages(through: count).map { ($0.upperBound - 1, $0) })
         for index in stride(from: count - 1, through: 0, by: -1) {
             guard let g = gradients[index] else { continue }
+            let stage = stageEndingAt[index]!
             let toInputs: [Tensor]
-            if let merge = layers[index] as? any MergeLayer { toInputs = merge.backwardToInputs(g) } else { toInputs = [layers[index].backward(g)] }
-            for (source, sourceGradient) in zip(inputs[index], toInputs) where source >= 0 {
+            if stage.count > 1 {
+                toInputs = [backward(stage, g)]
+            } else if let merge = layers[index] as? any MergeLayer {
+                toInputs = merge.backwardToInputs(g)
+            } else {
+                toInputs = [layers[index].backward(g)]
+            }
+            for (source, sourceGradient) in zip(inputs[stage.lowerBound], toInputs) where source >= 0 {
                 if readers[source] == 1 {
                     gradients[source] = sourceGradient
                 } else if pending[source] == readers[source] {
