@@ -23,9 +23,6 @@ struct BenchTrainCommand: ParsableCommand {
     func validate() throws {
         if averageDecay < 0 || averageDecay >= 1 { throw ValidationError("--average-decay must be in [0, 1)") }
         if batch < 1 || steps < 1 { throw ValidationError("--batch and --steps must be at least 1") }
-        if layers && arch.architecture.inputs != nil {
-            throw ValidationError("--layers times a chain's layers one after another; \(arch.rawValue) is a graph")
-        }
     }
 
     func run() throws {

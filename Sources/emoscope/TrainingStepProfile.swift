@@ -3,9 +3,10 @@ import Foundation
 import NeuralNet
 
 /// Where a training step's time goes: waiting for the batch, each layer's forward and backward, the loss,
-/// the optimiser and the weight average, and whatever falls between them. A chain runs stage by stage here
-/// (a layer, or a BatchNorm and its ReLU in one pass), exactly as `Network.logits` and `backwardFromLogits`
-/// run it, with a clock read between stages.
+/// the optimiser and the weight average, and whatever falls between them. `Network.logits` and
+/// `backwardFromLogits` run the step as in training, stage by stage (a layer, or a BatchNorm and its ReLU in
+/// one pass), with a clock read after each stage (`Network.stageFinished`); a graph's branches one after
+/// another.
 final class TrainingStepProfile {
     let network: Network
     private var data: [Double] = [], loss: [Double] = [], optimizer: [Double] = [], average: [Double] = []
@@ -13,14 +14,14 @@ final class TrainingStepProfile {
     private var forward: [[Double]], backward: [[Double]]
 
     init(network: Network) {
-        precondition(network.isChain, "TrainingStepProfile: layer times need a chain")
         self.network = network
+        network.runsBranchesSideBySide = false
         stages = network.stages(through: network.countBeforeSoftmax)
         forward = stages.map { _ in [] }
         backward = forward
     }
 
-    /// What `Network.logits` runs: layers, or folded pairs of layers.
+    /// What `Network.logits` runs, in order: layers, or folded pairs of layers.
     let stages: [Range<Int>]
 
     /// One full step, timed part by part; returns its images (0 when the stream has ended).
@@ -35,18 +36,12 @@ final class TrainingStepProfile {
         }
         guard let batch = stream.next() else { return 0 }
         var laps: [Double] = [lap()]
-        var x = batch.inputs
-        for stage in stages {
-            x = network.forward(stage, x, training: true)
-            laps.append(lap())
-        }
-        lossFunction(logits: x, labels: batch.labels, gradient: gradient)
+        network.stageFinished = { _, _ in laps.append(lap()) }
+        defer { network.stageFinished = nil }
+        let logits = network.logits(batch.inputs, training: true)
+        lossFunction(logits: logits, labels: batch.labels, gradient: gradient)
         laps.append(lap())
-        var g = gradient
-        for stage in stages.reversed() {
-            g = network.backward(stage, g)
-            laps.append(lap())
-        }
+        network.backwardFromLogits(gradient)
         adam.update(network.trainableParameters)
         laps.append(lap())
         weightAverage?.update()

@@ -25,14 +25,22 @@ struct CommandLineMessageTests {
         #expect(result.output.contains("an\\u{1B}[2Jgry\\u{D}"), "\(result.output)")
     }
 
-    /// `bench train --layers` times a chain's layers one after another: for a graph it says so before it
-    /// loads anything.
-    @Test func layerTimesOfAGraphAreRefusedClearly() throws {
+    /// `bench train --layers` on a graph (the residual network): a row per stage, the residual sums among
+    /// them, every layer in exactly one row.
+    @Test func layerTimesCoverAGraphsStages() throws {
         let folder = try TestData.temporaryDirectory("cli")
-        let result = try CommandLineSafetyTests.run(["bench", "train", "--arch", "residual", "--layers", "--data", folder.path],
-                                                    in: folder)
-        #expect(result.status != 0)
-        #expect(result.output.contains("--layers") && result.output.contains("residual is a graph"), "\(result.output)")
+        let data = try Self.csv(in: folder, rows: 4)
+        let result = try CommandLineSafetyTests.run(["bench", "train", "--data", data.path, "--arch", "residual", "--layers",
+                                                     "--batch", "4", "--steps", "2", "--threads", "1"], in: folder)
+        #expect(result.status == 0, "\(result.output)")
+        let rows = result.output.split(separator: "\n").filter { $0.first?.isNumber == true }
+        #expect(rows.filter { $0.contains(" Add [") }.count == 3, "\(result.output)")
+        let covered = rows.flatMap { row -> [Int] in
+            let first = row.split(separator: " ")[0].split(separator: "-").compactMap { Int($0) }
+            return Array(first[0]...(first.last!))
+        }
+        // Every layer before the Softmax, in order, once.
+        #expect(covered == Array(0..<36), "\(result.output)")
     }
 
     /// A fer2013.csv of `rows` generated faces per class, all in Training, and a few in PublicTest.

@@ -35,6 +35,10 @@ public final class Network {
     /// Whether `run` may run a graph's branches side by side (tests switch it off to compare the two ways).
     public var runsBranchesSideBySide = true
 
+    /// Told after each stage `run` (backward: false) and `propagate` (true) go through, on the thread that ran
+    /// it: for profiles, which switch `runsBranchesSideBySide` off to time stages one after another.
+    public var stageFinished: ((_ stage: Range<Int>, _ backward: Bool) -> Void)?
+
     /// Batches of at most this many samples (the live view's three faces and their mirror images among them)
     /// run a graph's branches side by side however many there are: their layers are too little work to split.
     static let largestBatchForAnyBranches = 8
@@ -171,7 +175,10 @@ public final class Network {
     /// Runs layers 0..<count and returns the last one's output.
     public func run(_ input: Tensor, through count: Int, training: Bool) -> Tensor {
         if isChain {
-            return stages(through: count).reduce(input) { x, stage in forward(stage, x, training: training) }
+            return stages(through: count).reduce(input) { x, stage in
+                defer { stageFinished?(stage, false) }
+                return forward(stage, x, training: training)
+            }
         }
         var outputs = [Tensor?](repeating: nil, count: count)
         let stages = stages(through: count)
@@ -211,6 +218,7 @@ public final class Network {
         } else {
             outputs[first] = layers[first].forward(sources[0], training: training)
         }
+        stageFinished?(stage, false)
     }
 
     /// How `run` and `propagate` go through layers 0..<count: one layer at a time, but a BatchNorm followed by
@@ -251,7 +259,10 @@ public final class Network {
     /// 0..<count (after a `run` through the same count). A node that feeds several layers gets the sum.
     public func propagate(_ gradient: Tensor, from count: Int) {
         if isChain {
-            _ = stages(through: count).reversed().reduce(gradient) { g, stage in backward(stage, g) }
+            _ = stages(through: count).reversed().reduce(gradient) { g, stage in
+                defer { stageFinished?(stage, true) }
+                return backward(stage, g)
+            }
             return
         }
         var readers = [Int](repeating: 0, count: count)
@@ -272,6 +283,7 @@ public final class Network {
             } else {
                 toInputs = [layers[index].backward(g)]
             }
+            stageFinished?(stage, true)
             for (source, sourceGradient) in zip(inputs[stage.lowerBound], toInputs) where source >= 0 {
                 if readers[source] == 1 {
                     gradients[source] = sourceGradient
