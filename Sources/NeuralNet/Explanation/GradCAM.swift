@@ -50,15 +50,15 @@ public struct GradCAM {
     }
 
     public init(network: Sequential, layerIndex: Int) throws(Problem) {
-        // Below the explained layer a graph may branch and join (its forward pass is the network's own); above
-        // it the gradient is followed back layer by layer, so those layers must form a chain.
-        guard layerIndex + 1 < network.layers.count,
-              network.inputs[(layerIndex + 1)...].enumerated().allSatisfy({ $1 == [layerIndex + $0] })
-        else { throw .notAChain }
         let shape = network.layers[layerIndex].outputShape
         guard shape.count == 3, shape[0] * shape[1] > 1 else { throw .notSpatial(shape: shape) }
         guard network.outputShape.count == 1, layerIndex + 1 < network.layers.count else {
             throw .noClassOutput(shape: network.outputShape)
+        }
+        // Below the explained layer a graph may branch and join (its forward pass is the network's own); above
+        // it the gradient is followed back layer by layer, so those layers must form a chain.
+        guard network.inputs[(layerIndex + 1)...].enumerated().allSatisfy({ $1 == [layerIndex + $0] }) else {
+            throw .notAChain
         }
         self.network = network
         self.layerIndex = layerIndex
