@@ -62,3 +62,77 @@ public enum ModelEnsemble {
         return ModelFile(network: network, classNames: first.classNames, normalization: first.normalization, notes: notes)
     }
 }
+
+extension ModelEnsemble {
+    /// One member of an ensemble taken back out: the name it was combined under and its file.
+    public struct Member {
+        public var name: String
+        public var file: ModelFile
+    }
+
+    /// The members of an ensemble file, each a model file of its own again: its network and weights, the
+    /// ensemble's classes, normalisation and preprocessing, and what the members note recorded of it
+    /// (architecture, epoch, seed, validation accuracy). Named as they were combined, or `member-N` when the
+    /// note does not name each network. A decision bias is left behind: it was measured on the ensemble.
+    public static func unpack(_ url: URL) throws -> [Member] {
+        let file = try ModelFile.load(url)
+        guard let networks = Ensemble.members(of: file.network) else {
+            throw ModelFileError(url, "is not an ensemble (emoscope ensemble writes those): there are no members to take out")
+        }
+        let recorded = file.notes[membersNoteKey].map(Self.leaves) ?? []
+        let names = recorded.map { Self.fileName($0.name) }
+        let named = recorded.count == networks.count && Set(names).count == names.count && !names.contains("")
+        let preprocessing = try file.facePreprocessing(file: url)
+        return networks.enumerated().map { index, network in
+            var notes = preprocessing.note
+            if named { notes.merge(recorded[index].facts) { $1 } }
+            notes["unpacked_from"] = "\(url.lastPathComponent), member \(index + 1) of \(networks.count)"
+            return Member(name: named ? names[index] : "member-\(index + 1).safetensors",
+                          file: ModelFile(network: network, classNames: file.classNames,
+                                          normalization: file.normalization, notes: notes))
+        }
+    }
+
+    /// The members note's entries down to single networks: `a (compact, epoch 49); b (ensemble: c (...); d)`
+    /// gives a, c and d, each with the facts in its brackets.
+    static func leaves(_ note: String) -> [(name: String, facts: [String: String])] {
+        topLevel(note, separator: "; ").flatMap { entry -> [(name: String, facts: [String: String])] in
+            guard let open = entry.firstIndex(of: "("), entry.hasSuffix(")") else {
+                return [(entry.trimmingCharacters(in: .whitespaces), [:])]
+            }
+            let name = entry[..<open].trimmingCharacters(in: .whitespaces)
+            let inside = String(entry[entry.index(after: open)..<entry.index(before: entry.endIndex)])
+            if inside.hasPrefix("ensemble: ") { return leaves(String(inside.dropFirst("ensemble: ".count))) }
+            var facts: [String: String] = [:]
+            for (position, fact) in topLevel(inside, separator: ", ").enumerated() {
+                let words = fact.split(separator: " ", maxSplits: 1).map(String.init)
+                if words.count == 2, ["epoch", "seed", "validation_accuracy"].contains(words[0]) {
+                    facts[words[0]] = words[1]
+                } else if position == 0 {
+                    facts["architecture_name"] = fact
+                }
+            }
+            return [(name, facts)]
+        }
+    }
+
+    /// `text` split at `separator` where it is outside brackets.
+    private static func topLevel(_ text: String, separator: String) -> [String] {
+        var parts: [String] = [], current = "", depth = 0, rest = Substring(text)
+        while let character = rest.first {
+            if depth == 0 && rest.hasPrefix(separator) {
+                parts.append(current); current = ""; rest = rest.dropFirst(separator.count); continue
+            }
+            if character == "(" { depth += 1 } else if character == ")" { depth = max(0, depth - 1) }
+            current.append(character); rest = rest.dropFirst()
+        }
+        return current.isEmpty ? parts : parts + [current]
+    }
+
+    /// A recorded member name as a file name in the folder members are written to.
+    private static func fileName(_ recorded: String) -> String {
+        let base = URL(fileURLWithPath: recorded).lastPathComponent
+        guard !base.isEmpty, base != ".", base != ".." else { return "" }
+        return base.hasSuffix(".safetensors") ? base : base + ".safetensors"
+    }
+}

@@ -13,17 +13,25 @@ struct EnsembleCommand: ParsableCommand {
             The members must read faces alike (input size, normalisation, preprocessing) and name the same \
             classes. Each face then costs the sum of the members' work: check the live view with \
             `emoscope bench live` and measure the ensemble with `emoscope eval` before you use it.
+            With --unpack it does the reverse: `emoscope ensemble --unpack pair.safetensors --out members` \
+            writes each member of the ensemble as a model file of its own, under the name it was combined with.
             """)
 
-    @Argument(help: "Two or more model files (.safetensors).") var members: [String]
-    @Option(help: "The model file to write.") var out: String
-    @Flag(help: "Replace --out if it exists.") var force = false
+    @Argument(help: "Two or more model files (.safetensors); with --unpack, one ensemble.") var members: [String]
+    @Option(help: "The model file to write; with --unpack, the folder to write the members to.") var out: String
+    @Flag(help: "Take an ensemble's members back out, each into a model file of its own.") var unpack = false
+    @Flag(help: "Replace --out (with --unpack: members' files in it) if it exists.") var force = false
 
     func validate() throws {
-        if members.count < 2 { throw ValidationError("give at least two model files to combine") }
+        if unpack {
+            if members.count != 1 { throw ValidationError("--unpack takes one ensemble file, got \(members.count)") }
+        } else if members.count < 2 {
+            throw ValidationError("give at least two model files to combine")
+        }
     }
 
     func run() throws {
+        if unpack { return try unpackMembers() }
         let urls = members.map { URL(fileURLWithPath: $0) }, outURL = URL(fileURLWithPath: out)
         try OutputFile.reading(members, force: force).check([outURL])
         var file = try ModelEnsemble.combine(urls)
@@ -35,5 +43,27 @@ struct EnsembleCommand: ParsableCommand {
         print("wrote \(out): \(file.network.parameterCount) parameters, "
               + String(format: "%.3f", flops) + " GFLOP per face")
         print("members: \(file.notes[ModelEnsemble.membersNoteKey] ?? "")")
+    }
+
+    /// Writes each member into the folder --out, after checking every output, so that nothing is written
+    /// when one of them may not be.
+    private func unpackMembers() throws {
+        let folder = URL(fileURLWithPath: out, isDirectory: true)
+        let unpacked = try ModelEnsemble.unpack(URL(fileURLWithPath: members[0]))
+        let urls = unpacked.map { folder.appendingPathComponent($0.name) }
+        try OutputFile.reading(members, force: force).check(urls)
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw ValidationErrorText("cannot make the folder \(out): \(error.localizedDescription)")
+        }
+        for (member, url) in zip(unpacked, urls) {
+            do { try member.file.save(to: url, precision: .f16) } catch {
+                throw ValidationErrorText("cannot write \(url.path): \(error)")
+            }
+            let facts = ["architecture_name", "epoch", "seed"].compactMap { key in
+                member.file.notes[key].map { key == "architecture_name" ? $0 : "\(key) \($0)" }
+            }
+            print("wrote \(url.path): \(member.file.network.parameterCount) parameters"
+                  + (facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"))
+        }
     }
 }

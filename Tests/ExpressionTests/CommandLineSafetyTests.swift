@@ -115,6 +115,31 @@ struct CommandLineSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("g.safetensors").path))
     }
 
+    /// `ensemble --unpack` writes the members under their names into a folder, and replaces none of them
+    /// without --force.
+    @Test func unpackWritesTheMembersAndReplacesNone() throws {
+        let folder = try Self.kerasCopy()
+        for name in ["a", "b"] {
+            let imported = try Self.run(["import-keras", "model.json", "weights.h5", "--out", "\(name).safetensors"], in: folder)
+            #expect(imported.status == 0, "\(imported.output)")
+        }
+        let made = try Self.run(["ensemble", "a.safetensors", "b.safetensors", "--out", "e.safetensors"], in: folder)
+        #expect(made.status == 0, "\(made.output)")
+        let unpacked = try Self.run(["ensemble", "--unpack", "e.safetensors", "--out", "members"], in: folder)
+        #expect(unpacked.status == 0 && unpacked.output.contains("members/a.safetensors"), "\(unpacked.output)")
+        let info = try Self.run(["info", "members/b.safetensors"], in: folder)
+        #expect(info.status == 0 && !info.output.contains("EnsembleMean") && info.output.contains("unpacked_from"), "\(info.output)")
+        let written = Self.bytes(folder.appendingPathComponent("members/a.safetensors"))
+        let again = try Self.run(["ensemble", "--unpack", "e.safetensors", "--out", "members"], in: folder)
+        #expect(again.status == 1 && again.output.contains("--force"), "\(again.output)")
+        #expect(Self.bytes(folder.appendingPathComponent("members/a.safetensors")) == written)
+        let single = try Self.run(["ensemble", "--unpack", "a.safetensors", "--out", "other"], in: folder)
+        #expect(single.status == 1 && single.output.contains("not an ensemble"), "\(single.output)")
+        let two = try Self.run(["ensemble", "--unpack", "e.safetensors", "a.safetensors", "--out", "other"], in: folder)
+        #expect(two.status == 64 && two.output.contains("one ensemble"), "\(two.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("other").path))
+    }
+
     /// `rebalance` writes a biased copy that records how it was made, keeps the model it read, and needs
     /// --force to replace a file.
     @Test func rebalanceWritesABiasedCopyAndRecordsItsCommand() throws {

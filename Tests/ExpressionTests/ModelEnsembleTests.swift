@@ -1,4 +1,4 @@
-import Expression
+@testable import Expression
 import Foundation
 import NeuralNet
 import Testing
@@ -91,5 +91,55 @@ import TestSupport
         #expect { try ModelEnsemble.combine(urls) } throws: { error in
             "\(error)".contains(urls[1].path)
         }
+    }
+
+    /// Unpacking gives back each member as it was combined: the same answers, the name and the facts it was
+    /// combined with, a nested pair's members as members, and no decision bias.
+    @Test func unpackingGivesBackTheMembers() throws {
+        let folder = try TestData.temporaryDirectory("ensemble-unpack")
+        let urls = try Self.save([try Self.member(seed: 11, notes: ["architecture_name": "tiny", "epoch": "4", "seed": "11"]),
+                                  try Self.member(seed: 12), try Self.member(seed: 13, notes: ["architecture_name": "tiny"])],
+                                 in: folder)
+        let pair = folder.appendingPathComponent("pair.safetensors"), out = folder.appendingPathComponent("three.safetensors")
+        try ModelEnsemble.combine(Array(urls[0..<2])).save(to: pair)
+        var three = try ModelEnsemble.combine([pair, urls[2]])
+        three.notes[DecisionBias.noteKey] = DecisionBias(offsets: [Float](repeating: 0.2, count: 7)).noteValue
+        try three.save(to: out)
+
+        let members = try ModelEnsemble.unpack(out)
+        #expect(members.map(\.name) == ["member0.safetensors", "member1.safetensors", "member2.safetensors"])
+        #expect(members[0].file.notes["architecture_name"] == "tiny" && members[0].file.notes["epoch"] == "4"
+                && members[0].file.notes["seed"] == "11")
+        #expect(members[1].file.notes["architecture_name"] == nil)
+        #expect(members.allSatisfy { $0.file.notes[DecisionBias.noteKey] == nil })
+        #expect(members[2].file.notes["unpacked_from"] == "three.safetensors, member 3 of 3")
+        let faces = { let all = ServingParityTests.faces(count: 5); return (0..<5).map { all.face($0) } }()
+        for (member, url) in zip(members, urls) {
+            let written = folder.appendingPathComponent("unpacked-" + member.name)
+            try member.file.save(to: written)
+            let (original, unpacked) = (try Classifier(contentsOf: url).probabilities(for: faces),
+                                        try Classifier(contentsOf: written).probabilities(for: faces))
+            for n in 0..<5 { #expect(original[n] == unpacked[n]) }
+        }
+    }
+
+    /// Members whose recorded names do not tell them apart are numbered; a single model is refused by name.
+    @Test func unnamedMembersAreNumberedAndASingleModelIsRefused() throws {
+        let folder = try TestData.temporaryDirectory("ensemble-unpack-unnamed")
+        let url = try Self.save([try Self.member(seed: 14)], in: folder)[0]
+        let twice = folder.appendingPathComponent("twice.safetensors")
+        try ModelEnsemble.combine([url, url]).save(to: twice)
+        #expect(try ModelEnsemble.unpack(twice).map(\.name) == ["member-1.safetensors", "member-2.safetensors"])
+        #expect { try ModelEnsemble.unpack(url) } throws: { error in
+            "\(error)".contains(url.path) && "\(error)".contains("not an ensemble")
+        }
+    }
+
+    @Test func theMembersNoteIsReadDownToSingleNetworks() {
+        let leaves = ModelEnsemble.leaves("a.safetensors (compact, epoch 49, seed 7, validation_accuracy 0.6888); "
+                                          + "p.safetensors (ensemble: b (tiny); c); d")
+        #expect(leaves.map(\.name) == ["a.safetensors", "b", "c", "d"])
+        #expect(leaves[0].facts == ["architecture_name": "compact", "epoch": "49", "seed": "7", "validation_accuracy": "0.6888"])
+        #expect(leaves[1].facts == ["architecture_name": "tiny"] && leaves[2].facts.isEmpty)
     }
 }
