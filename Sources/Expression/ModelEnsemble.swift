@@ -97,7 +97,7 @@ extension ModelEnsemble {
     /// gives a, c and d, each with the facts in its brackets.
     static func leaves(_ note: String) -> [(name: String, facts: [String: String])] {
         topLevel(note, separator: "; ").flatMap { entry -> [(name: String, facts: [String: String])] in
-            guard let open = entry.firstIndex(of: "("), entry.hasSuffix(")") else {
+            guard entry.hasSuffix(")"), let open = openingBracket(ofLastIn: entry) else {
                 return [(entry.trimmingCharacters(in: .whitespaces), [:])]
             }
             let name = entry[..<open].trimmingCharacters(in: .whitespaces)
@@ -114,6 +114,19 @@ extension ModelEnsemble {
             }
             return [(name, facts)]
         }
+    }
+
+    /// Where the bracket closed at the end of `text` opens (a file name before it may hold brackets too).
+    private static func openingBracket(ofLastIn text: String) -> String.Index? {
+        var depth = 0, index = text.endIndex
+        while index > text.startIndex {
+            index = text.index(before: index)
+            if text[index] == ")" { depth += 1 } else if text[index] == "(" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
     }
 
     /// `text` split at `separator` where it is outside brackets.

@@ -141,5 +141,8 @@ import TestSupport
         #expect(leaves.map(\.name) == ["a.safetensors", "b", "c", "d"])
         #expect(leaves[0].facts == ["architecture_name": "compact", "epoch": "49", "seed": "7", "validation_accuracy": "0.6888"])
         #expect(leaves[1].facts == ["architecture_name": "tiny"] && leaves[2].facts.isEmpty)
+        let copied = ModelEnsemble.leaves("run (2).safetensors (compact, seed 3); e (ensemble: f (1) (tiny); g)")
+        #expect(copied.map(\.name) == ["run (2).safetensors", "f (1)", "g"])
+        #expect(copied[0].facts == ["architecture_name": "compact", "seed": "3"] && copied[1].facts == ["architecture_name": "tiny"])
     }
 }
