@@ -7,6 +7,16 @@ import NeuralNet
 public enum ModelEnsemble {
     /// Notes the ensemble's file carries about its members.
     public static let membersNoteKey = "ensemble_members"
+    /// What the members note records of each network after its architecture, in this order.
+    static let recordedFacts = ["epoch", "seed", "validation_accuracy"]
+
+    /// A network's facts as the members note writes them, e.g. `compact, epoch 49, seed 7`; nil when its
+    /// file records none of them.
+    public static func facts(of notes: [String: String]) -> String? {
+        let facts = (notes["architecture_name"].map { [$0] } ?? [])
+            + recordedFacts.compactMap { key in notes[key].map { "\(key) \($0)" } }
+        return facts.isEmpty ? nil : facts.joined(separator: ", ")
+    }
 
     /// The members' model files combined. They must read faces alike (input size, normalisation,
     /// preprocessing) and name the same classes in the same order; a member with a decision bias is refused,
@@ -54,10 +64,7 @@ public enum ModelEnsemble {
         }.joined(separator: " + ")
         notes[membersNoteKey] = files.map { url, file in
             if let members = file.notes[membersNoteKey] { return "\(url.lastPathComponent) (ensemble: \(members))" }
-            let facts = ["architecture_name", "epoch", "seed", "validation_accuracy"].compactMap { key in
-                file.notes[key].map { "\(key == "architecture_name" ? "" : key + " ")\($0)" }
-            }
-            return url.lastPathComponent + (facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))")
+            return url.lastPathComponent + (facts(of: file.notes).map { " (\($0))" } ?? "")
         }.joined(separator: "; ")
         return ModelFile(network: network, classNames: first.classNames, normalization: first.normalization, notes: notes)
     }
@@ -106,7 +113,7 @@ extension ModelEnsemble {
             var facts: [String: String] = [:]
             for (position, fact) in topLevel(inside, separator: ", ").enumerated() {
                 let words = fact.split(separator: " ", maxSplits: 1).map(String.init)
-                if words.count == 2, ["epoch", "seed", "validation_accuracy"].contains(words[0]) {
+                if words.count == 2, recordedFacts.contains(words[0]) {
                     facts[words[0]] = words[1]
                 } else if position == 0 {
                     facts["architecture_name"] = fact

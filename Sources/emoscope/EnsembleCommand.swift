@@ -59,11 +59,8 @@ struct EnsembleCommand: ParsableCommand {
             do { try member.file.save(to: url, precision: .f16) } catch {
                 throw ValidationErrorText("cannot write \(url.path): \(error)")
             }
-            let facts = ["architecture_name", "epoch", "seed"].compactMap { key in
-                member.file.notes[key].map { key == "architecture_name" ? $0 : "\(key) \($0)" }
-            }
             print("wrote \(url.path): \(member.file.network.parameterCount) parameters"
-                  + (facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"))
+                  + (ModelEnsemble.facts(of: member.file.notes).map { " (\($0))" } ?? ""))
         }
     }
 }
