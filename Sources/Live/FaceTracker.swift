@@ -6,7 +6,9 @@ import Foundation
 /// its own usual face once it has been seen for a while (`PersonalBaseline`), and smooths each face's
 /// probabilities over time so labels do not flicker between two close emotions. A face the detector loses
 /// for a moment (a turned head, a hand in front of it) and finds again near where it was is taken back as
-/// the same face: its ID, its timeline and its usual face go on.
+/// the same face: its ID, its timeline and its usual face go on. A face that appears once the stream is
+/// under way is shown only when found in `confirmationRounds` rounds without missing two in a row (SORT's
+/// rule), so a detector's passing false find never gets a box, an ID or a place in a timeline.
 public final class FaceTracker {
     /// Minimum overlap for a detection to continue a track.
     public let iouThreshold: Double
@@ -22,6 +24,9 @@ public final class FaceTracker {
     public let baselineInterval: Double
     /// How long a lost face is remembered, to be taken back if it reappears near where it was lost.
     public let reappearanceTime: Double
+    /// Rounds a new face must be found in before it is shown. Faces found in the first rounds after a
+    /// start or reset are shown at once: a still image has one round, and a scene opens with its faces in it.
+    public let confirmationRounds: Int
 
     public private(set) var tracks: [TrackedFace] = []
     private var nextID = 1
@@ -31,9 +36,15 @@ public final class FaceTracker {
     private var baselines: [Int: Memory] = [:]
     /// Faces lost lately, with their usual faces and when they were lost.
     private var lost: [(face: TrackedFace, memory: Memory?, at: Double)] = []
+    /// Faces not shown yet, by their provisional (negative) ID: the rounds they were found in so far.
+    private var tentative: [Int: Int] = [:]
+    private var nextProvisionalID = -1
+    /// Rounds since the start or the last reset.
+    private var rounds = 0
 
     public init(iouThreshold: Double = 0.3, maxMissed: Int = 4, smoothingTime: Double = 0.25, smoothing: Bool = true,
-                adaptation: Bool = true, baselineInterval: Double = 0.5, reappearanceTime: Double = 2) {
+                adaptation: Bool = true, baselineInterval: Double = 0.5, reappearanceTime: Double = 2,
+                confirmationRounds: Int = 3) {
         self.iouThreshold = iouThreshold
         self.maxMissed = maxMissed
         self.smoothingTime = smoothingTime
@@ -41,6 +52,7 @@ public final class FaceTracker {
         self.adaptation = adaptation
         self.baselineInterval = baselineInterval
         self.reappearanceTime = reappearanceTime
+        self.confirmationRounds = confirmationRounds
     }
 
     /// Takes one frame's detections and their probabilities (same order; empty arrays when there is no
@@ -49,6 +61,7 @@ public final class FaceTracker {
     public func update(detections: [PixelRect], probabilities: [[Float]], at time: Double) -> [TrackedFace] {
         let alpha = smoothingFactor(at: time)
         lastUpdate = time
+        rounds += 1
 
         // Greedy matching, best overlaps first: simple, and with a handful of faces as good as Hungarian.
         var pairs: [(track: Int, detection: Int, iou: Double)] = []
@@ -75,7 +88,13 @@ public final class FaceTracker {
             }
             updated[pair.track] = track
         }
-        for t in updated.indices where !trackTaken.contains(t) { updated[t].missed += 1 }
+        for t in updated.indices {
+            if trackTaken.contains(t) { updated[t] = counted(updated[t]) } else { updated[t].missed += 1 }
+        }
+        // A face not shown yet that is missed twice in a row was most likely not a face.
+        let dropped = Set(updated.filter { tentative[$0.id] != nil && $0.missed > min(1, maxMissed) }.map(\.id))
+        for id in dropped { tentative[id] = nil; baselines[id] = nil }
+        updated.removeAll { dropped.contains($0.id) }
         for face in updated where face.missed > maxMissed {
             lost.append((face, baselines.removeValue(forKey: face.id), time))
         }
@@ -87,9 +106,13 @@ public final class FaceTracker {
             if let back = takeBack(near: box) {
                 face = TrackedFace(id: back.face.id, box: box, probabilities: [], classifications: back.face.classifications)
                 baselines[face.id] = back.memory
-            } else {
+            } else if rounds <= confirmationRounds {
                 face = TrackedFace(id: nextID, box: box, probabilities: [])
                 nextID += 1
+            } else {
+                face = TrackedFace(id: nextProvisionalID, box: box, probabilities: [])
+                tentative[face.id] = 0
+                nextProvisionalID -= 1
             }
             if !fresh.isEmpty {
                 let read = readAgainstUsualFace(fresh, of: face.id, at: time)
@@ -97,10 +120,27 @@ public final class FaceTracker {
                 face.adapted = read.adapted
                 face.classifications += 1
             }
-            updated.append(face)
+            updated.append(counted(face))
         }
         tracks = updated
         return visibleFaces
+    }
+
+    /// Counts a round in which a face not shown yet was found; once it has been found in enough rounds it
+    /// gets its ID (the next one shown, so IDs on screen have no gaps) and is shown from then on.
+    private func counted(_ face: TrackedFace) -> TrackedFace {
+        guard let found = tentative[face.id] else { return face }
+        guard found + 1 >= confirmationRounds else {
+            tentative[face.id] = found + 1
+            return face
+        }
+        tentative[face.id] = nil
+        var confirmed = TrackedFace(id: nextID, box: face.box, probabilities: face.probabilities,
+                                    missed: face.missed, classifications: face.classifications)
+        confirmed.adapted = face.adapted
+        baselines[nextID] = baselines.removeValue(forKey: face.id)
+        nextID += 1
+        return confirmed
     }
 
     /// The face lost most recently whose last box is near `box` (centres less than half its side apart, sides
@@ -117,14 +157,16 @@ public final class FaceTracker {
         return (back.face, back.memory)
     }
 
-    /// Faces found in the latest round or missed for at most two rounds (keeps boxes steady through blinks
-    /// of the detector without leaving ghosts behind).
-    public var visibleFaces: [TrackedFace] { tracks.filter { $0.missed <= 2 } }
+    /// Shown faces found in the latest round or missed for at most two rounds (keeps boxes steady through
+    /// blinks of the detector without leaving ghosts behind).
+    public var visibleFaces: [TrackedFace] { tracks.filter { $0.missed <= 2 && tentative[$0.id] == nil } }
 
     public func reset() {
         tracks = []
         baselines = [:]
         lost = []
+        tentative = [:]
+        rounds = 0
         lastUpdate = nil
     }
 
