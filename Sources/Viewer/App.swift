@@ -18,7 +18,7 @@ public final class App {
     var options: ViewerOptions
     var settings: Settings
     let classifier: EmotionClassifying?
-    /// The browser's classifier: each face once, as `eval` scores a split, on a network of its own.
+    /// The browser's classifier: each face once (or with `--tta`'s views), as `eval` scores a split, on a network of its own.
     let datasetClassifier: EmotionClassifying?
     let capture: CaptureLoop
     let worker: InferenceWorker

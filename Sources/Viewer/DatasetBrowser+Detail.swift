@@ -74,7 +74,7 @@ extension DatasetBrowser {
         let stale = confusion.map { $0.done != done && (done == batch.count || MonotonicClock.now - confusionDrawnAt > 1) } ?? true
         if stale {
             let matrix = Self.confusionMatrix(labels: faces.labels, probabilities: batch.probabilities)
-            let progress = done < batch.count ? "  ·  \(done) of \(batch.count) predicted" : "  ·  each face once, as eval"
+            let progress = done < batch.count ? "  ·  \(done) of \(batch.count) predicted" : "  ·  \(batch.scoring)"
             let chart = ConfusionMatrixChart(matrix: matrix, title: "\(root.lastPathComponent)/\(splitName ?? "")\(progress)")
             let texture = try canvas.makeTexture(from: chart.render())
             texture.setSmoothScaling(true)

@@ -20,6 +20,8 @@ final class SplitPredictions: @unchecked Sendable {
     }
 
     let count: Int
+    /// The views each face is classified with, as `eval --tta` would be told them: the chart says so.
+    let views: TestTimeAugmentation
     /// True when the store had this split's predictions, so none were computed.
     let fromStore: Bool
     private let shared: Mutex<Shared>
@@ -33,6 +35,7 @@ final class SplitPredictions: @unchecked Sendable {
          people: [String?]? = nil) {
         precondition(people == nil || people?.count == faces.count)
         count = faces.count
+        views = classifier.views ?? .none
         if let store, let key, let known = store.predictions(for: key), known.count == faces.count {
             shared = Mutex(Shared(probabilities: known, perPerson: Self.perPerson(known, people: people), done: faces.count))
             fromStore = true
@@ -72,6 +75,9 @@ final class SplitPredictions: @unchecked Sendable {
         get { shared.withLock { $0.paused } }
         set { shared.withLock { $0.paused = newValue } }
     }
+
+    /// How the split is scored, for the confusion matrix's title: "4 views a face: closer, mirrored, as eval --tta zoom".
+    var scoring: String { views == .none ? "\(views.summary), as eval" : "\(views.summary), as eval --tta \(views.rawValue)" }
 
     /// Faces predicted so far (they are predicted in file order).
     var done: Int { shared.withLock { $0.done } }

@@ -35,7 +35,7 @@ struct BenchBrowserCommand: ParsableCommand {
             throw ValidationErrorText("bench browser needs a model")
         }
         let threads = classification.compute.threads
-        print("classify    the browser: each face once (as eval); the why view: TTA \(setup.testTimeAugmentation.rawValue); "
+        print("classify    the browser: \((datasetClassifier.views ?? .none).summary); the why view: TTA \(setup.testTimeAugmentation.rawValue); "
               + "\(threads) thread\(threads == 1 ? "" : "s")")
 
         let loadStart = Date()

@@ -9,8 +9,9 @@ struct ViewerSetup {
     /// The "why" view's heat maps, from a copy of the classifier's network; nil with the reason when the model
     /// cannot be explained.
     var explainer: FaceExplainer?
-    /// The dataset browser's: each face once, as `eval` scores a split (its confusion matrix is eval's), on a
-    /// network of its own so the live view's never waits for it.
+    /// The dataset browser's: each face once, as `eval` scores a split, or with the views `--tta` names, as
+    /// `eval --tta` does (its confusion matrix is eval's), on a network of its own so the live view's never
+    /// waits for it.
     var datasetClassifier: EmotionClassifying?
     var explainerProblem: String?
     var warnings: [String] = []
@@ -41,7 +42,8 @@ struct ViewerSetup {
             if let native = classifier as? Classifier {
                 setup.testTimeAugmentation = native.tta
                 // Locked: the browser's background thread and its main thread (a face not predicted yet) share it.
-                setup.datasetClassifier = (try? native.independentCopy(tta: .none)).map { LockedClassifier($0) }
+                // One view a face keeps a whole split quick to predict; views the user names are honoured.
+                setup.datasetClassifier = (try? native.independentCopy(tta: options.tta ?? .none)).map { LockedClassifier($0) }
                 do { setup.explainer = try FaceExplainer(classifier: native) } catch {
                     setup.explainerProblem = "No why view: \(error)"
                 }

@@ -89,6 +89,21 @@ extension SDLSuite {
         #expect(browser.visibleCount == 3)
     }
 
+    /// The confusion matrix's title says how its faces were classified, as the `eval` command that gives the same
+    /// matrix would be told: one view a face by default, the views `browse --tta` names otherwise.
+    @Test func theMatrixSaysWhichViewsScoredTheSplit() {
+        final class ZoomClassifier: EmotionClassifying, @unchecked Sendable {
+            let modelName = "zoom"
+            var views: TestTimeAugmentation? { .zoom }
+            func probabilities(for faces: [GrayImage]) -> [[Float]] { faces.map { _ in [0, 0, 0, 1, 0, 0, 0] } }
+        }
+        var faces = LabeledFaces()
+        faces.append([UInt8](repeating: 90, count: 2304), label: .happy, path: "a")
+        #expect(SplitPredictions(faces: faces, classifier: HappyClassifier(), paused: true).scoring == "one view a face, as eval")
+        #expect(SplitPredictions(faces: faces, classifier: ZoomClassifier(), paused: true).scoring
+                == "4 views a face: closer, mirrored, as eval --tta zoom")
+    }
+
     /// While the live view is shown the browser's predictions wait, so the live classifier is not starved.
     @Test func backgroundPredictionsWaitWhilePaused() throws {
         var faces = LabeledFaces()
