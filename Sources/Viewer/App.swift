@@ -91,6 +91,7 @@ public final class App {
         model.adaptation = settings.adaptation
         startupWarnings = warnings
         self.explainer = explainer
+        showWhy = options.showWhy
         self.explainerProblem = explainerProblem
         self.predictionStore = predictionStore
     }

@@ -18,6 +18,9 @@ public struct LiveStats: Sendable {
     public var inferenceLatencies: [Double] = []
     /// (seconds since start, resident set size in bytes)
     public var memory: [(Double, Int)] = []
+    /// Seconds between consecutive presented frames: a frame the main loop spent waiting shows as a long one.
+    public var frameIntervals: [Double] = []
+    private var lastPresented: Double?
     /// Thumbnails on screen in the last frame, when the run ended in the dataset browser.
     public var browserThumbnails: Int?
     /// Per track: first/last time seen and classification counts then.
@@ -44,6 +47,8 @@ public struct LiveStats: Sendable {
     /// and samples memory once a second.
     public mutating func presented(at time: Double) {
         renderedFrames += 1
+        if let last = lastPresented { frameIntervals.append(time - last) }
+        lastPresented = time
         if let captured = pendingCapture {
             let latency = time - captured
             latencies.append(latency)

@@ -20,6 +20,8 @@ public struct ViewerOptions: Sendable {
     public var recordingDirectory: URL?
     /// Start recording at once (the live benchmark measures the cost of a recording this way).
     public var recordFromStart = false
+    /// Start with the why view on, as y does (the live benchmark measures its cost this way).
+    public var showWhy = false
     /// The SDL renderer: by what the machine has, or forced.
     public var renderer = RendererChoice.automatic
     /// Open straight into the dataset browser (of `dataRoot`) at this split, filter and order.

@@ -19,6 +19,7 @@ struct BenchLiveCommand: ParsableCommand {
     @Option(name: .long, help: "Also record the whole run (CSV, summary, plot) into this folder, as r does.") var record: String?
     @Flag(name: .long, help: "With --record: the recording also writes the annotated video, as v switches on.") var recordVideo = false
     @Flag(name: .long, help: "Read faces by the network alone, not each against its usual face (to measure what that costs).") var noAdaptation = false
+    @Flag(name: .long, help: "Show the why view's heat map on the panel face, as y does (to measure what that costs).") var why = false
     @OptionGroup var classification: ClassificationOptions
 
     func run() throws {
@@ -41,10 +42,13 @@ struct BenchLiveCommand: ParsableCommand {
             options.recordingDirectory = URL(fileURLWithPath: record)
             options.recordFromStart = true
         }
+        options.showWhy = why
         var settings = Settings()
         settings.recordsVideo = recordVideo
         settings.adaptation = !noAdaptation
-        let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier)
+        let app = App(options: options, settings: settings, detector: setup.detector, classifier: setup.classifier,
+                      explainer: why ? setup.explainer : nil, explainerProblem: setup.explainerProblem)
+        if why, setup.explainer == nil { print("warning: no why view: \(setup.explainerProblem ?? "no model")") }
         let stats = try app.run()
         print(BenchLiveReport(stats: stats, hasClassifier: setup.classifier != nil).text)
     }
@@ -64,6 +68,12 @@ struct BenchLiveReport {
             lines.append(String(format: "per face    %d faces tracked >= 1 s; classified min %.1f/s, median %.1f/s", rates.count, low, median))
         } else {
             lines.append(hasClassifier ? "per face    no face was tracked for a second" : "per face    no model: faces detected but not classified")
+        }
+        let intervals = stats.frameIntervals.map { $0 * 1000 }
+        if let median = LiveStats.percentile(intervals, 0.5), let p99 = LiveStats.percentile(intervals, 0.99),
+           let longest = intervals.max() {
+            lines.append(String(format: "frames      interval median %.1f ms, p99 %.1f ms, longest %.0f ms; %d of %d over 25 ms",
+                                median, p99, longest, intervals.filter { $0 > 25 }.count, intervals.count))
         }
         let latencies = stats.latencies.map { $0 * 1000 }
         if let median = LiveStats.percentile(latencies, 0.5), let p95 = LiveStats.percentile(latencies, 0.95) {
