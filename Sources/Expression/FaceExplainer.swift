@@ -89,21 +89,29 @@ public final class FaceExplainer: @unchecked Sendable {
         // member's share of the class's probability (a member surer of it carries more of the evidence).
         var maps: [[Float]]
         if isEnsemble {
-            // The ensemble's logits, log of the members' mean probability (as `EnsembleMean`), decide the class.
-            var mean = [[Float]](repeating: [], count: copies)
-            for cam in cams {
-                let logits = cam.network.logits(input, training: false), k = logits.sampleCount
+            // Each member runs forward on a core of its own (as the classifier runs them on small batches),
+            // then the ensemble's logits, log of the members' mean probability (as `EnsembleMean`), decide the
+            // class, and each member goes back from it.
+            var passes = [GradCAM.Pass?](repeating: nil, count: cams.count)
+            passes.withUnsafeMutableBufferPointer { slots in
+                Compute.parallelTasks(cams.count) { m in slots[m] = cams[m].forward(input) }
+            }
+            var mean = [[Float]](repeating: [Float](repeating: 0, count: passes[0]!.logits[0].count), count: copies)
+            for pass in passes {
                 for copy in 0..<copies {
-                    let share = Self.softmax((0..<k).map { logits[copy * k + $0] }).map { $0 / Float(cams.count) }
-                    mean[copy] = mean[copy].isEmpty ? share : zip(mean[copy], share).map(+)
+                    let share = Self.softmax(pass!.logits[copy])
+                    for c in share.indices { mean[copy][c] += share[c] / Float(cams.count) }
                 }
             }
             let classes = decide(mean.map { $0.map { logf(max($0, .leastNormalMagnitude)) } })
-            let explained = cams.map { cam in
-                let (memberMaps, memberLogits) = cam.maps(input, classes: classes)
-                return (0..<copies).map { copy in
-                    let probability = Self.softmax(memberLogits[copy])[classes[copy]]
-                    return (probability, cam.stretched(memberMaps[copy], toHeight: side, toWidth: side))
+            var explained = [[(Float, [Float])]](repeating: [], count: cams.count)
+            explained.withUnsafeMutableBufferPointer { slots in
+                Compute.parallelTasks(cams.count) { m in
+                    let cam = cams[m], pass = passes[m]!, memberMaps = cam.maps(of: pass, classes: classes)
+                    slots[m] = (0..<copies).map { copy in
+                        (Self.softmax(pass.logits[copy])[classes[copy]],
+                         cam.stretched(memberMaps[copy], toHeight: side, toWidth: side))
+                    }
                 }
             }
             maps = (0..<copies).map { copy in

@@ -77,6 +77,25 @@ import TestSupport
         }
     }
 
+    /// The why map of two different members is the same whether they run side by side (one core each) or
+    /// one after the other on one thread, as the why view's worker runs them.
+    @Test func membersExplainedSideBySideGiveTheMapsOfOneThread() throws {
+        let folder = try TestData.temporaryDirectory("ensemble-why-threads")
+        let urls = try Self.save([try Self.member(seed: 6), try Self.member(seed: 7)], in: folder)
+        let out = folder.appendingPathComponent("pair.safetensors")
+        try ModelEnsemble.combine(urls).save(to: out)
+        let explainer = try FaceExplainer(classifier: try Classifier(contentsOf: out, tta: .flip))
+        let faces = ServingParityTests.faces(count: 4)
+        for i in 0..<faces.count {
+            let sideBySide = explainer.explain(faces.face(i))
+            let oneThread = Compute.serially { explainer.explain(faces.face(i)) }
+            #expect(sideBySide.emotion == oneThread.emotion)
+            #expect(zip(sideBySide.probabilities, oneThread.probabilities).allSatisfy { abs($0 - $1) < 1e-5 })
+            #expect(zip(sideBySide.heat, oneThread.heat).allSatisfy { abs($0 - $1) < 1e-4 })
+            #expect(sideBySide.heat.max() == 1, "face \(i): an empty map")
+        }
+    }
+
     @Test(arguments: ["normalisation", "classes", "bias", "preprocessing"])
     func membersThatDoNotReadFacesAlikeAreRefused(_ difference: String) throws {
         let folder = try TestData.temporaryDirectory("ensemble-refused")

@@ -166,11 +166,17 @@ extension Compute {
     /// small to split well (an ensemble's members on one face), one core each beats both cores on each.
     public static func parallelTasks(_ count: Int, _ body: (_ task: Int) -> Void) {
         parallelChunks(count, chunks: count) { _, tasks in
-            let wasSerial = isSerialOnThisThread
-            setSerialOnThisThread(true)
-            defer { setSerialOnThisThread(wasSerial) }
-            for task in tasks { body(task) }
+            serially { for task in tasks { body(task) } }
         }
+    }
+
+    /// Runs `body` with every parallel loop and product inside it on this thread alone: for work that must
+    /// leave the other cores to more urgent threads (the why view's maps beside the live classifier).
+    public static func serially<T>(_ body: () throws -> T) rethrows -> T {
+        let wasSerial = isSerialOnThisThread
+        setSerialOnThisThread(true)
+        defer { setSerialOnThisThread(wasSerial) }
+        return try body()
     }
 
     /// Whether this thread runs a task of `parallelTasks`, so that its loops stay on it.

@@ -102,22 +102,43 @@ public struct GradCAM {
     /// the same forward pass.
     public func maps(_ input: Tensor, choosing choose: ([[Float]]) -> [Int])
         -> (maps: [[Float]], logits: [[Float]], classes: [Int]) {
+        let pass = forward(input)
+        let classes = choose(pass.logits)
+        return (maps(of: pass, classes: classes), pass.logits, classes)
+    }
+
+    /// The forward half of a map: the network's inference forward pass, its logits, and the explained
+    /// layer's output kept for `maps(of:classes:)`. Splitting the two lets several networks (an ensemble's
+    /// members) run forward, agree on a class, then go backward. Valid until this network runs again.
+    public struct Pass {
+        /// Each sample's logits (before any final Softmax).
+        public let logits: [[Float]]
+        fileprivate let activations: Tensor
+    }
+
+    public func forward(_ input: Tensor) -> Pass {
         let layers = network.layers
-        let head = layers.last is Softmax ? layers.count - 1 : layers.count
         var x = network.run(input, through: layerIndex + 1, training: false)
         let activations = x
-        for layer in layers[(layerIndex + 1)..<head] { x = layer.forward(x, training: false) }
+        for layer in layers[(layerIndex + 1)..<headEnd] { x = layer.forward(x, training: false) }
         let batch = x.batchSize, k = x.sampleCount
         let logits = (0..<batch).map { n in Array(UnsafeBufferPointer(start: x.data + n * k, count: k)) }
-        let classes = choose(logits)
+        return Pass(logits: logits, activations: activations)
+    }
+
+    /// The backward half: one map per sample of the last `forward`, for class `classes[n]` of sample n.
+    public func maps(of pass: Pass, classes: [Int]) -> [[Float]] {
+        let layers = network.layers
+        let batch = pass.logits.count, k = pass.logits.first?.count ?? 0
         precondition(classes.count == batch && classes.allSatisfy((0..<k).contains),
                      "GradCAM.maps: classes \(classes) for \(batch) samples of \(k) classes")
         // d(logit of the class)/d(logits): one-hot, then back down to the explained layer.
         var gradient = Tensor(shape: [batch, k])
         for (n, c) in classes.enumerated() { gradient[n * k + c] = 1 }
-        for layer in layers[(layerIndex + 1)..<head].reversed() { gradient = layer.backward(gradient) }
+        for layer in layers[(layerIndex + 1)..<headEnd].reversed() { gradient = layer.backward(gradient) }
+        let activations = pass.activations
         let positions = mapHeight * mapWidth, channels = activations.sampleCount / positions
-        let maps = (0..<batch).map { n in
+        return (0..<batch).map { n in
             (0..<positions).map { p in
                 let base = (n * positions + p) * channels
                 var sum: Float = 0
@@ -125,8 +146,10 @@ public struct GradCAM {
                 return max(sum, 0)
             }
         }
-        return (maps, logits, classes)
     }
+
+    /// The end of the layers whose output is the logits: all of them, but a final Softmax.
+    private var headEnd: Int { network.layers.last is Softmax ? network.layers.count - 1 : network.layers.count }
 
     /// A mapHeight x mapWidth map stretched over a width x height picture, bilinearly between the centres of
     /// its cells (as the cells cover the picture: cell centres at (i + ½)·scale).
