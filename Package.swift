@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "Expression", "Imaging", "NeuralNet", "TestSupport"]),
         .testTarget(name: "ModelExchangeTests", dependencies: ["ModelExchange", "ONNXFormat", "Expression", "Imaging",
                                                               "KerasImport", "NeuralNet", "TestSupport"]),
-        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Live", "Graphics", "Imaging", "Expression", "TestSupport"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Live", "Graphics", "Imaging", "Expression", "NeuralNet", "TestSupport"]),
     ]
 )

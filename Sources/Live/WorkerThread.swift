@@ -12,8 +12,11 @@ public final class WorkerThread: @unchecked Sendable {
     /// Starts `body` on a new thread named `name`.
     public init() {}
 
-    public func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    /// - niceness: 1...19 runs it below the other threads (Linux keeps a nice value per thread; who 0 is this one),
+    ///   so that the render loop and the classifier get the cores first.
+    public func start(name: String, niceness: Int32 = 0, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread { [finished] in
+            if niceness > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
             body()
             finished.signal()
         }

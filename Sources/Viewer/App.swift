@@ -44,14 +44,17 @@ public final class App {
     /// The face the timeline follows: the panel's face, kept after its track ends until another appears.
     var followedTrack: Int?
     private let startupWarnings: [String]
-    /// The "why" maps (y); nil without a model, or when it cannot be explained (`explainerProblem` says why).
-    let explainer: FaceExplainer?
+    /// Computes the "why" maps (y) off the main thread; nil without a model, or when it cannot be explained
+    /// (`explainerProblem` says why).
+    let explainer: ExplanationWorker?
     let explainerProblem: String?
     /// Whole-split predictions, kept while the app runs, for every browser opened.
     let predictionStore: PredictionStore
     /// Heat map over the selected face in the live view (y).
     var showWhy = false
-    var liveWhy: LiveWhy?
+    /// The newest map of each face in view (the panel may turn from one face to another and back).
+    var liveWhys: [Int: LiveWhy] = [:]
+    var pendingLiveWhy: LiveWhy.Pending?
     /// How the live pipeline crops a detected face for the classifier (the why view explains that crop).
     let faceFraming: FaceFraming
     /// The live view's detector, which the browser also uses to find the faces in whole photos.
@@ -90,7 +93,7 @@ public final class App {
         model.smoothing = settings.smoothing
         model.adaptation = settings.adaptation
         startupWarnings = warnings
-        self.explainer = explainer
+        self.explainer = explainer.map(ExplanationWorker.init)
         showWhy = options.showWhy
         self.explainerProblem = explainerProblem
         self.predictionStore = predictionStore
@@ -121,7 +124,7 @@ public final class App {
         // Opened straight into the browser, the camera (or video) waits until the live view is first shown.
         if !showBrowser { startCapture() }
         worker.start()
-        defer { capture.stop(); worker.stop() }
+        defer { capture.stop(); worker.stop(); explainer?.stop() }
         if let warning = startupWarnings.first { showToast(warning, seconds: 6) }
         if options.recordFromStart { startRecording() }
 

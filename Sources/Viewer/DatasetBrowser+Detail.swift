@@ -18,7 +18,8 @@ extension DatasetBrowser {
         var y = big.maxY + Theme.spacingS
         if showWhy {
             let text = explainer == nil ? (explainerProblem ?? "no model to explain")
-                : "Heat: where the evidence for \(why?.explanation.emotion.name ?? "the prediction") lies"
+                : why.flatMap { $0.index == index ? "Heat: where the evidence for \($0.explanation.emotion.name) lies" : nil }
+                    ?? "Heat: finding where the evidence lies…"
             for line in fonts.small.wrap(text, width: inner.width) {
                 canvas.text(line, font: fonts.small, color: explainer == nil ? Theme.warning : Theme.textDim, x: inner.x, y: y)
                 y += fonts.small.lineHeight
@@ -51,16 +52,27 @@ extension DatasetBrowser {
         return singlePredictions[index] ?? []
     }
 
-    /// The heat-map layer of face `index`, computed when the selection changes.
+    /// The heat-map layer of face `index` for the emotion the browser shows it as: asked for when the
+    /// selection changes, drawn once the worker has it (until then the face is shown without it).
     func whyLayer(_ faces: LabeledFaces, index: Int, canvas: Canvas) -> ImageTexture? {
-        if let why, why.index == index { return why.layer }
+        let shown = (predictions?.probabilities(index) ?? singlePredictions[index]).flatMap(Self.argmax)
+        if let why, why.index == index, shown == nil || why.explanation.emotion == shown { return why.layer }
         guard let explainer else { return nil }
-        let explanation = explainer.explain(faces.face(index))
-        guard let layer = try? canvas.makeTexture(from: HeatOverlay.layer(explanation.heat, side: explanation.side)) else { return nil }
-        layer.setSmoothScaling(true)
-        layer.setBlended(true)
-        why = (index, explanation, layer)
-        return layer
+        if let pending = pendingWhy, pending.index == index, pending.emotion == shown {
+            switch explainer.status(of: pending.ticket) {
+            case .working: return why?.index == index ? why?.layer : nil
+            case .superseded: break  // the live view asked for another map meanwhile: ask again below
+            case let .answered(explanation):
+                pendingWhy = nil
+                guard let layer = try? canvas.makeTexture(from: HeatOverlay.layer(explanation.heat, side: explanation.side)) else { return nil }
+                layer.setSmoothScaling(true)
+                layer.setBlended(true)
+                why = (index, explanation, layer)
+                return layer
+            }
+        }
+        pendingWhy = (index, shown, explainer.submit(faces.face(index), emotion: shown))
+        return nil
     }
 
     /// The split's confusion matrix (faces predicted so far), as `eval --png` draws it; a click on a cell shows

@@ -26,7 +26,7 @@ final class DatasetBrowser {
     /// The selected face shown large over the grid (double-click, Esc closes).
     private(set) var enlarged = false
     /// Computes the "why" maps; nil without a model (or one that cannot be explained: `explainerProblem`).
-    var explainer: FaceExplainer?
+    var explainer: ExplanationWorker?
     var explainerProblem: String?
 
     private var predictionsBySplit: [String: SplitPredictions] = [:]
@@ -39,6 +39,8 @@ final class DatasetBrowser {
     var singlePredictions: [Int: [Float]] = [:]
     var layout = BrowserLayout()
     var why: (index: Int, explanation: FaceExplainer.Explanation, layer: ImageTexture)?
+    /// The map asked for and not drawn yet: which face, for which emotion, the worker's ticket.
+    var pendingWhy: (index: Int, emotion: Emotion?, ticket: Int)?
     var confusion: (done: Int, texture: ImageTexture, chart: ConfusionMatrixChart)?
     var confusionDrawnAt = -Double.infinity
 
@@ -211,6 +213,7 @@ final class DatasetBrowser {
         thumbnails = [:]
         singlePredictions = [:]
         why = nil
+        pendingWhy = nil
         confusion = nil
         enlarged = false
         predictionsSeen = -1
