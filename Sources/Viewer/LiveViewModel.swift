@@ -7,7 +7,9 @@ import Live
 public struct LiveViewModel {
     /// The picture shown: the latest result's own frame while analysis keeps up, else the newest captured one.
     public var frame: Frame?
-    public var result: LiveResult?
+    public var result: LiveResult? {
+        didSet { largestFaceID = Self.largest(of: faces, keeping: largestFaceID) }
+    }
     public var sourceDescription: String
     public var captureState: CaptureState = .running
     public var modelName: String?
@@ -63,7 +65,19 @@ public struct LiveViewModel {
     /// The face whose probabilities the panel shows: the selected one if still in view, else the largest.
     public var panelFace: TrackedFace? {
         if let id = selectedFaceID, let face = faces.first(where: { $0.id == id }) { return face }
-        return faces.max { $0.box.area < $1.box.area }
+        return faces.first { $0.id == largestFaceID } ?? faces.max { $0.box.area < $1.box.area }
+    }
+
+    /// The largest face, kept until another is clearly larger: two faces of about one size would otherwise
+    /// take turns in the panel, its timeline and its why map from frame to frame.
+    private var largestFaceID: Int?
+    static let largestFaceMargin = 1.25
+
+    static func largest(of faces: [TrackedFace], keeping current: Int?) -> Int? {
+        guard let largest = faces.max(by: { $0.box.area < $1.box.area }) else { return nil }
+        if let current, let kept = faces.first(where: { $0.id == current }),
+           Double(kept.box.area) * largestFaceMargin >= Double(largest.box.area) { return current }
+        return largest.id
     }
 }
 
