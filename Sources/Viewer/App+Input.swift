@@ -66,6 +66,7 @@ extension App {
             if case .camera = capture.spec {
                 capture.cycleCamera()
                 worker.resetTracks()
+                forgetLiveWhys()
             } else {
                 switchSource(.camera(0))
             }
@@ -88,6 +89,7 @@ extension App {
         case .toggleWhy:
             showWhy.toggle()
             browser?.showWhy = showWhy
+            forgetLiveWhys()
             if showWhy, explainer == nil {
                 showToast(explainerProblem ?? "No model, so there is nothing to explain", seconds: 6)
             } else if showWhy, !showBrowser, model.panelFace == nil {
@@ -120,6 +122,7 @@ extension App {
         model.result = nil
         model.frame = nil
         model.selectedFaceID = nil
+        forgetLiveWhys()
         showToast("Opening \(spec)")
     }
 

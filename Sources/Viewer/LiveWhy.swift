@@ -25,6 +25,13 @@ struct LiveWhy {
 }
 
 extension App {
+    /// Maps of faces that are gone or of a view that was off: never drawn again (a new source numbers its
+    /// faces from 1 again).
+    func forgetLiveWhys() {
+        liveWhys = [:]
+        pendingLiveWhy = nil
+    }
+
     /// Draws the heat map over the panel face. The map is computed on the explanation worker's thread for the
     /// label the face shows, asked for again when the face changes and a few times a second; until it is
     /// back, the previous map of the same face stays.
