@@ -9,10 +9,10 @@ import Synchronization
 /// before a map is done, only the newest face is explained next. The newest answer waits for the render loop.
 /// The explainer is used on this worker's thread only.
 public final class ExplanationWorker: @unchecked Sendable {
-    public struct Answer: Sendable {
+    private struct Answer: Sendable {
         /// The ticket `submit` returned for the request.
-        public let ticket: Int
-        public let explanation: FaceExplainer.Explanation
+        let ticket: Int
+        let explanation: FaceExplainer.Explanation
     }
 
     private struct Request: Sendable {
@@ -33,10 +33,6 @@ public final class ExplanationWorker: @unchecked Sendable {
         self.explainer = explainer
     }
 
-    public var modelName: String { explainer.modelName }
-    /// How the explained model frames a detected face box.
-    public var framing: FaceFraming { explainer.framing }
-
     /// Asks for the map of `face` (any size) for `emotion` (else the explainer's prediction); returns the ticket
     /// its answer will carry. Never blocks; the thread starts with the first request.
     @discardableResult
@@ -48,9 +44,6 @@ public final class ExplanationWorker: @unchecked Sendable {
         }
         return ticket
     }
-
-    /// The newest answer (nil before the first). Never blocks.
-    public var latest: Answer? { answers.withLock { $0 } }
 
     /// Where the request with `ticket` stands.
     public enum Status {

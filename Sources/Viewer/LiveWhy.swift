@@ -7,7 +7,7 @@ import Live
 /// the frame (the live pipeline's crop of the face), and the layer to draw there.
 struct LiveWhy {
     let track: Int
-    let computedAt: Double
+    let askedAt: Double
     let region: PixelRect
     let emotion: Emotion
     let layer: ImageTexture
@@ -49,12 +49,12 @@ extension App {
                     layer.setSmoothScaling(true)
                     layer.setBlended(true)
                     liveWhys = liveWhys.filter { id, _ in model.faces.contains { $0.id == id } }
-                    liveWhys[pending.track] = LiveWhy(track: pending.track, computedAt: pending.askedAt, region: pending.region,
+                    liveWhys[pending.track] = LiveWhy(track: pending.track, askedAt: pending.askedAt, region: pending.region,
                                                       emotion: explanation.emotion, layer: layer)
                 }
             }
         }
-        let stale = liveWhys[face.id].map { now - $0.computedAt > LiveWhy.refreshInterval } ?? true
+        let stale = liveWhys[face.id].map { now - $0.askedAt > LiveWhy.refreshInterval } ?? true
         if stale, pendingLiveWhy.map({ $0.track != face.id }) ?? true {
             let region = faceFraming.region(for: face.box).clamped(toWidth: frame.image.width, height: frame.image.height)
             guard !region.isEmpty else { return }
