@@ -61,18 +61,6 @@ public final class ExplanationWorker: @unchecked Sendable {
         }
     }
 
-    /// Waits up to `timeout` seconds for the answer to `ticket` (for a snapshot or a test; the render loop polls).
-    public func wait(for ticket: Int, timeout: Double) -> FaceExplainer.Explanation? {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while Date() < deadline {
-            if let done = answers.withLock({ $0.flatMap { $0.ticket >= ticket ? $0 : nil } }) {
-                return done.ticket == ticket ? done.explanation : nil
-            }
-            Thread.sleep(forTimeInterval: 0.002)
-        }
-        return nil
-    }
-
     /// Asks the thread to stop and waits (up to 5 s) until it has.
     public func stop() {
         stopping.store(true, ordering: .relaxed)

@@ -72,3 +72,18 @@ struct ExplanationWorkerTests {
         #expect(Date().timeIntervalSince(start) < 5)
     }
 }
+
+extension ExplanationWorker {
+    /// Polls as the render loop does, for up to `timeout` seconds: the answer, or nil once superseded.
+    func wait(for ticket: Int, timeout: Double) -> FaceExplainer.Explanation? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while Date() < deadline {
+            switch status(of: ticket) {
+            case let .answered(explanation): return explanation
+            case .superseded: return nil
+            case .working: Thread.sleep(forTimeInterval: 0.002)
+            }
+        }
+        return nil
+    }
+}
